@@ -1,0 +1,71 @@
+"""The typed, immutable event that everything downstream reads.
+
+An :class:`Event` is only ever made by :func:`sphinx_event_ext.validate.parse_event`,
+so code that holds one can trust every field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an event's metadata, tied to the option that causes it."""
+
+    option: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.option}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Event:
+    """A validated event; field names are the schema's option names with ``_`` for ``-``."""
+
+    id: str
+    title: str
+    hub: str
+    start: dt.date
+    end: dt.date
+    active_hours: tuple[dt.time, dt.time]
+    timezone: str
+    attendees: int
+    pre_initialize: bool = False
+    content_repo: str | None = None
+    content_branch: str | None = None
+    content_path: str | None = None
+    notebooks: tuple[str, ...] = ("**/*.ipynb",)
+    environment_repo: str | None = None
+    image: str | None = None
+    app: str = "lab"
+    target_path: str | None = None
+    binderhub: str = "https://mybinder.org"
+    notified: dt.date | None = None
+    ticket: str | None = None
+    contact: str | None = None
+    notes: str | None = None
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The event's time zone."""
+        return ZoneInfo(self.timezone)
+
+    @property
+    def days(self) -> list[dt.date]:
+        """Every day of the event, first to last."""
+        return [self.start + dt.timedelta(days=n) for n in range((self.end - self.start).days + 1)]
+
+    @property
+    def active_hours_text(self) -> str:
+        """The active hours as written, ``HH:MM-HH:MM``."""
+        begin, end = self.active_hours
+        return f"{begin:%H:%M}-{end:%H:%M}"
+
+    @property
+    def has_content(self) -> bool:
+        """Whether the metadata says where the workshop content lives."""
+        return bool(self.content_repo or self.content_path)
