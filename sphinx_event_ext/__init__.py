@@ -1,1 +1,81 @@
-"""x"""
+"""Event pages for JupyterHub workshops, from one ``event`` directive in a MyST page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sphinx.application import Sphinx
+from sphinx.util import logging
+
+from .checklist_directive import EventChecklistDirective, resolve_checklists
+from .collector import EventCollector, duplicate_ids, records
+from .config import EventConfig, config_values
+from .event_directive import EventDirective
+from .nodes import (
+    checkbox_label,
+    checklist_item,
+    checklist_placeholder,
+    depart_checkbox_label_html,
+    depart_checklist_item_html,
+    visit_checkbox_label_html,
+    visit_checklist_item_html,
+)
+from .reference import ConfigReferenceDirective, OptionsReferenceDirective
+
+__version__ = "0.1.0"
+
+logger = logging.getLogger(__name__)
+STATIC = Path(__file__).parent / "static"
+
+
+def _check_config(app: Sphinx, config: Any) -> None:
+    for problem in EventConfig.from_sphinx(config)[1]:
+        logger.error("conf.py: %s", problem, type="event", subtype="config")
+        app.statuscode = 1
+    static = list(config.html_static_path)
+    if str(STATIC) not in static:
+        config.html_static_path = [*static, str(STATIC)]
+
+
+def _report_duplicates(app: Sphinx, env: Any) -> None:
+    for first, duplicate in duplicate_ids(env):
+        logger.error(
+            "event id: %r is already used by the event at %s:%d; ids must be unique across the site (set :id:)",
+            duplicate.event.id,
+            env.doc2path(first.docname),
+            first.lineno,
+            location=(duplicate.docname, duplicate.lineno),
+            type="event",
+            subtype="duplicate",
+        )
+
+
+def _fail_on_problems(app: Sphinx, exception: Exception | None) -> None:
+    """Invalid events fail the build, like broken links fail linkcheck, without a traceback."""
+    if exception is None and app.env is not None:
+        invalid = any(record.problems for recs in records(app.env).values() for record in recs)
+        if invalid or duplicate_ids(app.env):
+            app.statuscode = 1
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    """Register the directives, nodes, configuration and assets."""
+    app.setup_extension("sphinx_design")
+    for name, default, _kind, _help in config_values():
+        app.add_config_value(name, default, "env")
+    app.add_node(checklist_placeholder)
+    app.add_node(checklist_item, html=(visit_checklist_item_html, depart_checklist_item_html))
+    app.add_node(checkbox_label, html=(visit_checkbox_label_html, depart_checkbox_label_html))
+    app.add_directive("event", EventDirective)
+    app.add_directive("event-checklist", EventChecklistDirective)
+    app.add_directive("event-options-reference", OptionsReferenceDirective)
+    app.add_directive("event-config-reference", ConfigReferenceDirective)
+    app.add_env_collector(EventCollector)
+    app.add_css_file("sphinx_event_ext.css")
+    app.add_js_file("sphinx_event_ext.js", loading_method="defer")
+    app.connect("config-inited", _check_config)
+    app.connect("env-check-consistency", _report_duplicates)
+    app.connect("doctree-resolved", resolve_checklists)
+    app.connect("build-finished", _fail_on_problems)
+    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

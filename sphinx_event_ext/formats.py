@@ -87,7 +87,9 @@ def check_timezone(value: str) -> str:
     guesses = TIMEZONE_ABBREVIATIONS.get(value.upper())
     if guesses:
         names = " or ".join(guesses)
-        raise ValueError(f"{value!r} is an abbreviation, not a zone (it may mean {names}); use an IANA name such as {guesses[0]}")
+        raise ValueError(
+            f"{value!r} is an abbreviation, not a zone (it may mean {names}); use an IANA name such as {guesses[0]}"
+        )
     if value not in _zones() or "/" not in value:
         raise ValueError("unknown time zone; use an IANA name such as America/Denver or Europe/Paris")
     return value

@@ -7,7 +7,7 @@ the CLI and the reference table in the docs all read it from here.
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from typing import Any
 
@@ -16,14 +16,14 @@ from jsonschema import Draft202012Validator, FormatChecker
 from .formats import FORMAT_CHECKS
 
 
-@lru_cache(maxsize=None)
+@cache
 def load_schema(name: str = "event") -> dict[str, Any]:
     """The schema shipped in the package, by its short name (``event``)."""
     text = resources.files(__package__).joinpath(f"schemas/{name}.schema.json").read_text("utf-8")
     return json.loads(text)
 
 
-@lru_cache(maxsize=None)
+@cache
 def validator(name: str = "event") -> Draft202012Validator:
     """A Draft 2020-12 validator with the project's formats enforced."""
     checker = FormatChecker(formats=())

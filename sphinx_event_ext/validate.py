@@ -10,6 +10,7 @@ import difflib
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from .formats import parse_active_hours, parse_date
@@ -96,10 +97,17 @@ def _cross_checks(values: Mapping[str, Any]) -> list[Problem]:
     problems = []
     start = parse_date(values["start"]) if "start" in values else None
     if start and "end" in values and parse_date(values["end"]) < start:
-        problems.append(Problem("end", f"expected {_expected('end')}, got {values['end']!r}, which is before start {values['start']}"))
+        problems.append(
+            Problem(
+                "end", f"expected {_expected('end')}, got {values['end']!r}, which is before start {values['start']}"
+            )
+        )
     if start and "notified" in values and parse_date(values["notified"]) > start:
         problems.append(
-            Problem("notified", f"expected {_expected('notified')}, got {values['notified']!r}, which is after start {values['start']}")
+            Problem(
+                "notified",
+                f"expected {_expected('notified')}, got {values['notified']!r}, which is after start {values['start']}",
+            )
         )
     if "content-repo" in values and "content-path" in values:
         problems.append(Problem("content-path", "give either content-repo or content-path, not both"))
@@ -108,8 +116,13 @@ def _cross_checks(values: Mapping[str, Any]) -> list[Problem]:
     return problems
 
 
-def parse_event(title: str | None, options: Mapping[str, str | None], *, default_id: str) -> ParseResult:
-    """Validate a directive's title and raw option strings against the event schema."""
+def parse_event(
+    title: str | None, options: Mapping[str, str | None], *, default_id: str, page_dir: Path | None = None
+) -> ParseResult:
+    """Validate a directive's title and raw option strings against the event schema.
+
+    ``page_dir`` is the folder of the page, against which ``content-path`` must exist.
+    """
     properties = option_properties()
     problems: list[Problem] = []
     values: dict[str, Any] = {}
@@ -137,6 +150,13 @@ def parse_event(title: str | None, options: Mapping[str, str | None], *, default
             problems.append(problem)
     valid = {name: value for name, value in values.items() if name not in bad}
     problems.extend(_cross_checks(valid))
+    if "content-path" in valid and page_dir is not None and not (page_dir / valid["content-path"]).is_dir():
+        shown = valid["content-path"]
+        problems.append(
+            Problem(
+                "content-path", f"expected {_expected('content-path')}, got {shown!r} (no such folder beside the page)"
+            )
+        )
     if problems:
         return ParseResult(None, problems)
     return ParseResult(_build(values, default_id), [])

@@ -1,0 +1,125 @@
+"""The ``sphinx-event`` command: validate events and check a whole site."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .scan import FoundEvent, scan
+
+
+def _relative(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def report(found: list[FoundEvent]) -> list[str]:
+    """``FILE:LINE: OPTION: message`` for every problem, duplicate ids across files included."""
+    lines = []
+    seen: dict[str, FoundEvent] = {}
+    for item in found:
+        where = f"{_relative(item.path)}:{item.line}"
+        lines.extend(f"{where}: {problem}" for problem in item.result.problems)
+        event = item.result.event
+        if event is None:
+            continue
+        first = seen.setdefault(event.id, item)
+        if first is not item:
+            lines.append(
+                f"{where}: id: {event.id!r} is already used at {_relative(first.path)}:{first.line}; set a unique :id:"
+            )
+    return lines
+
+
+def run_validate(args: argparse.Namespace) -> int:
+    """Validate events in files and folders without building; exit 1 when any is invalid."""
+    missing = [path for path in args.paths if not path.exists()]
+    if missing:
+        print(f"sphinx-event validate: error: no such file or folder: {', '.join(map(str, missing))}", file=sys.stderr)
+        return 2
+    found = scan(args.paths)
+    lines = report(found)
+    for line in lines:
+        print(line)
+    print(f"{len(found)} event(s) checked, {len(lines)} problem(s)", file=sys.stderr)
+    return 1 if lines else 0
+
+
+def find_confdir(source: Path) -> Path | None:
+    """The folder of the ``conf.py`` for a source folder: the folder itself, or the nearest parent."""
+    for folder in [source, *source.resolve().parents]:
+        if (folder / "conf.py").is_file():
+            return folder
+        if (folder / ".git").exists():
+            break
+    return None
+
+
+def run_check(args: argparse.Namespace) -> int:
+    """Validate every event, then build the site with warnings as errors."""
+    from sphinx.cmd.build import build_main
+
+    source: Path = args.source
+    if not source.is_dir():
+        print(f"sphinx-event check: error: {source} is not a folder", file=sys.stderr)
+        return 2
+    confdir = find_confdir(source)
+    if confdir is None:
+        print(f"sphinx-event check: error: no conf.py in {source} or the folders above it", file=sys.stderr)
+        return 2
+    lines = report(scan([source]))
+    for line in lines:
+        print(line)
+    if lines:
+        print(f"sphinx-event check: {len(lines)} problem(s) in event metadata; not building", file=sys.stderr)
+        return 1
+    out: Path = args.out or source / "_build" / "html"
+    doctrees = out.parent / "doctrees" if args.out is None else out / ".doctrees"
+    argv = [
+        "-b",
+        "html",
+        "-W",
+        "--keep-going",
+        "-E",
+        "-q",
+        "-c",
+        str(confdir),
+        "-d",
+        str(doctrees),
+        str(source),
+        str(out),
+    ]
+    status = build_main(argv)
+    if status:
+        print("sphinx-event check: the build failed; see the problems above", file=sys.stderr)
+        return 1
+    print(f"sphinx-event check: all events valid, site built in {_relative(out)}", file=sys.stderr)
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command-line interface."""
+    main_parser = argparse.ArgumentParser(prog="sphinx-event", description=__doc__)
+    commands = main_parser.add_subparsers(dest="command", required=True)
+    validate = commands.add_parser("validate", help="validate event directives without building")
+    validate.add_argument("paths", nargs="+", type=Path, metavar="FILE_OR_DIR")
+    validate.set_defaults(func=run_validate)
+    check = commands.add_parser("check", help="validate every event and build the site with warnings as errors")
+    check.add_argument("source", nargs="?", type=Path, default=Path("docs"), metavar="SOURCE_DIR")
+    check.add_argument("--out", type=Path, default=None, metavar="DIR", help="HTML output folder")
+    check.set_defaults(func=run_check)
+    return main_parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``sphinx-event``."""
+    args = parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

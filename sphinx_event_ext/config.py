@@ -1,0 +1,85 @@
+"""The extension's configuration, declared once and validated once.
+
+Each field of :class:`EventConfig` becomes the conf.py value ``event_<name>``; its
+metadata gives the help text that the docs' reference table shows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import MISSING, dataclass, field, fields
+from typing import Any
+
+from .formats import parse_date
+from .timing import resolve_today
+
+
+def _check_today(value: Any) -> None:
+    if value is not None:
+        if not isinstance(value, str):
+            raise ValueError(f"expected a date string YYYY-MM-DD or None, got {value!r}")
+        try:
+            parse_date(value)
+        except ValueError as error:
+            raise ValueError(f"expected a date YYYY-MM-DD, got {value!r} ({error})") from None
+
+
+def _check_positive_int(value: Any) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"expected a positive whole number of days, got {value!r}")
+
+
+@dataclass(frozen=True)
+class EventConfig:
+    """All ``event_*`` settings of a site."""
+
+    notice_days: int = field(
+        default=21,
+        metadata={
+            "help": "How many days before the start the hub team must be told. "
+            "Events starting sooner without a timely `notified` date raise a `event.notice` warning.",
+            "check": _check_positive_int,
+        },
+    )
+    today: str | None = field(
+        default=None,
+        metadata={
+            "help": 'The build\'s "today" as YYYY-MM-DD. When unset, the date of `SOURCE_DATE_EPOCH` is used, '
+            "else the local date; set it (or `SOURCE_DATE_EPOCH`) for reproducible builds.",
+            "check": _check_today,
+        },
+    )
+
+    @classmethod
+    def from_sphinx(cls, config: Any) -> tuple[EventConfig, list[str]]:
+        """Read ``event_*`` values from a Sphinx config; bad values fall back to defaults, with messages."""
+        values: dict[str, Any] = {}
+        problems: list[str] = []
+        for item in fields(cls):
+            value = getattr(config, f"event_{item.name}")
+            try:
+                item.metadata["check"](value)
+            except ValueError as error:
+                problems.append(f"event_{item.name}: {error}")
+                continue
+            values[item.name] = value
+        return cls(**values), problems
+
+
+def config_values() -> list[tuple[str, Any, str, str]]:
+    """(name, default, type, help) for each setting: used to register them and to document them."""
+    rows = []
+    for item in fields(EventConfig):
+        default = item.default if item.default is not MISSING else None
+        rows.append((f"event_{item.name}", default, str(item.type), item.metadata["help"]))
+    return rows
+
+
+def settings(sphinx_config: Any) -> EventConfig:
+    """The site's validated settings (problems are reported once, when the build starts)."""
+    return EventConfig.from_sphinx(sphinx_config)[0]
+
+
+def today_for(sphinx_config: Any) -> dt.date:
+    """The build's today for this site."""
+    return resolve_today(settings(sphinx_config).today)

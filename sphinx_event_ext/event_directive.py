@@ -1,0 +1,78 @@
+"""The ``event`` directive: validate the metadata, remember the event, render its card."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docutils import nodes
+from docutils.parsers.rst import directives
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+from .card import event_card
+from .collector import EventRecord, add_record
+from .config import settings, today_for
+from .timing import notice
+from .validate import parse_event
+
+logger = logging.getLogger(__name__)
+
+
+class AnyOption(dict):
+    """An option spec that accepts every name, so unknown options reach our own validation.
+
+    Docutils and MyST both look options up with ``spec[name]``; we keep the raw strings
+    and report unknown names ourselves, all at once and with a "did you mean".
+    """
+
+    def __missing__(self, key: str):
+        return directives.unchanged
+
+    def __contains__(self, key: object) -> bool:
+        return True
+
+    def __bool__(self) -> bool:
+        return True
+
+
+class EventDirective(SphinxDirective):
+    """Describe one event; its options are the properties of ``event.schema.json``."""
+
+    has_content = True
+    required_arguments = 0
+    optional_arguments = 1
+    final_argument_whitespace = True
+    option_spec = AnyOption()
+
+    def run(self) -> list[nodes.Node]:
+        title = self.arguments[0] if self.arguments else None
+        page_dir = Path(self.env.doc2path(self.env.docname)).parent
+        result = parse_event(title, self.options, default_id=self.env.docname, page_dir=page_dir)
+        event, problems = result.event, result.problems
+        add_record(self.env, EventRecord(self.env.docname, self.lineno, event, tuple(problems)))
+        location = self.get_location()
+        for problem in problems:
+            logger.error(
+                "event option %r: %s",
+                problem.option,
+                problem.message,
+                location=location,
+                type="event",
+                subtype="invalid",
+            )
+        if event is None:
+            return []
+        config = settings(self.config)
+        verdict = notice(event, today_for(self.config), config.notice_days)
+        if verdict.warn:
+            logger.warning(
+                "event %r starts on %s: tell the hub team by %s (%d days ahead) and record it with :notified:",
+                event.id,
+                event.start.isoformat(),
+                verdict.notify_by.isoformat(),
+                config.notice_days,
+                location=location,
+                type="event",
+                subtype="notice",
+            )
+        return [event_card(event, verdict, self.parse_content_to_nodes())]
