@@ -21,7 +21,7 @@ from .nodes import (
     visit_checkbox_label_html,
     visit_checklist_item_html,
 )
-from .reference import ConfigReferenceDirective, OptionsReferenceDirective
+from .reference import CliReferenceDirective, ConfigReferenceDirective, OptionsReferenceDirective
 
 __version__ = "0.1.0"
 
@@ -71,6 +71,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("event-checklist", EventChecklistDirective)
     app.add_directive("event-options-reference", OptionsReferenceDirective)
     app.add_directive("event-config-reference", ConfigReferenceDirective)
+    app.add_directive("event-cli-reference", CliReferenceDirective)
     app.add_env_collector(EventCollector)
     app.add_css_file("sphinx_event_ext.css")
     app.add_js_file("sphinx_event_ext.js", loading_method="defer")

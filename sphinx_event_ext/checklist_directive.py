@@ -5,6 +5,8 @@ It is resolved after all pages are read, so it may name an event on another page
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
@@ -23,7 +25,7 @@ class EventChecklistDirective(SphinxDirective):
     """Place the checklist of the page's event, of the event named by ``:event:``, or a generic one."""
 
     has_content = False
-    option_spec = {"event": lambda value: (value or "").strip()}
+    option_spec: ClassVar[dict[str, Any]] = {"event": lambda value: (value or "").strip()}
 
     def run(self) -> list[nodes.Node]:
         checklist_docs(self.env).add(self.env.docname)

@@ -101,14 +101,23 @@ def run_check(args: argparse.Namespace) -> int:
     return 0
 
 
+def _formatter(prog: str) -> argparse.HelpFormatter:
+    """A fixed width, so the generated CLI reference does not depend on the terminal."""
+    return argparse.HelpFormatter(prog, width=88)
+
+
 def parser() -> argparse.ArgumentParser:
     """The command-line interface."""
-    main_parser = argparse.ArgumentParser(prog="sphinx-event", description=__doc__)
+    main_parser = argparse.ArgumentParser(prog="sphinx-event", description=__doc__, formatter_class=_formatter)
     commands = main_parser.add_subparsers(dest="command", required=True)
-    validate = commands.add_parser("validate", help="validate event directives without building")
+    validate = commands.add_parser(
+        "validate", help="validate event directives without building", formatter_class=_formatter
+    )
     validate.add_argument("paths", nargs="+", type=Path, metavar="FILE_OR_DIR")
     validate.set_defaults(func=run_validate)
-    check = commands.add_parser("check", help="validate every event and build the site with warnings as errors")
+    check = commands.add_parser(
+        "check", help="validate every event and build the site with warnings as errors", formatter_class=_formatter
+    )
     check.add_argument("source", nargs="?", type=Path, default=Path("docs"), metavar="SOURCE_DIR")
     check.add_argument("--out", type=Path, default=None, metavar="DIR", help="HTML output folder")
     check.set_defaults(func=run_check)

@@ -13,6 +13,7 @@ from typing import Any
 from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
+from .cli import parser
 from .config import config_values
 from .schema import load_schema
 
@@ -101,3 +102,18 @@ class ConfigReferenceDirective(SphinxDirective):
             for name, default, kind, help_text in config_values()
         ]
         return [table(["Setting", "Default", "Type", "Description"], rows, [16, 10, 10, 50])]
+
+
+class CliReferenceDirective(SphinxDirective):
+    """Document the ``sphinx-event`` command from its own argument parser."""
+
+    def run(self) -> list[nodes.Node]:
+        main = parser()
+        sections: list[nodes.Node] = [nodes.literal_block(text := main.format_help(), text, language="text")]
+        for action in main._subparsers._group_actions:
+            for name, sub in action.choices.items():
+                heading = f"sphinx-event {name}"
+                sections.append(nodes.rubric(heading, heading))
+                help_text = sub.format_help()
+                sections.append(nodes.literal_block(help_text, help_text, language="text"))
+        return sections
