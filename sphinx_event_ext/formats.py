@@ -16,7 +16,7 @@ from zoneinfo import available_timezones
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _HOURS = re.compile(r"^(\d{2}):(\d{2})\s*-\s*(\d{2}):(\d{2})$")
-_SCP_LIKE = re.compile(r"^(?:[A-Za-z0-9._-]+@)?[A-Za-z0-9.-]+:(?!//)[^\s]+$")
+_SCP_LIKE = re.compile(r"^(?:[A-Za-z0-9._-]+@[A-Za-z0-9.-]+|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+):(?!//)[^\s]+$")
 _SECRET_QUERY = re.compile(r"(?:^|&)(?:token|access_token|private_token|password)=", re.I)
 
 #: Abbreviations people write instead of a zone, and the IANA names they usually mean.

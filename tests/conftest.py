@@ -1,0 +1,61 @@
+"""Shared fixtures: real Sphinx builds of small sites in temporary folders."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from sphinx.cmd.build import build_main
+
+CONF = 'extensions = ["myst_parser", "sphinx_event_ext"]\nexclude_patterns = ["_build"]\n'
+
+@dataclass
+class Build:
+    """The result of a real ``sphinx-build`` run."""
+
+    status: int
+    warnings: str
+    src: Path
+    out: Path
+
+    def html(self, docname: str = "index") -> str:
+        return (self.out / f"{docname}.html").read_text("utf-8")
+
+    def soup(self, docname: str = "index") -> BeautifulSoup:
+        return BeautifulSoup(self.html(docname), "html.parser")
+
+
+BuildSite = Callable[..., Build]
+
+
+@pytest.fixture
+def build_site(tmp_path: Path) -> BuildSite:
+    """Write pages and a conf.py into a temporary folder and build them with Sphinx."""
+
+    def build(
+        pages: dict[str, str],
+        conf: str = "",
+        args: tuple[str, ...] = (),
+        src: Path | None = None,
+        base: str = CONF,
+    ) -> Build:
+        src = src or tmp_path / "src"
+        src.mkdir(parents=True, exist_ok=True)
+        (src / "conf.py").write_text(base + textwrap.dedent(conf), "utf-8")
+        if "index" not in pages and not (src / "index.md").exists():
+            toctree = "\n".join(name for name in pages)
+            pages = {"index": f"# Home\n\n```{{toctree}}\n{toctree}\n```\n", **pages}
+        for name, text in pages.items():
+            path = src / f"{name}.md"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, "utf-8")
+        out = src / "_build" / "html"
+        warnfile = tmp_path / "warnings.txt"
+        status = build_main(["-b", "html", "-q", "-w", str(warnfile), *args, str(src), str(out)])
+        return Build(status, warnfile.read_text("utf-8") if warnfile.exists() else "", src, out)
+
+    return build
