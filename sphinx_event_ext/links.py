@@ -107,7 +107,7 @@ def _split(param: str, expected: str, value: str) -> SplitResult:
         raise _fail(param, expected, value, str(error)) from None
 
 
-def _check_text(param: str, value: str, expected: str) -> str:
+def _check_text(param: str, expected: str, value: str) -> str:
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
@@ -118,11 +118,13 @@ def _check_text(param: str, value: str, expected: str) -> str:
 
 
 def _check(param: str, expected: str, value: str, check: Callable[[str], object]) -> str:
-    _check_text(param, value, expected)
+    """Run a ``formats`` check, turning its ValueError into a LinkError that names the parameter."""
+    _check_text(param, expected, value)
     try:
-        return check(value)
+        check(value)
     except ValueError as error:
         raise _fail(param, expected, value, str(error)) from None
+    return value
 
 
 def _base_url(param: str, value: str) -> str:
@@ -167,7 +169,8 @@ def _relative(param: str, value: str | None) -> str | None:
 def server_folder(repo: str) -> str:
     """The folder nbgitpuller's server clones ``repo`` into when no targetPath is given.
 
-    It keeps a ``.git`` suffix and ignores a trailing slash, unlike the official generator.
+    It keeps a ``.git`` suffix (the generator's Binder tab strips it) and ignores a trailing
+    slash (the generator then names an empty folder).
     """
     return repo.rstrip("/").split("/")[-1]
 
@@ -219,7 +222,7 @@ def nbgitpuller_query(
     path = _relative("path", path)
     target_path = _relative("target_path", target_path)
     if urlpath:
-        _check_text("urlpath", urlpath, "a path relative to the server, such as lab/tree/folder")
+        _check_text("urlpath", "a path relative to the server, such as lab/tree/folder", urlpath)
         if path:
             raise _fail("urlpath", "either a path or a urlpath, not both", urlpath, "a path was given too")
     else:
@@ -234,7 +237,7 @@ def nbgitpuller_query(
 def _user_redirect(server: str | None) -> str:
     if server is None or server == "":
         return "hub/user-redirect/git-pull"
-    _check_text("server", server, "a named server such as gpu")
+    _check_text("server", "a named server such as gpu", server)
     if not _SERVER_NAME.match(server):
         raise _fail("server", "letters, digits, '.', '_', '~' or '-'", server, "not a server name")
     return f"hub/user-redirect/{server}/git-pull"
@@ -317,7 +320,7 @@ def _doi(value: str) -> str | None:
 def detect_provider(source: str) -> str:
     """The Binder provider for a repository URL or DOI, so authors rarely have to name one."""
     expected = "a repository URL or a Zenodo/Figshare DOI"
-    _check_text("repo", source, expected)
+    _check_text("repo", expected, source)
     doi = _doi(source)
     if doi:
         if doi.lower().startswith("10.5281/zenodo."):
@@ -367,6 +370,7 @@ def binder_spec(provider: str, source: str, ref: str | None = None, *, param: st
     """The ``<spec>/<ref>`` part of a BinderHub launch URL for ``source`` on ``provider``."""
     if provider not in BINDER_PROVIDERS:
         raise _fail("provider", ", ".join(BINDER_PROVIDERS), provider, "unknown Binder provider")
+    _check_text(param, "a repository URL or DOI", source)
     tail = _ref_part(provider, ref)
     if provider == "gh":
         owner, name = _github_like(param, source, "github.com", "https://github.com/<owner>/<repo> or <owner>/<repo>")
@@ -437,7 +441,7 @@ def binder_link(
         urlpath = f"/doc/tree/{path}"
     if not urlpath:
         return f"{base}/v2/{provider}/{spec}"
-    _check_text("urlpath", urlpath, "a path on the Binder server, such as /lab")
+    _check_text("urlpath", "a path on the Binder server, such as /lab", urlpath)
     return f"{base}/v2/{provider}/{spec}?{form_encode([('urlpath', urlpath)])}"
 
 

@@ -80,6 +80,8 @@ def _git(*args: str, cwd: Path | None = None) -> str:
             timeout=_GIT_TIMEOUT,
             env={**os.environ, **_GIT_ENV},
         )
+    except FileNotFoundError:
+        raise PullError("git is not installed or not on PATH") from None
     except subprocess.TimeoutExpired:
         raise PullError(f"git {args[0]} took longer than {_GIT_TIMEOUT} s; is the repository reachable?") from None
     if result.returncode != 0:
@@ -149,8 +151,11 @@ def pull_content(repo: str, branch: str | None = None, cache_dir: Path | None = 
     slot = _cache_slot(cache_dir or default_cache_dir(), repo, commit)
     if slot.is_dir():
         return Checkout(repo, name, commit, slot, from_cache=True)
-    slot.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".pull-", dir=slot.parent))
+    try:
+        slot.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".pull-", dir=slot.parent))
+    except OSError as error:
+        raise PullError(f"cannot use the content cache {slot.parent}: {error.strerror}") from None
     try:
         clone = staging / "checkout"
         _run_git_puller(repo, name, clone)

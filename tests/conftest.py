@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import textwrap
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -12,6 +14,7 @@ from bs4 import BeautifulSoup
 from sphinx.cmd.build import build_main
 
 CONF = 'extensions = ["myst_parser", "sphinx_event_ext"]\nexclude_patterns = ["_build"]\n'
+
 
 @dataclass
 class Build:
@@ -34,7 +37,11 @@ BuildSite = Callable[..., Build]
 
 @pytest.fixture
 def build_site(tmp_path: Path) -> BuildSite:
-    """Write pages and a conf.py into a temporary folder and build them with Sphinx."""
+    """Write pages and a conf.py into a temporary folder and build them with Sphinx.
+
+    ``isolated`` builds in a new process, for extensions (MyST-NB) whose global
+    registrations leak between builds in one process, as no real build ever does.
+    """
 
     def build(
         pages: dict[str, str],
@@ -42,6 +49,7 @@ def build_site(tmp_path: Path) -> BuildSite:
         args: tuple[str, ...] = (),
         src: Path | None = None,
         base: str = CONF,
+        isolated: bool = False,
     ) -> Build:
         src = src or tmp_path / "src"
         src.mkdir(parents=True, exist_ok=True)
@@ -55,7 +63,13 @@ def build_site(tmp_path: Path) -> BuildSite:
             path.write_text(text, "utf-8")
         out = src / "_build" / "html"
         warnfile = tmp_path / "warnings.txt"
-        status = build_main(["-b", "html", "-q", "-w", str(warnfile), *args, str(src), str(out)])
+        argv = ["-b", "html", "-q", "-w", str(warnfile), *args, str(src), str(out)]
+        if isolated:
+            status = subprocess.run(
+                [sys.executable, "-m", "sphinx", *argv], check=False, capture_output=True
+            ).returncode
+        else:
+            status = build_main(argv)
         return Build(status, warnfile.read_text("utf-8") if warnfile.exists() else "", src, out)
 
     return build

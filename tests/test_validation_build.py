@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 import pytest
-
 from sites import GOOD_OPTIONS, event_block
 
 
@@ -31,14 +30,29 @@ CASES = [
     ("zero attendees", _replace("attendees", "0"), "attendees", "got '0'"),
     ("negative attendees", _replace("attendees", "-5"), "attendees", "got '-5'"),
     ("fractional attendees", _replace("attendees", "12.5"), "attendees", "got '12.5'"),
-    ("non-boolean flag", GOOD_OPTIONS + ":pre-initialize: maybe\n", "pre-initialize", "expected true or false, got 'maybe'"),
+    (
+        "non-boolean flag",
+        GOOD_OPTIONS + ":pre-initialize: maybe\n",
+        "pre-initialize",
+        "expected true or false, got 'maybe'",
+    ),
     ("typo option", GOOD_OPTIONS + ":atendees: 3\n", "atendees", "did you mean 'attendees'?"),
     ("javascript hub", _replace("hub", "javascript:alert(1)"), "hub", "javascript: is not allowed"),
     ("data hub", _replace("hub", "data:text/html,hi"), "hub", "data: is not allowed"),
     ("ftp binderhub", GOOD_OPTIONS + ":binderhub: ftp://binder.example.org\n", "binderhub", "ftp: is not allowed"),
     ("not a git url", GOOD_OPTIONS + ":content-repo: javascript:alert(1)\n", "content-repo", "not a git transport"),
-    ("credentials in repo", GOOD_OPTIONS + ":content-repo: https://me:s3cret@github.com/org/repo\n", "content-repo", "credentials"),
-    ("token user in repo", GOOD_OPTIONS + ":content-repo: https://ghp_abc@github.com/org/repo\n", "content-repo", "credentials"),
+    (
+        "credentials in repo",
+        GOOD_OPTIONS + ":content-repo: https://me:s3cret@github.com/org/repo\n",
+        "content-repo",
+        "credentials",
+    ),
+    (
+        "token user in repo",
+        GOOD_OPTIONS + ":content-repo: https://ghp_abc@github.com/org/repo\n",
+        "content-repo",
+        "credentials",
+    ),
     (
         "bad branch",
         GOOD_OPTIONS + ":content-repo: https://github.com/org/repo\n:content-branch: feature..x\n",
