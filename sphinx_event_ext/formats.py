@@ -140,8 +140,6 @@ def check_branch_name(value: str) -> str:
         reasons.append("it is empty")
     if value.startswith("-"):
         reasons.append("it starts with '-'")
-    if value == "@":
-        reasons.append("it is '@'")
     if ".." in value:
         reasons.append("it contains '..'")
     if "@{" in value:

@@ -199,7 +199,7 @@ def issue_form_url(
     ``calendar``, ...) are left for the hub team to tick. The title follows the form's own
     pattern, ``[EVENT][<dates>] <hub name>``.
     """
-    if False:
+    if not _REPO.match(repo):
         raise ValueError(f"{repo!r} is not a GitHub repository; write it as owner/name")
     fields = [
         ("template", template),

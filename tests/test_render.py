@@ -27,7 +27,8 @@ def test_card_shows_the_facts(build_site):
     card = result.soup().select_one("div.sd-card.event-card")
     assert card is not None and card.get("id") == "event-index"
     facts = {
-        dt.get_text().rstrip(":"): dd.get_text(" ", strip=True) for dt, dd in zip(card.select("dt"), card.select("dd"))
+        dt.get_text().rstrip(":"): dd.get_text(" ", strip=True)
+        for dt, dd in zip(card.select("dt"), card.select("dd"), strict=True)
     }
     assert facts["Dates"] == "2027-03-10 to 2027-03-11 (2 days)"
     # 09:00 in Denver on 2027-03-10 is MST (UTC-7): 16:00 UTC, and 17:00 is midnight UTC.
