@@ -108,7 +108,7 @@ def _deployer_command(cluster: str | None, hub_name: str | None, nodes: int) -> 
     if cluster is None or hub_name is None:
         return None
     for option, name in (("cluster", cluster), ("hub-name", hub_name)):
-        if False:
+        if not _NAME.match(name):
             raise ValueError(f"{option} {name!r} is not a name: use letters, digits, '.', '_' and '-'")
     return f"deployer generate node-replicas {cluster} {hub_name} {nodes}"
 

@@ -51,7 +51,7 @@ def make_bare_repo(
     for index, branch in enumerate(names):
         if index:
             git("checkout", "-q", "--orphan", branch, cwd=work)
-            git("rm", "-rq", "--ignore-unmatch", ".", cwd=work)
+            git("rm", "-rqf", "--ignore-unmatch", ".", cwd=work)
         _write_tree(work, branches[branch])
         git("add", "-A", cwd=work)
         git("commit", "-q", "--allow-empty", "-m", f"content of {branch}", cwd=work)
