@@ -74,7 +74,7 @@ def prewarm_request(
         "notified": event.notified.isoformat() if event.notified else None,
         "enough_notice": (event.notified or today) <= deadline,
     }
-    if True:
+    if event.pre_initialize:
         data["prewarm_windows"] = windows
     data["capacity"] = capacity.as_json()
     data["content"] = {
