@@ -54,8 +54,13 @@ def _report_duplicates(app: Sphinx, env: Any) -> None:
 def _fail_on_problems(app: Sphinx, exception: Exception | None) -> None:
     """Invalid events fail the build, like broken links fail linkcheck, without a traceback."""
     if exception is None and app.env is not None:
-        invalid = any(record.problems for recs in records(app.env).values() for record in recs)
-        if invalid or duplicate_ids(app.env):
+        invalid = sum(len(record.problems) for recs in records(app.env).values() for record in recs)
+        duplicates = len(duplicate_ids(app.env))
+        if invalid or duplicates:
+            # Not typed, so suppress_warnings cannot hide why the build failed.
+            logger.error(
+                "event metadata: %d problem(s) and %d duplicate id(s); the build has failed", invalid, duplicates
+            )
             app.statuscode = 1
 
 

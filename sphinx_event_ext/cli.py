@@ -108,17 +108,30 @@ def _formatter(prog: str) -> argparse.HelpFormatter:
 
 def parser() -> argparse.ArgumentParser:
     """The command-line interface."""
-    main_parser = argparse.ArgumentParser(prog="sphinx-event", description=__doc__, formatter_class=_formatter)
+    main_parser = argparse.ArgumentParser(
+        prog="sphinx-event",
+        description="Validate workshop event pages and check a whole Sphinx site.",
+        formatter_class=_formatter,
+    )
     commands = main_parser.add_subparsers(dest="command", required=True)
     validate = commands.add_parser(
         "validate", help="validate event directives without building", formatter_class=_formatter
     )
-    validate.add_argument("paths", nargs="+", type=Path, metavar="FILE_OR_DIR")
+    validate.add_argument(
+        "paths", nargs="+", type=Path, metavar="FILE_OR_DIR", help="MyST files, or folders searched for .md files"
+    )
     validate.set_defaults(func=run_validate)
     check = commands.add_parser(
         "check", help="validate every event and build the site with warnings as errors", formatter_class=_formatter
     )
-    check.add_argument("source", nargs="?", type=Path, default=Path("docs"), metavar="SOURCE_DIR")
+    check.add_argument(
+        "source",
+        nargs="?",
+        type=Path,
+        default=Path("docs"),
+        metavar="SOURCE_DIR",
+        help="the Sphinx source folder (default: docs); its conf.py is there or in a folder above",
+    )
     check.add_argument("--out", type=Path, default=None, metavar="DIR", help="HTML output folder")
     check.set_defaults(func=run_check)
     return main_parser

@@ -37,7 +37,7 @@ class EventConfig:
         default=21,
         metadata={
             "help": "How many days before the start the hub team must be told. "
-            "Events starting sooner without a timely `notified` date raise a `event.notice` warning.",
+            "Events starting sooner without a timely `notified` date raise an `event.notice` warning.",
             "check": _check_positive_int,
         },
     )

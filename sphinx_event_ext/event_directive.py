@@ -12,7 +12,7 @@ from sphinx.util.docutils import SphinxDirective
 from .card import event_card
 from .collector import EventRecord, add_record
 from .config import settings, today_for
-from .timing import notice
+from .timing import late_notice_advice, notice
 from .validate import parse_event
 
 logger = logging.getLogger(__name__)
@@ -66,11 +66,10 @@ class EventDirective(SphinxDirective):
         verdict = notice(event, today_for(self.config), config.notice_days)
         if verdict.warn:
             logger.warning(
-                "event %r starts on %s: tell the hub team by %s (%d days ahead) and record it with :notified:",
+                "event %r starts on %s: %s",
                 event.id,
                 event.start.isoformat(),
-                verdict.notify_by.isoformat(),
-                config.notice_days,
+                late_notice_advice(event, verdict, config.notice_days),
                 location=location,
                 type="event",
                 subtype="notice",

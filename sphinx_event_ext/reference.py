@@ -13,7 +13,6 @@ from typing import Any
 from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
-from .cli import parser
 from .config import config_values
 from .schema import load_schema
 
@@ -42,6 +41,15 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str | nodes.Node]], wi
 
 def _literal(text: str) -> nodes.literal:
     return nodes.literal(text, text)
+
+
+def inline_code(text: str) -> nodes.inline:
+    """Text whose `backquoted` parts are shown as code, as they are written in the schema."""
+    node = nodes.inline()
+    for index, part in enumerate(text.split("`")):
+        if part:
+            node += _literal(part) if index % 2 else nodes.Text(part)
+    return node
 
 
 def _type(spec: dict[str, Any]) -> str:
@@ -78,7 +86,7 @@ def option_rows() -> list[list[str | nodes.Node]]:
                 "yes" if name in required else "no",
                 _type(spec),
                 default_text,
-                spec.get("description", ""),
+                inline_code(spec.get("description", "")),
                 _literal(_example(spec)),
             ]
         )
@@ -108,6 +116,8 @@ class CliReferenceDirective(SphinxDirective):
     """Document the ``sphinx-event`` command from its own argument parser."""
 
     def run(self) -> list[nodes.Node]:
+        from .cli import parser  # the CLI imports the extension; importing it lazily keeps the package import acyclic
+
         main = parser()
         sections: list[nodes.Node] = [nodes.literal_block(text := main.format_help(), text, language="text")]
         for action in main._subparsers._group_actions:

@@ -7,6 +7,7 @@ the CLI and the reference table in the docs all read it from here.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -23,12 +24,21 @@ def load_schema(name: str = "event") -> dict[str, Any]:
     return json.loads(text)
 
 
+def _strings_only(check: Callable[[str], Any]) -> Callable[[Any], bool]:
+    """Formats apply to strings only, as JSON Schema says; other types are the ``type`` keyword's job."""
+
+    def checked(value: Any) -> bool:
+        return not isinstance(value, str) or check(value) is not None
+
+    return checked
+
+
 @cache
 def validator(name: str = "event") -> Draft202012Validator:
     """A Draft 2020-12 validator with the project's formats enforced."""
     checker = FormatChecker(formats=())
     for format_name, check in FORMAT_CHECKS.items():
-        checker.checks(format_name, raises=ValueError)(check)
+        checker.checks(format_name, raises=ValueError)(_strings_only(check))
     schema = load_schema(name)
     Draft202012Validator.check_schema(schema)
     return Draft202012Validator(schema, format_checker=checker)

@@ -96,3 +96,14 @@ def notice(event: Event, today: dt.date, notice_days: int) -> Notice:
     if event.notified is not None:
         return Notice(NoticeState.NOTIFIED_LATE, deadline, warn=near)
     return Notice(NoticeState.LATE if near else NoticeState.PENDING, deadline, warn=near)
+
+
+def late_notice_advice(event: Event, verdict: Notice, notice_days: int) -> str:
+    """What the notice warning tells the organizer to do."""
+    deadline = verdict.notify_by.isoformat()
+    if event.notified is not None:
+        return (
+            f"the hub team was told on {event.notified.isoformat()}, after the notify-by date {deadline} "
+            f"({notice_days} days ahead); confirm with them that they can still prepare"
+        )
+    return f"tell the hub team by {deadline} ({notice_days} days ahead) and record the date with :notified:"
