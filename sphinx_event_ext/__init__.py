@@ -9,7 +9,7 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 
 from .checklist_directive import EventChecklistDirective, resolve_checklists
-from .collector import EventCollector, duplicate_ids, records
+from .collector import EventCollector, all_records, duplicate_ids
 from .config import EventConfig, config_values
 from .event_directive import EventDirective
 from .nodes import (
@@ -54,7 +54,7 @@ def _report_duplicates(app: Sphinx, env: Any) -> None:
 def _fail_on_problems(app: Sphinx, exception: Exception | None) -> None:
     """Invalid events fail the build, like broken links fail linkcheck, without a traceback."""
     if exception is None and app.env is not None:
-        invalid = sum(len(record.problems) for recs in records(app.env).values() for record in recs)
+        invalid = sum(len(record.problems) for record in all_records(app.env))
         duplicates = len(duplicate_ids(app.env))
         if invalid or duplicates:
             # Not typed, so suppress_warnings cannot hide why the build failed.

@@ -13,7 +13,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from .checklist import PHASES, ChecklistItem, build_checklist
-from .collector import checklist_docs, find_event, records
+from .collector import find_event, page, page_event
 from .config import settings
 from .model import Event
 from .nodes import checkbox_label, checklist_item, checklist_placeholder
@@ -28,7 +28,7 @@ class EventChecklistDirective(SphinxDirective):
     option_spec: ClassVar[dict[str, Any]] = {"event": lambda value: (value or "").strip()}
 
     def run(self) -> list[nodes.Node]:
-        checklist_docs(self.env).add(self.env.docname)
+        page(self.env, self.env.docname).lists_events = True
         placeholder = checklist_placeholder(event_id=self.options.get("event", ""))
         self.set_source_info(placeholder)
         return [placeholder]
@@ -66,10 +66,10 @@ def render_checklist(event: Event | None, notice_days: int, index: int) -> nodes
 def resolve_checklists(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """Replace placeholders now that every event of the site is known."""
     notice_days = settings(app.config).notice_days
-    own = [record for record in records(app.env).get(docname, []) if record.event is not None]
+    own = page_event(app.env, docname)
     for index, placeholder in enumerate(doctree.findall(checklist_placeholder)):
         wanted = placeholder["event_id"]
-        event = own[0].event if own and not wanted else None
+        event = None if wanted else own
         if wanted:
             record = find_event(app.env, wanted)
             if record is None:

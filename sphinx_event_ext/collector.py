@@ -1,4 +1,5 @@
-"""Every event of the site, kept in the build environment and merged across parallel readers."""
+"""What each page holds (events, links to their content, pages that list events), kept in the
+build environment and merged across parallel readers."""
 
 from __future__ import annotations
 
@@ -13,8 +14,7 @@ from sphinx.environment.collectors import EnvironmentCollector
 from .config import today_for
 from .model import Event, Problem
 
-ATTR = "sphinx_event_records"
-CHECKLIST_ATTR = "sphinx_event_checklist_docs"
+ATTR = "sphinx_event_pages"
 TODAY_ATTR = "sphinx_event_today"
 
 
@@ -28,31 +28,55 @@ class EventRecord:
     problems: tuple[Problem, ...] = field(default_factory=tuple)
 
 
-def records(env: BuildEnvironment) -> dict[str, list[EventRecord]]:
-    """The records by page; created on first use."""
+@dataclass(frozen=True)
+class LinkUse:
+    """A link into an event's content: ``path`` inside the content, or ``None`` for the content folder.
+
+    ``event_id`` is ``None`` for the page's own event, which may be written below the link.
+    """
+
+    docname: str
+    lineno: int
+    kind: str
+    event_id: str | None
+    path: str | None
+
+
+@dataclass
+class PageData:
+    """Everything the extension remembers about one page."""
+
+    events: list[EventRecord] = field(default_factory=list)
+    links: list[LinkUse] = field(default_factory=list)
+    lists_events: bool = False
+
+
+def pages(env: BuildEnvironment) -> dict[str, PageData]:
+    """Per-page data; created on first use."""
     if not hasattr(env, ATTR):
         setattr(env, ATTR, {})
     return getattr(env, ATTR)
 
 
-def checklist_docs(env: BuildEnvironment) -> set[str]:
-    """Pages with an ``event-checklist``, which depend on every event of the site."""
-    if not hasattr(env, CHECKLIST_ATTR):
-        setattr(env, CHECKLIST_ATTR, set())
-    return getattr(env, CHECKLIST_ATTR)
+def page(env: BuildEnvironment, docname: str) -> PageData:
+    """The data of one page, created when the page first records something."""
+    return pages(env).setdefault(docname, PageData())
 
 
-def add_record(env: BuildEnvironment, record: EventRecord) -> None:
-    """Remember an event directive of the page being read."""
-    records(env).setdefault(record.docname, []).append(record)
+def all_records(env: BuildEnvironment) -> Iterator[EventRecord]:
+    """Every event directive of the site, valid or not, in page then line order."""
+    for docname in sorted(pages(env)):
+        yield from pages(env)[docname].events
 
 
 def valid_events(env: BuildEnvironment) -> Iterator[EventRecord]:
     """Valid events, in page order then line order, so output never depends on read order."""
-    for docname in sorted(records(env)):
-        for record in records(env)[docname]:
-            if record.event is not None:
-                yield record
+    return (record for record in all_records(env) if record.event is not None)
+
+
+def page_event(env: BuildEnvironment, docname: str) -> Event | None:
+    """The first valid event of a page."""
+    return next((r.event for r in pages(env).get(docname, PageData()).events if r.event is not None), None)
 
 
 def duplicate_ids(env: BuildEnvironment) -> list[tuple[EventRecord, EventRecord]]:
@@ -72,32 +96,28 @@ def find_event(env: BuildEnvironment, event_id: str) -> EventRecord | None:
 
 
 class EventCollector(EnvironmentCollector):
-    """Keeps the per-page records right when pages are removed, re-read or read in parallel."""
+    """Keeps the per-page data right when pages are removed, re-read or read in parallel."""
 
     def clear_doc(self, app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-        records(env).pop(docname, None)
-        checklist_docs(env).discard(docname)
+        pages(env).pop(docname, None)
 
     def merge_other(self, app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
-        theirs = records(other)
-        for docname in docnames:
-            if docname in theirs:
-                records(env)[docname] = theirs[docname]
-        checklist_docs(env).update(checklist_docs(other) & docnames)
+        theirs = pages(other)
+        pages(env).update((docname, theirs[docname]) for docname in docnames if docname in theirs)
 
     def process_doc(self, app: Sphinx, doctree: Any) -> None:
-        """Records are added by the directives themselves while the page is parsed."""
+        """Data is added by the directives and roles themselves while the page is parsed."""
 
     def get_outdated_docs(
         self, app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
     ) -> list[str]:
         """Re-read pages whose problems must be reported again, and pages whose output depends on "today"."""
-        outdated = {docname for docname, recs in records(env).items() if any(r.problems for r in recs)}
+        outdated = {record.docname for record in all_records(env) if record.problems}
         outdated.update(duplicate.docname for _, duplicate in duplicate_ids(env))
         today = today_for(app.config)
         if getattr(env, TODAY_ATTR, None) != today:
-            outdated.update(records(env))
+            outdated.update(docname for docname, data in pages(env).items() if data.events or data.lists_events)
         setattr(env, TODAY_ATTR, today)
         if added or changed or removed or outdated:
-            outdated.update(checklist_docs(env))
+            outdated.update(docname for docname, data in pages(env).items() if data.lists_events or data.links)
         return sorted(outdated - removed)

@@ -26,7 +26,22 @@ def _check_today(value: Any) -> None:
 
 def _check_positive_int(value: Any) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"expected a positive whole number of days, got {value!r}")
+        raise ValueError(f"expected a positive whole number, got {value!r}")
+
+
+def _check_text(value: Any) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"expected a non-empty string, got {value!r}")
+
+
+def _check_bool(value: Any) -> None:
+    if not isinstance(value, bool):
+        raise ValueError(f"expected True or False, got {value!r}")
+
+
+def _check_optional_text(value: Any) -> None:
+    if value is not None:
+        _check_text(value)
 
 
 @dataclass(frozen=True)
@@ -47,6 +62,46 @@ class EventConfig:
             "help": 'The build\'s "today" as YYYY-MM-DD. When unset, the date of `SOURCE_DATE_EPOCH` is used, '
             "else the local date; set it (or `SOURCE_DATE_EPOCH`) for reproducible builds.",
             "check": _check_today,
+        },
+    )
+
+    support_email: str = field(
+        default="support@2i2c.org",
+        metadata={"help": 'Where the "Notify the hub team" and heads-up emails go.', "check": _check_text},
+    )
+    issue_repo: str = field(
+        default="2i2c-org/infrastructure",
+        metadata={
+            "help": "The GitHub repository whose event issue form the card links to, pre-filled.",
+            "check": _check_text,
+        },
+    )
+    issue_template: str = field(
+        default="07_event-hub.yaml",
+        metadata={"help": "The issue form template, in `issue_repo`, that the card pre-fills.", "check": _check_text},
+    )
+    prewarm_lead_minutes: int = field(
+        default=60,
+        metadata={
+            "help": "How long before each session pre-warmed capacity should be ready (the `prewarm_windows` "
+            "of the pre-warm request).",
+            "check": _check_positive_int,
+        },
+    )
+    verify_links: bool = field(
+        default=False,
+        metadata={
+            "help": "Pull the content behind every hub and Binder link with nbgitpuller and fail the build, at the "
+            "link's line, when its branch or file is missing. `sphinx-event check` turns it on.",
+            "check": _check_bool,
+        },
+    )
+    content_cache: str | None = field(
+        default=None,
+        metadata={
+            "help": "The folder where pulled content is cached per repository and commit; by default "
+            "`~/.cache/sphinx-event-ext` (or under `XDG_CACHE_HOME`).",
+            "check": _check_optional_text,
         },
     )
 

@@ -10,7 +10,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from .card import event_card
-from .collector import EventRecord, add_record
+from .collector import EventRecord, page
 from .config import settings, today_for
 from .timing import late_notice_advice, notice
 from .validate import parse_event
@@ -49,7 +49,9 @@ class EventDirective(SphinxDirective):
         page_dir = Path(self.env.doc2path(self.env.docname)).parent
         result = parse_event(title, self.options, default_id=self.env.docname, page_dir=page_dir)
         event, problems = result.event, result.problems
-        add_record(self.env, EventRecord(self.env.docname, self.lineno, event, tuple(problems)))
+        page(self.env, self.env.docname).events.append(
+            EventRecord(self.env.docname, self.lineno, event, tuple(problems))
+        )
         location = self.get_location()
         for problem in problems:
             logger.error(

@@ -14,6 +14,8 @@ from pathlib import PurePosixPath
 from urllib.parse import urlsplit
 from zoneinfo import available_timezones
 
+from .capacity import parse_memory
+
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _HOURS = re.compile(r"^(\d{2}):(\d{2})\s*-\s*(\d{2}):(\d{2})$")
 _SCP_LIKE = re.compile(r"^(?:[A-Za-z0-9._-]+@[A-Za-z0-9.-]+|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+):(?!//)[^\s]+$")
@@ -187,4 +189,5 @@ FORMAT_CHECKS = {
     "git-branch": check_branch_name,
     "relative-path": check_relative_path,
     "content-glob": check_content_glob,
+    "memory-size": parse_memory,
 }

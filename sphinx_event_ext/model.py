@@ -48,6 +48,10 @@ class Event:
     ticket: str | None = None
     contact: str | None = None
     notes: str | None = None
+    memory_per_user: str = "2G"
+    node_memory: str = "128G"
+    cluster: str | None = None
+    hub_name: str | None = None
 
     @property
     def zone(self) -> ZoneInfo:

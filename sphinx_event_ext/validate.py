@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .capacity import parse_memory, users_per_node
 from .formats import parse_active_hours, parse_date
 from .model import Event, Problem
 from .schema import load_schema, option_properties, required_options, validator
@@ -109,8 +110,17 @@ def _cross_checks(values: Mapping[str, Any]) -> list[Problem]:
                 f"expected {_expected('notified')}, got {values['notified']!r}, which is after start {values['start']}",
             )
         )
-    if "content-repo" in values and "content-path" in values:
-        problems.append(Problem("content-path", "give either content-repo or content-path, not both"))
+    if ("cluster" in values) != ("hub-name" in values):
+        given, missing = ("cluster", "hub-name") if "cluster" in values else ("hub-name", "cluster")
+        problems.append(Problem(missing, f"missing: {given} is given, and the pre-warm command needs both"))
+    defaults = option_properties()
+    try:
+        users_per_node(
+            parse_memory(values.get("memory-per-user", defaults["memory-per-user"]["default"])),
+            parse_memory(values.get("node-memory", defaults["node-memory"]["default"])),
+        )
+    except ValueError as error:
+        problems.append(Problem("memory-per-user", str(error)))
     if "content-branch" in values and "content-repo" not in values:
         problems.append(Problem("content-branch", "a branch needs content-repo to belong to"))
     return problems

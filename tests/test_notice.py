@@ -25,13 +25,14 @@ def test_warns_when_start_is_near_and_nobody_was_told(build_site):
 
 
 def test_notice_warning_fails_a_strict_build_and_can_be_suppressed(build_site, tmp_path):
-    strict = build_site(_page(), conf="event_today = '2027-03-01'\n", args=("-W",), src=tmp_path / "a")
+    strict = build_site(_page(), conf="event_today = '2027-03-01'\n", args=("-W",), src=tmp_path / "a", isolated=True)
     assert strict.status != 0
     quiet = build_site(
         _page(),
         conf="event_today = '2027-03-01'\nsuppress_warnings = ['event.notice']\n",
         args=("-W",),
         src=tmp_path / "b",
+        isolated=True,
     )
     assert quiet.status == 0, quiet.warnings
     assert "notice" not in quiet.warnings

@@ -124,5 +124,5 @@ def test_invalid_events_fail_again_on_an_incremental_build(build_site):
 def test_bad_config_value_is_an_error_not_a_traceback(build_site):
     result = build_site({"index": "# Event\n\n" + event_block()}, conf="event_notice_days = -3\nevent_today = 'soon'\n")
     assert result.status != 0
-    assert "event_notice_days: expected a positive whole number of days, got -3" in result.warnings
+    assert "event_notice_days: expected a positive whole number, got -3" in result.warnings
     assert "event_today: expected a date YYYY-MM-DD, got 'soon'" in result.warnings
