@@ -45,3 +45,10 @@ def lint(session: nox.Session) -> None:
     session.install("ruff")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
+
+
+@nox.session
+def prewarm(session: nox.Session) -> None:
+    """Print the pre-warm request JSON of every event in docs/ (`-- --id ID` for one)."""
+    session.install("-e", ".")
+    session.run("sphinx-event", "prewarm", "docs", *session.posargs)

@@ -12,6 +12,16 @@ from .checklist_directive import EventChecklistDirective, resolve_checklists
 from .collector import EventCollector, all_records, duplicate_ids
 from .config import EventConfig, config_values
 from .event_directive import EventDirective
+from .event_list import EventListDirective, event_list_placeholder, resolve_event_lists
+from .link_roles import (
+    LINK_FAILURES,
+    ContentLinkRole,
+    EventLinksDirective,
+    content_link,
+    links_placeholder,
+    resolve_links,
+    verify_links,
+)
 from .nodes import (
     checkbox_label,
     checklist_item,
@@ -21,6 +31,7 @@ from .nodes import (
     visit_checkbox_label_html,
     visit_checklist_item_html,
 )
+from .outputs import resolve_assets, write_event_files
 from .reference import CliReferenceDirective, ConfigReferenceDirective, OptionsReferenceDirective
 
 __version__ = "0.1.0"
@@ -51,17 +62,24 @@ def _report_duplicates(app: Sphinx, env: Any) -> None:
         )
 
 
-def _fail_on_problems(app: Sphinx, exception: Exception | None) -> None:
-    """Invalid events fail the build, like broken links fail linkcheck, without a traceback."""
-    if exception is None and app.env is not None:
-        invalid = sum(len(record.problems) for record in all_records(app.env))
-        duplicates = len(duplicate_ids(app.env))
-        if invalid or duplicates:
-            # Not typed, so suppress_warnings cannot hide why the build failed.
-            logger.error(
-                "event metadata: %d problem(s) and %d duplicate id(s); the build has failed", invalid, duplicates
-            )
-            app.statuscode = 1
+def _finish(app: Sphinx, exception: Exception | None) -> None:
+    """Fail the build on broken events or links, like linkcheck does, without a traceback; else write the files."""
+    if exception is not None or app.env is None:
+        return
+    invalid = sum(len(record.problems) for record in all_records(app.env))
+    duplicates = len(duplicate_ids(app.env))
+    links = getattr(app.env, LINK_FAILURES, 0)
+    if invalid or duplicates or links:
+        # Not typed, so suppress_warnings cannot hide why the build failed.
+        logger.error(
+            "events: %d metadata problem(s), %d duplicate id(s), %d broken link(s); the build has failed",
+            invalid,
+            duplicates,
+            links,
+        )
+        app.statuscode = 1
+    elif app.builder.format == "html":
+        write_event_files(app)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -77,11 +95,22 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("event-options-reference", OptionsReferenceDirective)
     app.add_directive("event-config-reference", ConfigReferenceDirective)
     app.add_directive("event-cli-reference", CliReferenceDirective)
+    app.add_directive("event-list", EventListDirective)
+    app.add_directive("event-links", EventLinksDirective)
+    app.add_role("nbgitpuller", ContentLinkRole("nbgitpuller"))
+    app.add_role("binder", ContentLinkRole("binder"))
+    app.add_node(event_list_placeholder)
+    app.add_node(links_placeholder)
+    app.add_node(content_link)
     app.add_env_collector(EventCollector)
     app.add_css_file("sphinx_event_ext.css")
     app.add_js_file("sphinx_event_ext.js", loading_method="defer")
     app.connect("config-inited", _check_config)
     app.connect("env-check-consistency", _report_duplicates)
+    app.connect("env-check-consistency", verify_links)
     app.connect("doctree-resolved", resolve_checklists)
-    app.connect("build-finished", _fail_on_problems)
+    app.connect("doctree-resolved", resolve_event_lists)
+    app.connect("doctree-resolved", resolve_links)
+    app.connect("doctree-resolved", resolve_assets)
+    app.connect("build-finished", _finish)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -28,6 +28,26 @@ def badge(text: str, colour: str) -> nodes.inline:
     )
 
 
+def button(text: str, url: str = "", *, asset: str | None = None, outline: bool = False) -> nodes.reference:
+    """A sphinx-design button; ``asset`` is a path in the build output, made relative when the page is written."""
+    style = "sd-btn-outline-primary" if outline else "sd-btn-primary"
+    classes = ["sd-sphinx-override", "sd-btn", "sd-text-wrap", style, "event-button"]
+    node = nodes.reference(text, text, refuri=url or asset or "", classes=classes)
+    if asset:
+        node["event_asset"] = asset
+    return node
+
+
+def button_row(label: str, buttons: list[nodes.Node]) -> nodes.paragraph:
+    """A labelled row of buttons."""
+    row = nodes.paragraph(classes=["event-actions"])
+    row += nodes.strong(label, label)
+    for node in buttons:
+        row += nodes.Text(" ")
+        row += node
+    return row
+
+
 def _link(url: str, text: str | None = None) -> nodes.reference:
     return nodes.reference(text or url, text or url, refuri=url)
 
@@ -79,17 +99,18 @@ def summary_fields(event: Event) -> nodes.field_list:
     return fields
 
 
-def event_card(event: Event, notice: Notice, body: list[nodes.Node]) -> nodes.container:
-    """The card: the title and notice badge, the facts, then the directive's own text."""
+def event_card(event: Event, notice: Notice, body: list[nodes.Node], actions: list[nodes.Node]) -> nodes.container:
+    """The card: the title and notice badge, the facts, the directive's own text, then the actions."""
     title = nodes.paragraph(classes=["sd-card-title", "sd-font-weight-bold", "event-title"], support_smartquotes=False)
     title += nodes.Text(event.title)
     title += nodes.Text(" ")
     title += badge(notice.label, BADGE_COLOURS[notice.state])
     header = create_component("card-header", ["sd-card-header"], children=[title])
     content = create_component("card-body", ["sd-card-body"], children=[summary_fields(event), *body])
+    footer = create_component("card-footer", ["sd-card-footer"], children=actions)
     return create_component(
         "card",
         ["sd-card", "sd-sphinx-override", "sd-mb-3", "sd-shadow-sm", "event-card"],
-        children=[header, content],
+        children=[header, content, footer] if actions else [header, content],
         ids=[f"event-{event.id}"],
     )

@@ -69,7 +69,7 @@ def resolve_checklists(app: Sphinx, doctree: nodes.document, docname: str) -> No
     own = page_event(app.env, docname)
     for index, placeholder in enumerate(doctree.findall(checklist_placeholder)):
         wanted = placeholder["event_id"]
-        event = None if wanted else own
+        event = None if wanted or own is None else own.event
         if wanted:
             record = find_event(app.env, wanted)
             if record is None:

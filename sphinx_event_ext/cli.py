@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import runpy
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
+from . import cli_link
+from .prewarm import dumps, events_index, prewarm_request
 from .scan import FoundEvent, scan
+from .timing import resolve_today
 
 
 def _relative(path: Path) -> str:
@@ -79,21 +84,8 @@ def run_check(args: argparse.Namespace) -> int:
         return 1
     out: Path = args.out or source / "_build" / "html"
     doctrees = out.parent / "doctrees" if args.out is None else out / ".doctrees"
-    argv = [
-        "-b",
-        "html",
-        "-W",
-        "--keep-going",
-        "-E",
-        "-q",
-        "-c",
-        str(confdir),
-        "-d",
-        str(doctrees),
-        str(source),
-        str(out),
-    ]
-    status = build_main(argv)
+    flags = ["-b", "html", "-W", "--keep-going", "-E", "-q", "-D", "event_verify_links=1"]
+    status = build_main([*flags, "-c", str(confdir), "-d", str(doctrees), str(source), str(out)])
     if status:
         print("sphinx-event check: the build failed; see the problems above", file=sys.stderr)
         return 1
@@ -104,6 +96,49 @@ def run_check(args: argparse.Namespace) -> int:
 def _formatter(prog: str) -> argparse.HelpFormatter:
     """A fixed width, so the generated CLI reference does not depend on the terminal."""
     return argparse.HelpFormatter(prog, width=88)
+
+
+def run_prewarm(args: argparse.Namespace) -> int:
+    """Print the pre-warm request of one event (``--id``), or ``events.json`` for all, without a build."""
+    found = scan(args.paths)
+    lines = report(found)
+    if lines:
+        print("\n".join(lines), file=sys.stderr)
+        return 1
+    events = [item.result.event for item in found]
+    if args.id:
+        events = [event for event in events if event.id == args.id]
+        if not events:
+            print(f"sphinx-event prewarm: error: no event with id {args.id!r}", file=sys.stderr)
+            return 2
+    values = conf_values(args.paths[0])
+    notice_days, lead = values.get("event_notice_days", 21), values.get("event_prewarm_lead_minutes", 60)
+    today = resolve_today(values.get("event_today"))
+    requests = [
+        prewarm_request(
+            event,
+            today=today,
+            notice_days=notice_days,
+            lead_minutes=lead,
+            memory_per_user=event.memory_per_user,
+            node_memory=event.node_memory,
+            cluster=event.cluster,
+            hub_name=event.hub_name,
+        )
+        for event in events
+    ]
+    sys.stdout.write(dumps(requests[0] if args.id else events_index(requests)))
+    return 0
+
+
+def conf_values(path: Path) -> dict[str, Any]:
+    """The ``event_*`` values of the conf.py that builds ``path``, so the CLI prints what the build writes."""
+    folder = path if path.is_dir() else path.parent
+    confdir = find_confdir(folder)
+    if confdir is None:
+        return {}
+    namespace = runpy.run_path(str(confdir / "conf.py"))
+    return {name: value for name, value in namespace.items() if name.startswith("event_")}
 
 
 def parser() -> argparse.ArgumentParser:
@@ -134,6 +169,13 @@ def parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--out", type=Path, default=None, metavar="DIR", help="HTML output folder")
     check.set_defaults(func=run_check)
+    prewarm = commands.add_parser(
+        "prewarm", help="print the pre-warm request JSON without building", formatter_class=_formatter
+    )
+    prewarm.add_argument("paths", nargs="+", type=Path, metavar="FILE_OR_DIR", help="MyST files or folders")
+    prewarm.add_argument("--id", help="print this event's request (default: the events.json index of all)")
+    prewarm.set_defaults(func=run_prewarm)
+    cli_link.add_parser(commands)
     return main_parser
 
 

@@ -74,9 +74,9 @@ def valid_events(env: BuildEnvironment) -> Iterator[EventRecord]:
     return (record for record in all_records(env) if record.event is not None)
 
 
-def page_event(env: BuildEnvironment, docname: str) -> Event | None:
+def page_event(env: BuildEnvironment, docname: str) -> EventRecord | None:
     """The first valid event of a page."""
-    return next((r.event for r in pages(env).get(docname, PageData()).events if r.event is not None), None)
+    return next((r for r in pages(env).get(docname, PageData()).events if r.event is not None), None)
 
 
 def duplicate_ids(env: BuildEnvironment) -> list[tuple[EventRecord, EventRecord]]:

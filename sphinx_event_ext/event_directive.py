@@ -9,9 +9,13 @@ from docutils.parsers.rst import directives
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from .card import event_card
-from .collector import EventRecord, page
-from .config import settings, today_for
+from .card import button, button_row, event_card
+from .collector import EventRecord, LinkUse, page
+from .config import EventConfig, settings, today_for
+from .links import LinkError, event_binder_link, event_nbgitpuller_link
+from .model import Event
+from .notify import heads_up_email, issue_form_url, notification_email
+from .prewarm import prewarm_request
 from .timing import late_notice_advice, notice
 from .validate import parse_event
 
@@ -76,4 +80,43 @@ class EventDirective(SphinxDirective):
                 type="event",
                 subtype="notice",
             )
-        return [event_card(event, verdict, self.parse_content_to_nodes())]
+        return [event_card(event, verdict, self.parse_content_to_nodes(), self._actions(event, config))]
+
+    def _actions(self, event: Event, config: EventConfig) -> list[nodes.Node]:
+        """Buttons for attendees (hub, Binder, calendar) and for the organizer (notify, issue form, heads-up)."""
+        attendee = [button("Add to calendar", asset=f"_events/{event.id}/event.ics", outline=True)]
+        if event.content_repo:
+            try:
+                attendee[:0] = [
+                    button("Open on the hub", event_nbgitpuller_link(event)),
+                    button("Try on Binder", event_binder_link(event)),
+                ]
+            except LinkError as error:
+                logger.warning("event links: %s", error, location=self.get_location(), type="event", subtype="link")
+            else:
+                page(self.env, self.env.docname).links.append(
+                    LinkUse(self.env.docname, self.lineno, "card", event.id, None)
+                )
+        request = prewarm_request(
+            event,
+            today=today_for(self.config),
+            notice_days=config.notice_days,
+            lead_minutes=config.prewarm_lead_minutes,
+            memory_per_user=event.memory_per_user,
+            node_memory=event.node_memory,
+            cluster=event.cluster,
+            hub_name=event.hub_name,
+        )
+        organizer = [
+            button("Notify the hub team", notification_email(request, to=config.support_email).mailto),
+            button(
+                "Open the event issue form",
+                issue_form_url(
+                    request, repo=config.issue_repo, template=config.issue_template, hub_name=event.hub_name
+                ),
+                outline=True,
+            ),
+            button("Heads-up email", heads_up_email(request, to=config.support_email).mailto, outline=True),
+            button("Pre-warm request (JSON)", asset=f"_events/{event.id}/prewarm.json", outline=True),
+        ]
+        return [button_row("Attendees:", attendee), button_row("Organizers:", organizer)]

@@ -191,20 +191,23 @@ def _all_paths(root: Path) -> list[str]:
     return paths
 
 
-def verify_path(checkout: Checkout, path: str) -> Path:
-    """The file or folder ``path`` in the checkout; when missing, the error names the closest paths."""
+def verify_in_folder(root: Path, path: str, where: str) -> Path:
+    """The file or folder ``path`` under ``root``; when missing, the error names the closest paths."""
     try:
         check_relative_path(path)
     except ValueError as error:
         raise PullError(f"path {path!r}: {error}") from None
-    target = checkout.path / path
+    target = root / path
     if target.exists():
         return target
-    candidates = _all_paths(checkout.path)
-    close = difflib.get_close_matches(path.rstrip("/"), candidates, n=3, cutoff=0.5)
-    where = f"{checkout.repo} at {checkout.branch} ({checkout.commit[:7]})"
+    close = difflib.get_close_matches(path.rstrip("/"), _all_paths(root), n=3, cutoff=0.5)
     hint = f"closest: {', '.join(repr(p) for p in close)}" if close else "no similar path exists"
     raise PullError(f"{path!r} is not in {where}; {hint}")
+
+
+def verify_path(checkout: Checkout, path: str) -> Path:
+    """The file or folder ``path`` in a pulled checkout."""
+    return verify_in_folder(checkout.path, path, f"{checkout.repo} at {checkout.branch} ({checkout.commit[:7]})")
 
 
 def verify_link(url: str, cache_dir: Path | None = None) -> LinkCheck:
