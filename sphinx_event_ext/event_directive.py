@@ -84,19 +84,18 @@ class EventDirective(SphinxDirective):
 
     def _actions(self, event: Event, config: EventConfig) -> list[nodes.Node]:
         """Buttons for attendees (hub, Binder, calendar) and for the organizer (notify, issue form, heads-up)."""
-        attendee = [button("Add to calendar", asset=f"_events/{event.id}/event.ics", outline=True)]
+        attendee = []
         if event.content_repo:
-            try:
-                attendee[:0] = [
-                    button("Open on the hub", event_nbgitpuller_link(event)),
-                    button("Try on Binder", event_binder_link(event)),
-                ]
-            except LinkError as error:
-                logger.warning("event links: %s", error, location=self.get_location(), type="event", subtype="link")
-            else:
-                page(self.env, self.env.docname).links.append(
-                    LinkUse(self.env.docname, self.lineno, "card", event.id, None)
-                )
+            page(self.env, self.env.docname).links.append(
+                LinkUse(self.env.docname, self.lineno, "card", event.id, None)
+            )
+            for label, make_link in (("Open on the hub", event_nbgitpuller_link), ("Try on Binder", event_binder_link)):
+                try:
+                    attendee.append(button(label, make_link(event)))
+                except LinkError as error:
+                    location = self.get_location()
+                    logger.warning("%s: %s", label, error, location=location, type="event", subtype="link")
+        attendee.append(button("Add to calendar", asset=f"_events/{event.id}/event.ics", outline=True))
         request = prewarm_request(
             event,
             today=today_for(self.config),

@@ -117,25 +117,30 @@ def _warn(message: str, node: nodes.Node) -> None:
     logger.warning(message, location=node, type="event", subtype="link")
 
 
-def _links_table(event: Event, paths: list[str]) -> list[nodes.Node]:
+def _links_table(event: Event, paths: list[str], node: nodes.Node) -> list[nodes.Node]:
+    """One row per notebook; the Binder column only when Binder can reach the content."""
+    try:
+        launch = event_binder_link(event)
+    except LinkError as error:
+        _warn(f"event-links: no Binder links: {error}", node)
+        launch = None
+    headers = ["Notebook", "Hub", "Binder"] if launch else ["Notebook", "Hub"]
     rows = []
     for path in paths:
-        rows.append(
-            [
-                nodes.literal(path, path),
-                button("Open on the hub", event_nbgitpuller_link(event, path)),
-                button("Try on Binder", event_binder_link(event, path)),
-            ]
-        )
-    launch = event_binder_link(event)
-    markdown = f"[![Binder]({BADGE})]({launch})"
-    rst = f".. image:: {BADGE}\n   :target: {launch}"
-    return [
-        table(["Notebook", "Hub", "Binder"], rows, [40, 30, 30]),
-        nodes.paragraph("", "Binder badge for a README, in Markdown and in reStructuredText:"),
-        nodes.literal_block(markdown, markdown, language="markdown"),
-        nodes.literal_block(rst, rst, language="rst"),
-    ]
+        row = [nodes.literal(path, path), button("Open on the hub", event_nbgitpuller_link(event, path))]
+        if launch:
+            row.append(button("Try on Binder", event_binder_link(event, path)))
+        rows.append(row)
+    result: list[nodes.Node] = [table(headers, rows, [40, 30, 30][: len(headers)])]
+    if launch:
+        markdown = f"[![Binder]({BADGE})]({launch})"
+        rst = f".. image:: {BADGE}\n   :target: {launch}"
+        result += [
+            nodes.paragraph("", "Binder badge for a README, in Markdown and in reStructuredText:"),
+            nodes.literal_block(markdown, markdown, language="markdown"),
+            nodes.literal_block(rst, rst, language="rst"),
+        ]
+    return result
 
 
 def resolve_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -161,7 +166,7 @@ def resolve_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
             continue
         try:
             paths = node["paths"] or _notebooks(app, record)
-            node.replace_self(_links_table(record.event, paths))
+            node.replace_self(_links_table(record.event, paths, node))
         except (LinkError, PullError) as error:
             _warn(f"event-links: {error}", node)
             node.replace_self([])
