@@ -1,0 +1,126 @@
+"""Files the build writes for the hub team (pre-warm JSON, calendars) and the event index."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from icalendar import Calendar
+from jsonschema import Draft202012Validator, FormatChecker
+from sites import GOOD_OPTIONS, event_block
+
+from sphinx_event_ext.schema import load_schema
+
+CONF = "event_today = '2026-12-01'\n"
+
+
+def _event(event_id: str, start: str, end: str, extra: str = "") -> str:
+    options = GOOD_OPTIONS.replace("2027-03-10", start).replace("2027-03-11", end).replace("2027-01-05", "2026-09-01")
+    return event_block(title=f"Event {event_id}", options=options + f":id: {event_id}\n{extra}")
+
+
+def _pages() -> dict[str, str]:
+    return {
+        "events/geo": "# Geo\n\n" + _event("geo", "2027-03-13", "2027-03-15", ":pre-initialize: true\n"),
+        "events/past": "# Past\n\n" + _event("past", "2026-10-01", "2026-10-01"),
+        "events/soon": "# Soon\n\n" + _event("soon", "2027-01-20", "2027-01-21"),
+        "list": "# All events\n\n```{event-list}\n```\n",
+    }
+
+
+def test_prewarm_json_per_event_and_index(build_site):
+    result = build_site(_pages(), conf=CONF)
+    assert result.status == 0, result.warnings
+    folder = result.out / "_events"
+    schema = load_schema("prewarm")
+    geo = json.loads((folder / "geo" / "prewarm.json").read_text())
+    Draft202012Validator(schema, format_checker=FormatChecker()).validate(geo)
+    # Denver changes to daylight saving time on 2027-03-14: 09:00 local is 16:00Z, then 15:00Z.
+    assert [s["start"] for s in geo["sessions"]] == [
+        "2027-03-13T16:00:00Z",
+        "2027-03-14T15:00:00Z",
+        "2027-03-15T15:00:00Z",
+    ]
+    assert geo["prewarm_windows"][0] == {"start": "2027-03-13T15:00:00Z", "end": "2027-03-13T16:00:00Z"}
+    assert geo["generated_on"] == "2026-12-01"
+    index = json.loads((folder / "events.json").read_text())
+    assert [event["event_id"] for event in index["events"]] == ["past", "soon", "geo"]
+    published = json.loads((folder / "prewarm.schema.json").read_text())
+    assert published == schema
+
+
+def test_calendar_files(build_site):
+    result = build_site(_pages(), conf=CONF)
+    calendar = Calendar.from_ical((result.out / "_events" / "geo" / "event.ics").read_bytes())
+    sessions = [component for component in calendar.walk("VEVENT")]
+    assert len(sessions) == 3
+    assert str(sessions[0]["DTSTART"].dt) == "2027-03-13 09:00:00-07:00"
+    combined = Calendar.from_ical((result.out / "_events" / "events.ics").read_bytes())
+    assert len(list(combined.walk("VEVENT"))) == 3 + 1 + 2
+
+
+def test_calendar_button_points_at_the_file(build_site):
+    result = build_site(_pages(), conf=CONF)
+    href = result.soup("events/geo").select_one('a.sd-btn[href$="event.ics"]')["href"]
+    assert href == "../_events/geo/event.ics"
+    assert (result.out / "events" / href).resolve().is_file()
+
+
+def test_rebuilds_are_byte_identical(build_site, tmp_path):
+    first = build_site(_pages(), conf=CONF, src=tmp_path / "one", args=("-E",))
+    second = build_site(_pages(), conf=CONF, src=tmp_path / "two", args=("-E",))
+    names = sorted(p.relative_to(first.out / "_events") for p in (first.out / "_events").rglob("*") if p.is_file())
+    assert len(names) == 9
+    for name in names:
+        assert (first.out / "_events" / name).read_bytes() == (second.out / "_events" / name).read_bytes(), name
+
+
+def test_removed_events_disappear(build_site):
+    pages = _pages()
+    first = build_site(pages, conf=CONF)
+    assert (first.out / "_events" / "soon").is_dir()
+    pages["events/soon"] = "# Soon\n\nCancelled.\n"
+    second = build_site(pages, conf=CONF)
+    assert second.status == 0, second.warnings
+    assert not (second.out / "_events" / "soon").exists()
+    ids = [event["event_id"] for event in json.loads((second.out / "_events" / "events.json").read_text())["events"]]
+    assert ids == ["past", "geo"]
+    titles = [a.get_text() for a in second.soup("list").select("table a.reference.internal")]
+    assert titles == ["Event geo", "Event past"]
+
+
+def test_event_list_orders_upcoming_then_past(build_site):
+    result = build_site(_pages(), conf=CONF)
+    rows = result.soup("list").select("table tbody tr")
+    assert [row.select_one("a").get_text() for row in rows] == ["Event soon", "Event geo", "Event past"]
+    assert rows[0].select_one("a")["href"] == "events/soon.html#event-soon"
+    assert [row.select_one(".sd-badge").get_text() for row in rows][2] == "Event over"
+
+
+def test_event_list_same_under_parallel_build(build_site, tmp_path):
+    serial = build_site(_pages(), conf=CONF, src=tmp_path / "serial", args=("-j", "1"))
+    parallel = build_site(_pages(), conf=CONF, src=tmp_path / "parallel", args=("-j", "2"))
+    assert serial.status == parallel.status == 0
+    assert serial.html("list") == parallel.html("list")
+    for name in ("events.json", "events.ics"):
+        assert (serial.out / "_events" / name).read_bytes() == (parallel.out / "_events" / name).read_bytes()
+
+
+def test_no_files_are_written_when_an_event_is_invalid(build_site):
+    pages = _pages()
+    pages["events/soon"] = pages["events/soon"].replace(":attendees: 80", ":attendees: none")
+    result = build_site(pages, conf=CONF)
+    assert result.status != 0
+    assert not (result.out / "_events").exists()
+
+
+def test_cli_prints_what_the_build_writes(build_site, tmp_path):
+    result = build_site(_pages(), conf=CONF)
+    cli = [sys.executable, "-m", "sphinx_event_ext.cli", "prewarm", str(result.src)]
+    one = subprocess.run([*cli, "--id", "geo"], capture_output=True, text=True, check=True)
+    assert one.stdout == (result.out / "_events" / "geo" / "prewarm.json").read_text()
+    everything = subprocess.run(cli, capture_output=True, text=True, check=True)
+    assert everything.stdout == (result.out / "_events" / "events.json").read_text()
+    missing = subprocess.run([*cli, "--id", "nope"], capture_output=True, text=True, check=False)
+    assert missing.returncode == 2 and "no event with id 'nope'" in missing.stderr
