@@ -120,10 +120,6 @@ def run_prewarm(args: argparse.Namespace) -> int:
             today=today,
             notice_days=notice_days,
             lead_minutes=lead,
-            memory_per_user=event.memory_per_user,
-            node_memory=event.node_memory,
-            cluster=event.cluster,
-            hub_name=event.hub_name,
         )
         for event in events
     ]

@@ -101,10 +101,6 @@ class EventDirective(SphinxDirective):
             today=today_for(self.config),
             notice_days=config.notice_days,
             lead_minutes=config.prewarm_lead_minutes,
-            memory_per_user=event.memory_per_user,
-            node_memory=event.node_memory,
-            cluster=event.cluster,
-            hub_name=event.hub_name,
         )
         organizer = [
             button("Notify the hub team", notification_email(request, to=config.support_email).mailto),

@@ -444,7 +444,12 @@ def _saved_errors(cell: Mapping[str, Any]) -> set[str]:
 
 
 def _notebook_settings(notebook: Mapping[str, Any]) -> dict[str, Any]:
-    """Per-notebook overrides: ``execution`` metadata, or MyST-NB's ``mystnb`` spelling of the same."""
+    """Per-notebook overrides, so one slow or demonstrative notebook needs no event-wide setting.
+
+    Read from the notebook metadata ``execution`` (``timeout``, ``allow_errors``, ``skip``),
+    or MyST-NB's ``mystnb`` spelling (``execution_timeout``, ``execution_allow_errors``,
+    ``execution_mode: off``) so notebooks written for MyST-NB keep their meaning.
+    """
     metadata = notebook.get("metadata", {})
     execution = metadata.get("execution", {}) or {}
     mystnb = metadata.get("mystnb", {}) or {}
@@ -622,7 +627,7 @@ def _unreadable(name: str, error: Exception) -> NotebookResult:
 
 def _run_copies(root: Path, names: list[str], options: _Options, jobs: int) -> list[NotebookResult]:
     """Run ``names`` in a temporary copy of ``root``, removed afterwards, ``jobs`` at a time."""
-    with tempfile.TemporaryDirectory(prefix="sphinx-event-run-") as temporary:
+    with tempfile.TemporaryDirectory(prefix="sphinx-event-run-", ignore_cleanup_errors=True) as temporary:
         copy = Path(temporary) / root.name
         shutil.copytree(root, copy, symlinks=True, ignore=shutil.ignore_patterns(*_NEVER_RUN))
 

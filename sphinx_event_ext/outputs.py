@@ -53,10 +53,6 @@ def write_event_files(app: Sphinx) -> None:
             notice_days=config.notice_days,
             lead_minutes=config.prewarm_lead_minutes,
             page_url=url,
-            memory_per_user=event.memory_per_user,
-            node_memory=event.node_memory,
-            cluster=event.cluster,
-            hub_name=event.hub_name,
         )
         write_atomic(root / event.id / "prewarm.json", dumps(request))
         write_atomic(root / event.id / "event.ics", event_calendar(event, today=today, page_url=url))

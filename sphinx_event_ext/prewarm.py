@@ -46,17 +46,17 @@ def prewarm_request(
     notice_days: int = DEFAULT_NOTICE_DAYS,
     lead_minutes: int = DEFAULT_LEAD_MINUTES,
     page_url: str | None = None,
-    memory_per_user: str = "2G",
-    node_memory: str = "128G",
-    cluster: str | None = None,
-    hub_name: str | None = None,
 ) -> dict[str, Any]:
     """Everything the hub team needs to plan for ``event``, as ``prewarm.schema.json`` describes it."""
     sessions = sessions_utc(event)
     windows = prewarm_windows(sessions, lead_minutes)
     deadline = notify_by(event, notice_days)
     capacity = suggest_capacity(
-        event.attendees, memory_per_user=memory_per_user, node_memory=node_memory, cluster=cluster, hub_name=hub_name
+        event.attendees,
+        memory_per_user=event.memory_per_user,
+        node_memory=event.node_memory,
+        cluster=event.cluster,
+        hub_name=event.hub_name,
     )
     data: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,

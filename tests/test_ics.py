@@ -7,27 +7,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from icalendar import Calendar
+from sites import make_event
 
 from sphinx_event_ext.ics import combined_calendar, event_calendar
-from sphinx_event_ext.model import Event
-from sphinx_event_ext.validate import parse_event
 
-BASE = {
-    "hub": "https://geo.hub.example.org",
-    "start": "2027-03-13",
-    "end": "2027-03-15",
-    "active-hours": "09:00-17:00",
-    "timezone": "America/Denver",
-    "attendees": "80",
-}
 TODAY = dt.date(2027, 1, 10)
 UTC = dt.timezone.utc
-
-
-def make_event(title: str = "Intro to Geospatial Python", **options: str) -> Event:
-    result = parse_event(title, {**BASE, **options}, default_id="events/geo")
-    assert result.problems == []
-    return result.event
 
 
 def parse(data: bytes) -> Calendar:

@@ -7,28 +7,13 @@ from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 import pytest
+from sites import make_event
 
-from sphinx_event_ext.model import Event
 from sphinx_event_ext.notify import heads_up_email, issue_form_url, mailto_url, notification_email
 from sphinx_event_ext.prewarm import prewarm_request
-from sphinx_event_ext.validate import parse_event
 
-BASE = {
-    "hub": "https://geo.hub.example.org",
-    "start": "2027-03-13",
-    "end": "2027-03-15",
-    "active-hours": "09:00-17:00",
-    "timezone": "America/Denver",
-    "attendees": "80",
-}
 TODAY = dt.date(2027, 1, 10)
 TRICKY_TITLE = 'Geo & Python? #1 "quoted" 100% a+b=c'
-
-
-def make_event(title: str = "Intro to Geospatial Python", **options: str) -> Event:
-    result = parse_event(title, {**BASE, **options}, default_id="events/geo")
-    assert result.problems == []
-    return result.event
 
 
 def make_request(title: str = "Intro to Geospatial Python", today: dt.date = TODAY, **options: str) -> dict[str, Any]:

@@ -12,29 +12,15 @@ from typing import Any
 import pytest
 from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
+from sites import make_event
 
 from sphinx_event_ext.formats import FORMAT_CHECKS
 from sphinx_event_ext.model import Event
 from sphinx_event_ext.prewarm import dumps, events_index, prewarm_request, write_atomic
 from sphinx_event_ext.schema import load_schema, validator
 from sphinx_event_ext.timing import resolve_today
-from sphinx_event_ext.validate import parse_event
 
-BASE = {
-    "hub": "https://geo.hub.example.org",
-    "start": "2027-03-13",
-    "end": "2027-03-15",
-    "active-hours": "09:00-17:00",
-    "timezone": "America/Denver",
-    "attendees": "80",
-}
 TODAY = dt.date(2027, 1, 10)
-
-
-def make_event(title: str = "Intro to Geospatial Python", **options: str) -> Event:
-    result = parse_event(title, {**BASE, **options}, default_id="events/geo")
-    assert result.problems == []
-    return result.event
 
 
 def _checker() -> FormatChecker:
@@ -159,9 +145,8 @@ def test_capacity_suggestion_and_command() -> None:
         "nodes_needed": 2,
         "nodes_to_prewarm": 1,
     }
-    capacity = request(make_event(), memory_per_user="4Gi", node_memory="64G", cluster="nasa-cryo", hub_name="prod")[
-        "capacity"
-    ]
+    options = {"memory-per-user": "4Gi", "node-memory": "64G", "cluster": "nasa-cryo", "hub-name": "prod"}
+    capacity = request(make_event(**options))["capacity"]
     # (64 - 2) / 4 = 15.5 -> 15 per node; ceil(80 / 15) = 6; ceil(56 / 15) = 4.
     assert capacity == {
         "memory_per_user_gib": 4,
@@ -273,6 +258,6 @@ def test_no_secret_reaches_the_request(monkeypatch: pytest.MonkeyPatch) -> None:
     secret = "ghp_S3cr3tT0k3nValue"
     for name in ("GITHUB_TOKEN", "JUPYTERHUB_API_TOKEN", "HUB_PASSWORD"):
         monkeypatch.setenv(name, secret)
-    text = dumps(request(make_event(**{"pre-initialize": "true"}), cluster="c", hub_name="h"))
+    text = dumps(request(make_event(**{"pre-initialize": "true", "cluster": "c", "hub-name": "h"})))
     assert secret not in text
     assert not any(word in json.loads(text) for word in ("password", "token", "secret"))
