@@ -8,6 +8,8 @@ from sites import GOOD_OPTIONS, event_block
 from sphinx.application import Sphinx
 
 import sphinx_event_ext
+from sphinx_event_ext.config import config_values
+from sphinx_event_ext.schema import load_schema
 
 
 def test_setup_declares_version_and_parallel_safety(build_site):
@@ -170,3 +172,18 @@ def test_works_with_myst_nb(build_site):
     assert result.status == 0, result.warnings
     assert result.soup().select_one(".event-card") is not None
     assert result.soup().select_one("input.event-checkbox") is not None
+
+
+def test_reference_tables_come_from_the_schema_and_config(build_site):
+    page = "# Reference\n\n```{event-options-reference}\n```\n\n```{event-config-reference}\n```\n\n```{event-cli-reference}\n```\n"
+    result = build_site({"index": page})
+    assert result.status == 0, result.warnings
+    tables = result.soup().select("table.event-reference")
+    first_column = [row.select_one("td").get_text() for row in tables[0].select("tbody tr")]
+    expected = ["(argument)" if name == "title" else f":{name}:" for name in load_schema()["properties"]]
+    assert first_column == expected
+    settings = [row.select_one("td").get_text() for row in tables[1].select("tbody tr")]
+    assert settings == [name for name, *_ in config_values()]
+    text = result.soup().get_text()
+    for command in ("sphinx-event validate", "sphinx-event check", "sphinx-event prewarm", "sphinx-event link"):
+        assert command in text
