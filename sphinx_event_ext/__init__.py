@@ -31,7 +31,7 @@ from .nodes import (
     visit_checkbox_label_html,
     visit_checklist_item_html,
 )
-from .outputs import resolve_assets, write_event_files
+from .outputs import resolve_buttons, write_event_files
 from .reference import CliReferenceDirective, ConfigReferenceDirective, OptionsReferenceDirective
 
 __version__ = "0.1.0"
@@ -111,6 +111,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-resolved", resolve_checklists)
     app.connect("doctree-resolved", resolve_event_lists)
     app.connect("doctree-resolved", resolve_links)
-    app.connect("doctree-resolved", resolve_assets)
+    app.connect("doctree-resolved", resolve_buttons)
     app.connect("build-finished", _finish)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

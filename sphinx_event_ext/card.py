@@ -28,13 +28,17 @@ def badge(text: str, colour: str) -> nodes.inline:
     )
 
 
-def button(text: str, url: str = "", *, asset: str | None = None, outline: bool = False) -> nodes.reference:
-    """A sphinx-design button; ``asset`` is a path in the build output, made relative when the page is written."""
+def button(text: str, url: str = "", *, outline: bool = False, **late: str) -> nodes.reference:
+    """A sphinx-design button.
+
+    ``late`` attributes (``event_asset``: a path in the build output; ``event_action`` with
+    ``event_id``: a message to the hub team) are turned into the URL when the page is written,
+    where the page's address and the site's settings are known.
+    """
     style = "sd-btn-outline-primary" if outline else "sd-btn-primary"
     classes = ["sd-sphinx-override", "sd-btn", "sd-text-wrap", style, "event-button"]
-    node = nodes.reference(text, text, refuri=url or asset or "", classes=classes)
-    if asset:
-        node["event_asset"] = asset
+    node = nodes.reference(text, text, refuri=url, classes=classes)
+    node.attributes.update(late)
     return node
 
 

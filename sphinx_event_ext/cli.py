@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import runpy
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -105,36 +105,51 @@ def run_prewarm(args: argparse.Namespace) -> int:
     if lines:
         print("\n".join(lines), file=sys.stderr)
         return 1
-    events = [item.result.event for item in found]
     if args.id:
-        events = [event for event in events if event.id == args.id]
-        if not events:
+        found = [item for item in found if item.result.event.id == args.id]
+        if not found:
             print(f"sphinx-event prewarm: error: no event with id {args.id!r}", file=sys.stderr)
             return 2
     values = conf_values(args.paths[0])
     notice_days, lead = values.get("event_notice_days", 21), values.get("event_prewarm_lead_minutes", 60)
     today = resolve_today(values.get("event_today"))
+    base = (values.get("html_baseurl") or "").rstrip("/")
     requests = [
         prewarm_request(
-            event,
+            item.result.event,
             today=today,
             notice_days=notice_days,
             lead_minutes=lead,
+            page_url=f"{base}/{item.docname}.html#event-{item.result.event.id}" if base else None,
         )
-        for event in events
+        for item in found
     ]
     sys.stdout.write(dumps(requests[0] if args.id else events_index(requests)))
     return 0
 
 
 def conf_values(path: Path) -> dict[str, Any]:
-    """The ``event_*`` values of the conf.py that builds ``path``, so the CLI prints what the build writes."""
+    """The ``event_*`` values and ``html_baseurl`` of the conf.py that builds ``path``, so the CLI prints what
+    the build writes (page addresses as the HTML builder makes them)."""
     folder = path if path.is_dir() else path.parent
     confdir = find_confdir(folder)
     if confdir is None:
         return {}
     namespace = runpy.run_path(str(confdir / "conf.py"))
-    return {name: value for name, value in namespace.items() if name.startswith("event_")}
+    return {name: value for name, value in namespace.items() if name.startswith("event_") or name == "html_baseurl"}
+
+
+def subcommands(parser: argparse.ArgumentParser) -> Iterator[tuple[str, argparse.ArgumentParser]]:
+    """The sub-commands of an argument parser, in the order they were added."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            yield from action.choices.items()
+
+
+def _use_formatter(command: argparse.ArgumentParser) -> None:
+    command.formatter_class = _formatter
+    for _, sub in subcommands(command):
+        _use_formatter(sub)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -142,19 +157,14 @@ def parser() -> argparse.ArgumentParser:
     main_parser = argparse.ArgumentParser(
         prog="sphinx-event",
         description="Validate workshop event pages and check a whole Sphinx site.",
-        formatter_class=_formatter,
     )
     commands = main_parser.add_subparsers(dest="command", required=True)
-    validate = commands.add_parser(
-        "validate", help="validate event directives without building", formatter_class=_formatter
-    )
+    validate = commands.add_parser("validate", help="validate event directives without building")
     validate.add_argument(
         "paths", nargs="+", type=Path, metavar="FILE_OR_DIR", help="MyST files, or folders searched for .md files"
     )
     validate.set_defaults(func=run_validate)
-    check = commands.add_parser(
-        "check", help="validate every event and build the site with warnings as errors", formatter_class=_formatter
-    )
+    check = commands.add_parser("check", help="validate every event and build the site with warnings as errors")
     check.add_argument(
         "source",
         nargs="?",
@@ -165,13 +175,12 @@ def parser() -> argparse.ArgumentParser:
     )
     check.add_argument("--out", type=Path, default=None, metavar="DIR", help="HTML output folder")
     check.set_defaults(func=run_check)
-    prewarm = commands.add_parser(
-        "prewarm", help="print the pre-warm request JSON without building", formatter_class=_formatter
-    )
+    prewarm = commands.add_parser("prewarm", help="print the pre-warm request JSON without building")
     prewarm.add_argument("paths", nargs="+", type=Path, metavar="FILE_OR_DIR", help="MyST files or folders")
     prewarm.add_argument("--id", help="print this event's request (default: the events.json index of all)")
     prewarm.set_defaults(func=run_prewarm)
     cli_link.add_parser(commands)
+    _use_formatter(main_parser)
     return main_parser
 
 

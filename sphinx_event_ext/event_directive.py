@@ -11,11 +11,9 @@ from sphinx.util.docutils import SphinxDirective
 
 from .card import button, button_row, event_card
 from .collector import EventRecord, LinkUse, page
-from .config import EventConfig, settings, today_for
+from .config import settings, today_for
 from .links import LinkError, event_binder_link, event_nbgitpuller_link
 from .model import Event
-from .notify import heads_up_email, issue_form_url, notification_email
-from .prewarm import prewarm_request
 from .timing import late_notice_advice, notice
 from .validate import parse_event
 
@@ -80,9 +78,9 @@ class EventDirective(SphinxDirective):
                 type="event",
                 subtype="notice",
             )
-        return [event_card(event, verdict, self.parse_content_to_nodes(), self._actions(event, config))]
+        return [event_card(event, verdict, self.parse_content_to_nodes(), self._actions(event))]
 
-    def _actions(self, event: Event, config: EventConfig) -> list[nodes.Node]:
+    def _actions(self, event: Event) -> list[nodes.Node]:
         """Buttons for attendees (hub, Binder, calendar) and for the organizer (notify, issue form, heads-up)."""
         attendee = []
         if event.content_repo:
@@ -95,23 +93,11 @@ class EventDirective(SphinxDirective):
                 except LinkError as error:
                     location = self.get_location()
                     logger.warning("%s: %s", label, error, location=location, type="event", subtype="link")
-        attendee.append(button("Add to calendar", asset=f"_events/{event.id}/event.ics", outline=True))
-        request = prewarm_request(
-            event,
-            today=today_for(self.config),
-            notice_days=config.notice_days,
-            lead_minutes=config.prewarm_lead_minutes,
-        )
+        attendee.append(button("Add to calendar", event_asset=f"_events/{event.id}/event.ics", outline=True))
         organizer = [
-            button("Notify the hub team", notification_email(request, to=config.support_email).mailto),
-            button(
-                "Open the event issue form",
-                issue_form_url(
-                    request, repo=config.issue_repo, template=config.issue_template, hub_name=event.hub_name
-                ),
-                outline=True,
-            ),
-            button("Heads-up email", heads_up_email(request, to=config.support_email).mailto, outline=True),
-            button("Pre-warm request (JSON)", asset=f"_events/{event.id}/prewarm.json", outline=True),
+            button("Notify the hub team", event_action="notify", event_id=event.id),
+            button("Open the event issue form", event_action="issue", event_id=event.id, outline=True),
+            button("Heads-up email", event_action="heads-up", event_id=event.id, outline=True),
+            button("Pre-warm request (JSON)", event_asset=f"_events/{event.id}/prewarm.json", outline=True),
         ]
         return [button_row("Attendees:", attendee), button_row("Organizers:", organizer)]

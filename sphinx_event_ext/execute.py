@@ -25,15 +25,18 @@ from collections.abc import AsyncIterator, Coroutine, Iterable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import IO, Any, TypeVar
+from typing import IO, TYPE_CHECKING, Any, TypeVar
 
-import nbformat
 from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 from jupyter_core.utils import ensure_async
-from nbclient import NotebookClient
-from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
 from .prewarm import dumps, write_atomic
+
+if TYPE_CHECKING:
+    from nbclient import NotebookClient
+
+# nbformat and nbclient are imported where notebooks run, not here: nbformat imports
+# jsonschema, which can take seconds, and a check where every notebook is cached needs neither.
 
 DEFAULT_GLOBS = ("**/*.ipynb",)
 DEFAULT_TIMEOUT = 300
@@ -54,6 +57,8 @@ _RAISES_TAG = "raises-exception"
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 _MISSING_MODULE = re.compile(r"No module named '([^']+)'")
 _TAIL_LINES = 10
+_INTERRUPT_WAIT = 2.0
+_BENIGN_KERNEL_WARNING = re.compile(r"Kernel is running over TCP without encryption")
 # Import names whose package on PyPI is named differently, the usual surprise in a requirements file.
 _PACKAGE_NAMES = {
     "PIL": "pillow",
@@ -89,7 +94,7 @@ class Failure:
 
     @property
     def where(self) -> str:
-        """``cell 4 of 9 (code cell 2) `x = 1 / 0```, or where the run stopped before any cell."""
+        """``cell 4 of 9, Markdown included (code cell 2), `x = 1 / 0```, or "before the first cell"."""
         if self.cell is None:
             return "before the first cell"
         return f"cell {self.cell} of {self.cells}, Markdown included (code cell {self.code_cell}), `{self.first_line}`"
@@ -350,6 +355,7 @@ def run_event_content(
     options = _Options(timeout, kernel_name, allow_errors, 60)
     environment = environment_digest(root)
     cache = Path(cache_dir) if cache_dir is not None else None
+    logs = Path(log_dir) if log_dir is not None else None
     results: dict[str, NotebookResult] = {}
     pending: dict[str, str] = {}
     argv_of: dict[str, list[str] | None] = {}
@@ -358,7 +364,7 @@ def run_event_content(
         try:
             notebook = _read_raw(root / relative)
         except Exception as error:
-            results[name] = _unreadable(name, error)
+            results[name] = _record(_unreadable(name, error), "", None, logs)
             continue
         kernel = kernel_name or notebook.get("metadata", {}).get("kernelspec", {}).get("name") or ""
         if kernel not in argv_of:
@@ -371,7 +377,6 @@ def run_event_content(
             pending[name] = key
     workers = max(1, min(jobs or os.cpu_count() or 1, len(pending) or 1))
     if pending:
-        logs = Path(log_dir) if log_dir is not None else None
         for result in _run_copies(root, list(pending), options, workers):
             result = _record(result, pending[result.path], cache, logs)
             results[result.path] = result
@@ -385,6 +390,8 @@ def _read_raw(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ValueError("not a notebook: the JSON is not an object")
     if data.get("nbformat", 4) < 4:
+        import nbformat
+
         return dict(nbformat.reads(json.dumps(data), as_version=4))
     return data
 
@@ -485,6 +492,10 @@ async def _run_notebook(
     copy_root: Path | None,
 ) -> NotebookResult:
     """Run one notebook; every outcome, even a dead kernel, comes back as a result, never an exception."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
     try:
         notebook = nbformat.read(path, as_version=4)
     except Exception as error:
@@ -545,6 +556,7 @@ async def _run_notebook(
             return NotebookResult(name, FAILED, 0.0, failure=problem, **summary)
         expected: list[int] = []
         broken: Failure | None = None
+        duration = 0.0
         try:
             async with slots.running:
                 started = time.monotonic()
@@ -553,7 +565,8 @@ async def _run_notebook(
                     try:
                         await client.async_execute_cell(cell, index, execution_count=client.code_cells_executed + 1)
                     except CellTimeoutError:
-                        broken = failure("timeout", index, "CellTimeoutError", f"timed out after {timeout} s")
+                        stuck_at = await _interrupt_for_traceback(client, cell)
+                        broken = failure("timeout", index, "CellTimeoutError", f"timed out after {timeout} s", stuck_at)
                         break
                     except DeadKernelError:
                         evalue = "the kernel died while running it (DeadKernelError): out of memory, or the code ended the process"
@@ -586,6 +599,27 @@ async def _run_notebook(
     return NotebookResult(name, status, duration, expected_errors=tuple(expected), **summary)
 
 
+async def _interrupt_for_traceback(client: NotebookClient, cell: Any) -> str:
+    """Interrupt a cell that timed out and return the traceback showing the line it was stuck on, if any.
+
+    nbclient keeps collecting the cell's outputs after a timeout, so the interrupt's
+    ``KeyboardInterrupt`` arrives there; a kernel that ignores interrupts gets
+    ``_INTERRUPT_WAIT`` seconds before it is killed anyway.
+    """
+    try:
+        await ensure_async(client.km.interrupt_kernel())
+    except Exception:
+        return ""
+    deadline = time.monotonic() + _INTERRUPT_WAIT
+    while time.monotonic() < deadline:
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                lines = "\n".join(output.get("traceback", []))
+                return f"Interrupted after the timeout, the cell was here:\n{lines}"
+        await asyncio.sleep(0.05)
+    return ""
+
+
 @asynccontextmanager
 async def _kernel_log() -> AsyncIterator[IO[bytes]]:
     """A file for the kernel process's own stderr: quiet consoles, and the last words of a kernel that died."""
@@ -595,7 +629,8 @@ async def _kernel_log() -> AsyncIterator[IO[bytes]]:
 
 def _read_log(log: IO[bytes]) -> str:
     log.seek(0)
-    text = log.read().decode("utf-8", "replace").strip()
+    lines = log.read().decode("utf-8", "replace").splitlines()
+    text = "\n".join(line for line in lines if not _BENIGN_KERNEL_WARNING.search(line)).strip()
     return f"The kernel process wrote to stderr:\n{text}" if text else "The kernel process wrote nothing to stderr."
 
 

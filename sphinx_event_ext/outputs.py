@@ -10,14 +10,16 @@ from __future__ import annotations
 import shutil
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.osutil import relative_uri
 
-from .collector import EventRecord, valid_events
+from .collector import EventRecord, find_event, valid_events
 from .config import settings, today_for
 from .ics import combined_calendar, event_calendar
+from .notify import heads_up_email, issue_form_url, notification_email
 from .prewarm import dumps, events_index, prewarm_request, write_atomic
 
 FOLDER = "_events"
@@ -31,29 +33,48 @@ def page_url(app: Sphinx, record: EventRecord) -> str | None:
     return f"{base.rstrip('/')}/{app.builder.get_target_uri(record.docname)}#event-{record.event.id}"
 
 
-def resolve_assets(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """Make links to files under ``_events/`` relative to the page that holds them."""
+def request_for(app: Sphinx, record: EventRecord) -> dict[str, Any]:
+    """The pre-warm request of an event, as this build writes it."""
+    config = settings(app.config)
+    return prewarm_request(
+        record.event,
+        today=today_for(app.config),
+        notice_days=config.notice_days,
+        lead_minutes=config.prewarm_lead_minutes,
+        page_url=page_url(app, record),
+    )
+
+
+def _action_url(app: Sphinx, action: str, record: EventRecord) -> str:
+    config = settings(app.config)
+    request = request_for(app, record)
+    if action == "notify":
+        return notification_email(request, to=config.support_email).mailto
+    if action == "heads-up":
+        return heads_up_email(request, to=config.support_email).mailto
+    return issue_form_url(
+        request, repo=config.issue_repo, template=config.issue_template, hub_name=record.event.hub_name
+    )
+
+
+def resolve_buttons(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Point the card's buttons at their files (relative to the page) and at pre-filled messages."""
     here = app.builder.get_target_uri(docname)
     for node in doctree.findall(nodes.reference):
         if "event_asset" in node:
             node["refuri"] = relative_uri(here, node["event_asset"])
+        elif "event_action" in node:
+            node["refuri"] = _action_url(app, node["event_action"], find_event(app.env, node["event_id"]))
 
 
 def write_event_files(app: Sphinx) -> None:
     """Write every event's pre-warm request and calendar, and the site's index of both."""
-    config = settings(app.config)
     today = today_for(app.config)
     root = Path(app.outdir) / FOLDER
     requests, events, urls = [], [], {}
     for record in valid_events(app.env):
         event, url = record.event, page_url(app, record)
-        request = prewarm_request(
-            event,
-            today=today,
-            notice_days=config.notice_days,
-            lead_minutes=config.prewarm_lead_minutes,
-            page_url=url,
-        )
+        request = request_for(app, record)
         write_atomic(root / event.id / "prewarm.json", dumps(request))
         write_atomic(root / event.id / "event.ics", event_calendar(event, today=today, page_url=url))
         requests.append(request)

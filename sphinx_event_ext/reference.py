@@ -6,8 +6,9 @@
 
 from __future__ import annotations
 
+import argparse
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from docutils import nodes
@@ -106,7 +107,7 @@ class ConfigReferenceDirective(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         rows = [
-            [_literal(name), _literal(repr(default)), kind, help_text]
+            [_literal(name), _literal(repr(default)), kind, inline_code(help_text)]
             for name, default, kind, help_text in config_values()
         ]
         return [table(["Setting", "Default", "Type", "Description"], rows, [16, 10, 10, 50])]
@@ -118,12 +119,15 @@ class CliReferenceDirective(SphinxDirective):
     def run(self) -> list[nodes.Node]:
         from .cli import parser  # the CLI imports the extension; importing it lazily keeps the package import acyclic
 
-        main = parser()
-        sections: list[nodes.Node] = [nodes.literal_block(text := main.format_help(), text, language="text")]
-        for action in main._subparsers._group_actions:
-            for name, sub in action.choices.items():
-                heading = f"sphinx-event {name}"
-                sections.append(nodes.rubric(heading, heading))
-                help_text = sub.format_help()
-                sections.append(nodes.literal_block(help_text, help_text, language="text"))
-        return sections
+        return list(_command_sections(parser(), "sphinx-event"))
+
+
+def _command_sections(parser: argparse.ArgumentParser, name: str) -> Iterator[nodes.Node]:
+    """A heading and the help text of a command, then of each of its sub-commands, at every depth."""
+    from .cli import subcommands
+
+    help_text = parser.format_help()
+    yield nodes.rubric(name, name)
+    yield nodes.literal_block(help_text, help_text, language="text")
+    for sub_name, sub in subcommands(parser):
+        yield from _command_sections(sub, f"{name} {sub_name}")

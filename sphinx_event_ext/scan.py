@@ -29,6 +29,7 @@ class FoundEvent:
 
     path: Path
     line: int
+    docname: str
     result: ParseResult
 
 
@@ -57,9 +58,8 @@ def scan_text(text: str, path: Path, default_id: str) -> list[FoundEvent]:
             continue
         parsed = parse_directive_text(EventDirective, first_line, content, line=line)
         title = parsed.arguments[0] if parsed.arguments else None
-        found.append(
-            FoundEvent(path, line, parse_event(title, parsed.options, default_id=default_id, page_dir=path.parent))
-        )
+        result = parse_event(title, parsed.options, default_id=default_id, page_dir=path.parent)
+        found.append(FoundEvent(path, line, default_id, result))
     return found
 
 

@@ -116,7 +116,9 @@ def test_no_files_are_written_when_an_event_is_invalid(build_site):
 
 
 def test_cli_prints_what_the_build_writes(build_site, tmp_path):
-    result = build_site(_pages(), conf=CONF)
+    result = build_site(_pages(), conf=CONF + "html_baseurl = 'https://events.example.org/'\n")
+    written = json.loads((result.out / "_events" / "geo" / "prewarm.json").read_text())
+    assert written["page_url"] == "https://events.example.org/events/geo.html#event-geo"
     cli = [sys.executable, "-m", "sphinx_event_ext.cli", "prewarm", str(result.src)]
     one = subprocess.run([*cli, "--id", "geo"], capture_output=True, text=True, check=True)
     assert one.stdout == (result.out / "_events" / "geo" / "prewarm.json").read_text()
