@@ -11,6 +11,8 @@ from sphinx.util import logging
 from .checklist_directive import EventChecklistDirective, resolve_checklists
 from .collector import EventCollector, all_records, duplicate_ids
 from .config import EventConfig, config_values
+from .content_check import FAILURES as EXECUTION_FAILURES
+from .content_check import execution_report, resolve_execution_reports, run_content_checks
 from .event_directive import EventDirective
 from .event_list import EventListDirective, event_list_placeholder, resolve_event_lists
 from .link_roles import (
@@ -69,13 +71,16 @@ def _finish(app: Sphinx, exception: Exception | None) -> None:
     invalid = sum(len(record.problems) for record in all_records(app.env))
     duplicates = len(duplicate_ids(app.env))
     links = getattr(app.env, LINK_FAILURES, 0)
-    if invalid or duplicates or links:
+    notebooks = getattr(app.env, EXECUTION_FAILURES, 0)
+    if invalid or duplicates or links or notebooks:
         # Not typed, so suppress_warnings cannot hide why the build failed.
         logger.error(
-            "events: %d metadata problem(s), %d duplicate id(s), %d broken link(s); the build has failed",
+            "events: %d metadata problem(s), %d duplicate id(s), %d broken link(s), %d failing notebook(s); "
+            "the build has failed",
             invalid,
             duplicates,
             links,
+            notebooks,
         )
         app.statuscode = 1
     elif app.builder.format == "html":
@@ -102,15 +107,18 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_node(event_list_placeholder)
     app.add_node(links_placeholder)
     app.add_node(content_link)
+    app.add_node(execution_report)
     app.add_env_collector(EventCollector)
     app.add_css_file("sphinx_event_ext.css")
     app.add_js_file("sphinx_event_ext.js", loading_method="defer")
     app.connect("config-inited", _check_config)
     app.connect("env-check-consistency", _report_duplicates)
     app.connect("env-check-consistency", verify_links)
+    app.connect("env-check-consistency", run_content_checks)
     app.connect("doctree-resolved", resolve_checklists)
     app.connect("doctree-resolved", resolve_event_lists)
     app.connect("doctree-resolved", resolve_links)
+    app.connect("doctree-resolved", resolve_execution_reports)
     app.connect("doctree-resolved", resolve_buttons)
     app.connect("build-finished", _finish)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

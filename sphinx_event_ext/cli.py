@@ -65,7 +65,7 @@ def find_confdir(source: Path) -> Path | None:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    """Validate every event, then build the site with warnings as errors."""
+    """Validate every event, then build the site with warnings as errors, proving links and running the content."""
     from sphinx.cmd.build import build_main
 
     source: Path = args.source
@@ -84,7 +84,8 @@ def run_check(args: argparse.Namespace) -> int:
         return 1
     out: Path = args.out or source / "_build" / "html"
     doctrees = out.parent / "doctrees" if args.out is None else out / ".doctrees"
-    flags = ["-b", "html", "-W", "--keep-going", "-E", "-q", "-D", "event_verify_links=1"]
+    flags = ["-b", "html", "-W", "--keep-going", "-E", "-q", "-D", "event_verify_links=1", "-D", "event_execute=1"]
+    flags += ["-D", f"event_execute_jobs={args.jobs}", "-D", f"event_execute_force={int(args.force)}"]
     status = build_main([*flags, "-c", str(confdir), "-d", str(doctrees), str(source), str(out)])
     if status:
         print("sphinx-event check: the build failed; see the problems above", file=sys.stderr)
@@ -174,6 +175,10 @@ def parser() -> argparse.ArgumentParser:
         help="the Sphinx source folder (default: docs); its conf.py is there or in a folder above",
     )
     check.add_argument("--out", type=Path, default=None, metavar="DIR", help="HTML output folder")
+    check.add_argument("--jobs", type=int, default=0, metavar="N", help="notebooks run at once (default: one per CPU)")
+    check.add_argument(
+        "--force", action="store_true", help="run every notebook, even those unchanged since they passed"
+    )
     check.set_defaults(func=run_check)
     prewarm = commands.add_parser("prewarm", help="print the pre-warm request JSON without building")
     prewarm.add_argument("paths", nargs="+", type=Path, metavar="FILE_OR_DIR", help="MyST files or folders")

@@ -29,6 +29,11 @@ def _check_positive_int(value: Any) -> None:
         raise ValueError(f"expected a positive whole number, got {value!r}")
 
 
+def _check_non_negative_int(value: Any) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"expected a whole number, 0 or more, got {value!r}")
+
+
 def _check_text(value: Any) -> None:
     if not isinstance(value, str) or not value.strip():
         raise ValueError(f"expected a non-empty string, got {value!r}")
@@ -102,6 +107,33 @@ class EventConfig:
             "help": "The folder where pulled content is cached per repository and commit; by default "
             "`~/.cache/sphinx-event-ext` (or under `XDG_CACHE_HOME`).",
             "check": _check_optional_text,
+        },
+    )
+
+    execute: bool = field(
+        default=False,
+        metadata={
+            "help": "Run every event's notebooks top to bottom in fresh kernels and fail the build, at the event, "
+            "when one breaks. `sphinx-event check` turns it on.",
+            "check": _check_bool,
+        },
+    )
+    execute_jobs: int = field(
+        default=0,
+        metadata={"help": "How many notebooks run at once; 0 means one per CPU.", "check": _check_non_negative_int},
+    )
+    execute_force: bool = field(
+        default=False,
+        metadata={
+            "help": "Run notebooks even when they passed before and nothing they depend on changed.",
+            "check": _check_bool,
+        },
+    )
+    execute_timeout: int = field(
+        default=300,
+        metadata={
+            "help": "Seconds each cell may run, unless the event's `timeout` says otherwise.",
+            "check": _check_positive_int,
         },
     )
 

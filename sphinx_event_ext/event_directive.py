@@ -12,6 +12,7 @@ from sphinx.util.docutils import SphinxDirective
 from .card import button, button_row, event_card
 from .collector import EventRecord, LinkUse, page
 from .config import settings, today_for
+from .content_check import execution_report
 from .links import LinkError, event_binder_link, event_nbgitpuller_link
 from .model import Event
 from .timing import late_notice_advice, notice
@@ -78,7 +79,8 @@ class EventDirective(SphinxDirective):
                 type="event",
                 subtype="notice",
             )
-        return [event_card(event, verdict, self.parse_content_to_nodes(), self._actions(event))]
+        body = [*self.parse_content_to_nodes(), execution_report(event_id=event.id)]
+        return [event_card(event, verdict, body, self._actions(event))]
 
     def _actions(self, event: Event) -> list[nodes.Node]:
         """Buttons for attendees (hub, Binder, calendar) and for the organizer (notify, issue form, heads-up)."""

@@ -7,7 +7,7 @@ role may come before its page's ``event`` directive.
 
 from __future__ import annotations
 
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from typing import Any, ClassVar
 
 from docutils import nodes
@@ -20,6 +20,7 @@ from sphinx.util.nodes import split_explicit_title
 from .card import button
 from .collector import EventRecord, LinkUse, find_event, page, page_event, pages
 from .config import settings
+from .content import cache_folder, content_folder, content_root
 from .formats import check_content_glob
 from .links import LinkError, event_binder_link, event_nbgitpuller_link
 from .model import Event
@@ -90,20 +91,10 @@ def _target(env: BuildEnvironment, docname: str, event_id: str | None) -> EventR
     return find_event(env, event_id) if event_id else page_event(env, docname)
 
 
-def content_folder(env: BuildEnvironment, record: EventRecord) -> Path | None:
-    """The local copy of an event's content, from ``content-path`` beside the event's page."""
-    if not record.event.content_path:
-        return None
-    return Path(env.doc2path(record.docname)).parent / record.event.content_path
-
-
 def _notebooks(app: Sphinx, record: EventRecord) -> list[str]:
     """The notebooks the event's globs select, from the local copy or a pulled checkout."""
     event = record.event
-    root = content_folder(app.env, record)
-    if root is None:
-        cache = settings(app.config).content_cache
-        root = pull_content(event.content_repo, event.content_branch, Path(cache) if cache else None).path
+    root = content_root(app, record)
     found = {
         path.relative_to(root).as_posix()
         for pattern in event.notebooks
@@ -179,12 +170,11 @@ def _verify(app: Sphinx, use: LinkUse, record: EventRecord, pulled: dict[tuple[s
     if root is not None:
         verify_in_folder(root, use.path or ".", f"the content-path copy {event.content_path!r}")
         return
-    cache = settings(app.config).content_cache
     key = (event.content_repo, event.content_branch)
     if key not in pulled:
-        pulled[key] = pull_content(event.content_repo, event.content_branch, Path(cache) if cache else None)
+        pulled[key] = pull_content(event.content_repo, event.content_branch, cache_folder(app))
     if use.path is not None:
-        verify_link(event_nbgitpuller_link(event, use.path), Path(cache) if cache else None)
+        verify_link(event_nbgitpuller_link(event, use.path), cache_folder(app))
 
 
 def verify_links(app: Sphinx, env: BuildEnvironment) -> None:

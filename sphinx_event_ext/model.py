@@ -52,6 +52,9 @@ class Event:
     node_memory: str = "128G"
     cluster: str | None = None
     hub_name: str | None = None
+    kernel: str | None = None
+    allow_errors: bool = False
+    timeout: int | None = None
 
     @property
     def zone(self) -> ZoneInfo:

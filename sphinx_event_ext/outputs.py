@@ -18,6 +18,7 @@ from sphinx.util.osutil import relative_uri
 
 from .collector import EventRecord, find_event, valid_events
 from .config import settings, today_for
+from .content_check import RESULTS as EXECUTION_RESULTS
 from .ics import combined_calendar, event_calendar
 from .notify import heads_up_email, issue_form_url, notification_email
 from .prewarm import dumps, events_index, prewarm_request, write_atomic
@@ -72,16 +73,26 @@ def write_event_files(app: Sphinx) -> None:
     today = today_for(app.config)
     root = Path(app.outdir) / FOLDER
     requests, events, urls = [], [], {}
+    execution = getattr(app.env, EXECUTION_RESULTS, {})
     for record in valid_events(app.env):
         event, url = record.event, page_url(app, record)
         request = request_for(app, record)
         write_atomic(root / event.id / "prewarm.json", dumps(request))
         write_atomic(root / event.id / "event.ics", event_calendar(event, today=today, page_url=url))
+        report = execution.get(event.id)
+        if report:
+            write_atomic(root / event.id / "execution.json", dumps(report))
+        else:
+            (root / event.id / "execution.json").unlink(missing_ok=True)
         requests.append(request)
         events.append(event)
         if url:
             urls[event.id] = url
     write_atomic(root / "events.json", dumps(events_index(requests)))
+    if execution:
+        write_atomic(root / "execution.json", dumps({"schema_version": "1", "events": dict(sorted(execution.items()))}))
+    else:
+        (root / "execution.json").unlink(missing_ok=True)
     write_atomic(root / "events.ics", combined_calendar(events, today=today, page_urls=urls, name=app.config.project))
     schema = resources.files(__package__).joinpath("schemas/prewarm.schema.json").read_text("utf-8")
     write_atomic(root / "prewarm.schema.json", schema)

@@ -1,0 +1,92 @@
+"""The content check inside real builds and ``sphinx-event check``: real notebooks in real kernels."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+from sites import GOOD_OPTIONS, event_block
+
+CONF = "event_execute = True\nexclude_patterns = ['_build', 'content']\nevent_today = '2026-12-01'\n"
+
+
+def _notebook(path: Path, *sources: str) -> None:
+    notebook = nbformat.v4.new_notebook()
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    notebook.cells = [nbformat.v4.new_markdown_cell("# Lesson"), *(nbformat.v4.new_code_cell(s) for s in sources)]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(notebook, path)
+
+
+def _site(src: Path, *, failing: bool) -> dict[str, str]:
+    _notebook(src / "content" / "01-ok.ipynb", "total = sum(range(10))", "print(total)")
+    if failing:
+        _notebook(src / "content" / "02-broken.ipynb", "values = [1, 2, 3]", "values[10]")
+    return {"index": "# Event\n\n" + event_block(options=GOOD_OPTIONS + ":content-path: content\n")}
+
+
+def test_a_failing_notebook_fails_the_build_at_the_event(build_site, tmp_path):
+    src = tmp_path / "src"
+    result = build_site(_site(src, failing=True), conf=CONF, src=src)
+    assert result.status != 0
+    assert re.search(
+        r"index\.md:3: ERROR: notebook 02-broken\.ipynb: cell 3 of 3.*\(code cell 2\), `values\[10\]` raised "
+        r"IndexError: list index out of range",
+        result.warnings,
+    ), result.warnings
+    assert "    | IndexError: list index out of range" in result.warnings
+    log = re.search(r"full traceback: (\S+\.log)", result.warnings).group(1)
+    assert "IndexError" in Path(log).read_text()
+    assert "01-ok.ipynb" not in result.warnings
+
+
+def test_report_in_the_card_and_execution_json(build_site, tmp_path):
+    src = tmp_path / "src"
+    result = build_site(_site(src, failing=False), conf=CONF, src=src)
+    assert result.status == 0, result.warnings
+    card = result.soup().select_one(".event-card")
+    assert "Content check: 1 passed" in card.get_text()
+    assert [badge.get_text() for badge in card.select("table .sd-badge")] == ["passed"]
+    report = json.loads((result.out / "_events" / "index" / "execution.json").read_text())
+    assert [(n["path"], n["status"], n["code_cells"]) for n in report["notebooks"]] == [("01-ok.ipynb", "passed", 2)]
+    everything = json.loads((result.out / "_events" / "execution.json").read_text())
+    assert list(everything["events"]) == ["index"]
+
+
+def test_unchanged_notebooks_are_not_run_again(build_site, tmp_path):
+    src = tmp_path / "src"
+    pages = _site(src, failing=False)
+    build_site(pages, conf=CONF, src=src)
+    second = build_site(pages, conf=CONF, src=src, args=("-E",))
+    assert second.status == 0, second.warnings
+    assert "Content check: 1 cached" in second.soup().select_one(".event-card").get_text()
+    forced = build_site(pages, conf=CONF + "event_execute_force = True\n", src=src, args=("-E",))
+    assert "Content check: 1 passed" in forced.soup().select_one(".event-card").get_text()
+
+
+def test_without_execute_nothing_runs(build_site, tmp_path):
+    src = tmp_path / "src"
+    result = build_site(_site(src, failing=True), conf=CONF.replace("True", "False"), src=src)
+    assert result.status == 0, result.warnings
+    assert "Content check" not in result.html()
+    assert not (result.out / "_events" / "index" / "execution.json").exists()
+
+
+def test_check_command_runs_the_content(tmp_path):
+    src = tmp_path / "docs"
+    pages = _site(src, failing=True)
+    (src / "conf.py").write_text(
+        'extensions = ["myst_parser", "sphinx_event_ext"]\n' + CONF.replace("event_execute = True\n", "")
+    )
+    (src / "index.md").write_text(pages["index"])
+    command = [sys.executable, "-m", "sphinx_event_ext.cli", "check", str(src), "--jobs", "1"]
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert result.returncode == 1
+    assert "02-broken.ipynb: cell 3 of 3" in result.stderr
+    (src / "content" / "02-broken.ipynb").unlink()
+    result = subprocess.run(command, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
