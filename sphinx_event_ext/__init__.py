@@ -75,7 +75,7 @@ def _finish(app: Sphinx, exception: Exception | None) -> None:
     if invalid or duplicates or links or notebooks:
         # Not typed, so suppress_warnings cannot hide why the build failed.
         logger.error(
-            "events: %d metadata problem(s), %d duplicate id(s), %d broken link(s), %d failing notebook(s); "
+            "events: %d metadata problem(s), %d duplicate id(s), %d broken link(s), %d content check failure(s); "
             "the build has failed",
             invalid,
             duplicates,

@@ -31,8 +31,8 @@ class execution_report(nodes.General, nodes.Element):
 
 
 def execution_folder(app: Sphinx) -> Path:
-    """Cache and logs of the content check, beside the build's doctrees."""
-    return Path(app.doctreedir).parent / "event-execution"
+    """Cache and logs of the content check, with the build's own cache (the doctrees), never in the site."""
+    return Path(app.doctreedir) / "event-execution"
 
 
 def _run(app: Sphinx, record: EventRecord, config: EventConfig) -> dict[str, Any] | None:
@@ -49,6 +49,7 @@ def _run(app: Sphinx, record: EventRecord, config: EventConfig) -> dict[str, Any
             cache_dir=folder / "cache",
             force=config.execute_force,
             log_dir=folder / "logs" / event.id,
+            compare_outputs=event.compare_outputs,
         )
     except (PullError, OSError, ValueError) as error:
         logger.error(
@@ -67,6 +68,17 @@ def _run(app: Sphinx, record: EventRecord, config: EventConfig) -> dict[str, Any
         logger.warning(
             "notebooks: %r matches no notebook", pattern, location=location, type="event", subtype="execution"
         )
+    for result in report.results:
+        if result.changed_outputs:
+            cells = ", ".join(str(cell) for cell in result.changed_outputs)
+            logger.warning(
+                "notebook %s: the outputs of cell(s) %s differ from the saved ones",
+                result.path,
+                cells,
+                location=location,
+                type="event",
+                subtype="outputs",
+            )
     for result in report.failed:
         logger.error(
             "notebook %s",

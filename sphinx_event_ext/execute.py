@@ -11,6 +11,7 @@ file per content hash, written atomically, so parallel builds need no database a
 from __future__ import annotations
 
 import asyncio
+import copy
 import hashlib
 import json
 import math
@@ -138,6 +139,7 @@ class NotebookResult:
     cells: int
     expected_errors: tuple[int, ...] = ()
     skipped_cells: tuple[int, ...] = ()
+    changed_outputs: tuple[int, ...] = ()
     failure: Failure | None = None
     reason: str = ""
     log: str | None = None
@@ -165,6 +167,7 @@ class NotebookResult:
             "code_cells": self.code_cells,
             "expected_errors": list(self.expected_errors),
             "skipped_cells": list(self.skipped_cells),
+            "changed_outputs": list(self.changed_outputs),
             "reason": self.reason or None,
             "failure": self.failure.to_json() if self.failure else None,
             "log": self.log,
@@ -228,6 +231,7 @@ class _Options:
     kernel_name: str | None
     allow_errors: bool
     startup_timeout: int
+    compare_outputs: bool = False
 
 
 @dataclass
@@ -339,12 +343,14 @@ def run_event_content(
     cache_dir: str | os.PathLike[str] | None = None,
     force: bool = False,
     log_dir: str | os.PathLike[str] | None = None,
+    compare_outputs: bool = False,
 ) -> ExecutionReport:
     """Run every selected notebook of an event's content in a temporary copy, in parallel.
 
     Notebooks found unchanged in ``cache_dir`` since they last passed are reported as
     ``cached`` without starting a kernel (``force`` runs them anyway). The full traceback
-    of each failure goes to ``log_dir/<notebook>.log``.
+    of each failure goes to ``log_dir/<notebook>.log``. With ``compare_outputs``, each passing
+    notebook lists the cells whose fresh outputs differ from the saved ones.
     """
     started = time.monotonic()
     root = Path(content_dir).resolve()
@@ -352,7 +358,7 @@ def run_event_content(
         raise FileNotFoundError(f"the content folder {root} does not exist")
     patterns = tuple(globs) or DEFAULT_GLOBS
     unmatched = tuple(pattern for pattern in patterns if not _matches(root, pattern))
-    options = _Options(timeout, kernel_name, allow_errors, 60)
+    options = _Options(timeout, kernel_name, allow_errors, 60, compare_outputs)
     environment = environment_digest(root)
     cache = Path(cache_dir) if cache_dir is not None else None
     logs = Path(log_dir) if log_dir is not None else None
@@ -406,14 +412,15 @@ def _cache_key(
 ) -> str:
     """The sha256 of all that decides a run's outcome: code, execution tags, kernel, environment, options.
 
-    Markdown, outputs other than saved errors, and other metadata are left out, so fixing
-    a typo in the prose does not re-run a notebook.
+    Markdown, outputs other than saved errors (all saved outputs when they are compared),
+    and other metadata are left out, so fixing a typo in the prose does not re-run a notebook.
     """
     cells = [
         [
             _source(cell),
             sorted(tag for tag in _tags(cell) if tag in (_SKIP_TAG, _RAISES_TAG)),
             sorted(_saved_errors(cell)),
+            cell.get("outputs", []) if options.compare_outputs else [],
         ]
         for cell in notebook.get("cells", [])
         if cell.get("cell_type") == "code"
@@ -424,7 +431,11 @@ def _cache_key(
         "kernel": options.kernel_name or notebook.get("metadata", {}).get("kernelspec", {}).get("name") or "",
         "kernel_argv": kernel_argv,
         "settings": _notebook_settings(notebook),
-        "options": {"timeout": options.timeout, "allow_errors": options.allow_errors},
+        "options": {
+            "timeout": options.timeout,
+            "allow_errors": options.allow_errors,
+            "compare_outputs": options.compare_outputs,
+        },
         "environment": environment,
         "cells": cells,
     }
@@ -514,6 +525,7 @@ async def _run_notebook(
     timeout = settings["timeout"] or math.ceil(options.timeout)
     allow_all = options.allow_errors or settings["allow_errors"]
     saved = {index: _saved_errors(cells[index]) for index in code}
+    before = copy.deepcopy(notebook) if options.compare_outputs else None  # the saved outputs, to compare
     client = NotebookClient(
         notebook,
         timeout=timeout,
@@ -596,7 +608,12 @@ async def _run_notebook(
     if broken is not None:
         return NotebookResult(name, FAILED, duration, failure=broken, **summary)
     status = EXPECTED_ERRORS if expected else PASSED
-    return NotebookResult(name, status, duration, expected_errors=tuple(expected), **summary)
+    changed = ()
+    if before is not None:
+        from .regression import changed_output_cells  # pytest-notebook is slow to import; only when comparing
+
+        changed = changed_output_cells(before, notebook)
+    return NotebookResult(name, status, duration, expected_errors=tuple(expected), changed_outputs=changed, **summary)
 
 
 async def _interrupt_for_traceback(client: NotebookClient, cell: Any) -> str:
@@ -733,6 +750,7 @@ def _read_cache(cache: Path, key: str, name: str) -> NotebookResult | None:
             cells=int(entry["cells"]),
             expected_errors=tuple(entry.get("expected_errors", ())),
             skipped_cells=tuple(entry.get("skipped_cells", ())),
+            changed_outputs=tuple(entry.get("changed_outputs", ())),
             reason=f"{entry['status']} before in {entry['duration']} s, unchanged since",
         )
     except (OSError, ValueError, KeyError, TypeError):

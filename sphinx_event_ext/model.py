@@ -55,6 +55,7 @@ class Event:
     kernel: str | None = None
     allow_errors: bool = False
     timeout: int | None = None
+    compare_outputs: bool = False
 
     @property
     def zone(self) -> ZoneInfo:

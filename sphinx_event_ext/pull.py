@@ -85,8 +85,8 @@ def _git(*args: str, cwd: Path | None = None) -> str:
     except subprocess.TimeoutExpired:
         raise PullError(f"git {args[0]} took longer than {_GIT_TIMEOUT} s; is the repository reachable?") from None
     if result.returncode != 0:
-        detail = result.stderr.strip().splitlines()
-        raise PullError(f"git {args[0]} failed: {detail[-1] if detail else 'no output'}")
+        detail = [line.removeprefix("fatal: ").strip() for line in result.stderr.splitlines() if line.strip()]
+        raise PullError(f"git {args[0]} failed: {' '.join(detail) if detail else 'no output'}")
     return result.stdout
 
 

@@ -90,3 +90,34 @@ def test_check_command_runs_the_content(tmp_path):
     (src / "content" / "02-broken.ipynb").unlink()
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
+
+
+def _saved(source: str, text: str) -> nbformat.NotebookNode:
+    cell = nbformat.v4.new_code_cell(source)
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=text)]
+    return cell
+
+
+def test_compare_outputs_warns_about_changed_cells_only(build_site, tmp_path):
+    src = tmp_path / "src"
+    notebook = nbformat.v4.new_notebook()
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    notebook.cells = [
+        nbformat.v4.new_markdown_cell("# Outputs"),
+        _saved("print(1 + 1)", "2\n"),  # unchanged
+        _saved("print(object())", "<object object at 0x7f0000000000>\n"),  # only the address differs
+        _saved("import datetime; print(datetime.datetime.now().isoformat())", "2020-01-01T00:00:00.000001\n"),
+        _saved("print(6 * 7)", "41\n"),  # the saved output is wrong: cell 5 differs
+    ]
+    (src / "content").mkdir(parents=True)
+    nbformat.write(notebook, src / "content" / "outputs.ipynb")
+    page = "# Event\n\n" + event_block(options=GOOD_OPTIONS + ":content-path: content\n:compare-outputs: true\n")
+    result = build_site({"index": page}, conf=CONF, src=src)
+    warnings = [line for line in result.warnings.splitlines() if "[event.outputs]" in line]
+    assert len(warnings) == 1, result.warnings
+    assert (
+        "index.md:3: WARNING: notebook outputs.ipynb: the outputs of cell(s) 5 differ from the saved ones"
+        in warnings[0]
+    )
+    report = json.loads((result.out / "_events" / "index" / "execution.json").read_text())
+    assert report["notebooks"][0]["changed_outputs"] == [5]
