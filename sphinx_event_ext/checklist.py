@@ -17,13 +17,14 @@ PHASES = (("before", "Before the event"), ("during", "During the event"), ("afte
 
 @dataclass(frozen=True)
 class Step:
-    """One step of the guidance, with its due date as days from the start (or from the end)."""
+    """One step of the guidance, due ``offset_days`` before the start (after the end with ``from_end``;
+    ``event_notice_days`` before the start with ``notice_offset``)."""
 
     key: str
     phase: str
     title: str
     detail: str
-    offset_days: int | None
+    offset_days: int
     from_end: bool = False
     proof: Callable[[Event], str | None] | None = None
     notice_offset: bool = False
@@ -169,7 +170,7 @@ def build_checklist(event: Event | None, notice_days: int) -> list[ChecklistItem
     """The checklist for an event, or the generic one (relative due dates) for ``None``."""
     items = []
     for step in STEPS:
-        days = notice_days if step.notice_offset else step.offset_days or 0
+        days = notice_days if step.notice_offset else step.offset_days
         due_text = _relative_text(days, step.from_end)
         due = None
         done_because = None
