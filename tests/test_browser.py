@@ -256,3 +256,21 @@ def test_page_reads_without_javascript(new_page: Callable[..., Any], base_url: s
         done = page.locator(_box(event_id, DONE_KEY))
         assert done.is_checked() and done.is_disabled(), f"{event_id}: the done item is not checked"
         assert not page.locator(_box(event_id, UNDONE_KEY)).is_checked(), "the page's scripts ran"
+
+
+def test_checklist_prints(new_page: Callable[..., Any], base_url: str) -> None:
+    # Printed, a ticked item must still show as ticked, and every item with its label and due date.
+    page = new_page()
+    page.goto(f"{base_url}/events.html")
+    page.locator(f'label[for="{page.locator(_box("alpha", UNDONE_KEY)).get_attribute("id")}"]').click()
+    page.emulate_media(media="print")
+    boxes = page.locator('input.event-checkbox[data-storage-key^="sphinx-event-ext:alpha:"]')
+    assert boxes.count() == STEP_COUNT
+    for index in range(STEP_COUNT):
+        box = boxes.nth(index)
+        assert box.is_visible(), f"checkbox {index} hidden when printed"
+        label = page.locator(f'label[for="{box.get_attribute("id")}"]')
+        assert label.is_visible() and "due 20" in label.inner_text()
+    assert page.locator(_box("alpha", UNDONE_KEY)).is_checked()
+    assert page.locator(".event-card").first.is_visible()
+    assert page.pdf(format="A4")[:4] == b"%PDF"
