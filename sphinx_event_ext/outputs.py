@@ -46,9 +46,8 @@ def request_for(app: Sphinx, record: EventRecord) -> dict[str, Any]:
     )
 
 
-def _action_url(app: Sphinx, action: str, record: EventRecord) -> str:
+def _action_url(app: Sphinx, action: str, record: EventRecord, request: dict[str, Any]) -> str:
     config = settings(app.config)
-    request = request_for(app, record)
     if action == "notify":
         return notification_email(request, to=config.support_email).mailto
     if action == "heads-up":
@@ -61,11 +60,15 @@ def _action_url(app: Sphinx, action: str, record: EventRecord) -> str:
 def resolve_buttons(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """Point the card's buttons at their files (relative to the page) and at pre-filled messages."""
     here = app.builder.get_target_uri(docname)
+    requests: dict[str, dict[str, Any]] = {}
     for node in doctree.findall(nodes.reference):
         if "event_asset" in node:
             node["refuri"] = relative_uri(here, node["event_asset"])
         elif "event_action" in node:
-            node["refuri"] = _action_url(app, node["event_action"], find_event(app.env, node["event_id"]))
+            record = find_event(app.env, node["event_id"])
+            if record.event.id not in requests:
+                requests[record.event.id] = request_for(app, record)
+            node["refuri"] = _action_url(app, node["event_action"], record, requests[record.event.id])
 
 
 def write_event_files(app: Sphinx) -> None:
