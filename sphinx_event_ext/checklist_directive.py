@@ -13,7 +13,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from .checklist import PHASES, ChecklistItem, build_checklist
-from .collector import find_event, page, page_event
+from .collector import event_for, page
 from .config import settings
 from .model import Event
 from .nodes import checkbox_label, checklist_item, checklist_placeholder
@@ -66,20 +66,15 @@ def render_checklist(event: Event | None, notice_days: int, index: int) -> nodes
 def resolve_checklists(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """Replace placeholders now that every event of the site is known."""
     notice_days = settings(app.config).notice_days
-    own = page_event(app.env, docname)
     for index, placeholder in enumerate(doctree.findall(checklist_placeholder)):
         wanted = placeholder["event_id"]
-        event = None if wanted or own is None else own.event
-        if wanted:
-            record = find_event(app.env, wanted)
-            if record is None:
-                logger.warning(
-                    "event-checklist: no valid event with id %r; showing the generic checklist",
-                    wanted,
-                    location=placeholder,
-                    type="event",
-                    subtype="checklist",
-                )
-            else:
-                event = record.event
-        placeholder.replace_self(render_checklist(event, notice_days, index))
+        record = event_for(app.env, docname, wanted)
+        if wanted and record is None:
+            logger.warning(
+                "event-checklist: no valid event with id %r; showing the generic checklist",
+                wanted,
+                location=placeholder,
+                type="event",
+                subtype="checklist",
+            )
+        placeholder.replace_self(render_checklist(record.event if record else None, notice_days, index))

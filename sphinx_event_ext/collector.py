@@ -95,6 +95,11 @@ def find_event(env: BuildEnvironment, event_id: str) -> EventRecord | None:
     return next((record for record in valid_events(env) if record.event.id == event_id), None)
 
 
+def event_for(env: BuildEnvironment, docname: str, event_id: str | None) -> EventRecord | None:
+    """The event a checklist or link means: the one named by id, else the page's own."""
+    return find_event(env, event_id) if event_id else page_event(env, docname)
+
+
 class EventCollector(EnvironmentCollector):
     """Keeps the per-page data right when pages are removed, re-read or read in parallel."""
 

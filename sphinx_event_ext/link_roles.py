@@ -7,7 +7,6 @@ role may come before its page's ``event`` directive.
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
 from typing import Any, ClassVar
 
 from docutils import nodes
@@ -18,13 +17,14 @@ from sphinx.util.docutils import SphinxDirective, SphinxRole
 from sphinx.util.nodes import split_explicit_title
 
 from .card import button
-from .collector import EventRecord, LinkUse, find_event, page, page_event, pages
+from .collector import EventRecord, LinkUse, event_for, page, page_event, pages
 from .config import settings
 from .content import cache_folder, content_folder, content_root
+from .execute import select_notebooks
 from .formats import check_content_glob
 from .links import LinkError, event_binder_link, event_nbgitpuller_link
 from .model import Event
-from .pull import PullError, pull_content, verify_in_folder, verify_link
+from .pull import Checkout, PullError, pull_content, verify_in_folder, verify_path
 from .reference import table
 
 logger = logging.getLogger(__name__)
@@ -86,22 +86,9 @@ class EventLinksDirective(SphinxDirective):
         return [placeholder]
 
 
-def _target(env: BuildEnvironment, docname: str, event_id: str | None) -> EventRecord | None:
-    """The event a link means: the one named by id, or the page's own."""
-    return find_event(env, event_id) if event_id else page_event(env, docname)
-
-
 def _notebooks(app: Sphinx, record: EventRecord) -> list[str]:
-    """The notebooks the event's globs select, from the local copy or a pulled checkout."""
-    event = record.event
-    root = content_root(app, record)
-    found = {
-        path.relative_to(root).as_posix()
-        for pattern in event.notebooks
-        for path in root.glob(pattern)
-        if path.is_file() and ".ipynb_checkpoints" not in path.parts
-    }
-    return sorted(found, key=lambda name: PurePosixPath(name).parts)
+    """The notebooks the event's globs select (the same ones the check runs), local or pulled."""
+    return [path.as_posix() for path in select_notebooks(content_root(app, record), record.event.notebooks)]
 
 
 def _warn(message: str, node: nodes.Node) -> None:
@@ -150,7 +137,7 @@ def resolve_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
             continue
         node.replace_self(nodes.reference(node.rawsource, node.astext(), refuri=url, classes=["event-link"]))
     for node in list(doctree.findall(links_placeholder)):
-        record = _target(app.env, docname, node["event_id"])
+        record = event_for(app.env, docname, node["event_id"])
         if record is None or not record.event.content_repo:
             _warn("event-links: no valid event with a content-repo to link to", node)
             node.replace_self([])
@@ -158,13 +145,14 @@ def resolve_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         try:
             paths = node["paths"] or _notebooks(app, record)
             node.replace_self(_links_table(record.event, paths, node))
-        except (LinkError, PullError) as error:
+        except (LinkError, PullError, ValueError) as error:
             _warn(f"event-links: {error}", node)
             node.replace_self([])
 
 
-def _verify(app: Sphinx, use: LinkUse, record: EventRecord, pulled: dict[tuple[str, str | None], Any]) -> None:
-    """Prove one link resolves: in the local copy when there is one, else by pulling with nbgitpuller."""
+def _verify(app: Sphinx, use: LinkUse, record: EventRecord, pulled: dict[tuple[str, str | None], Checkout]) -> None:
+    """Prove one link resolves: in the local copy when there is one, else in what nbgitpuller pulls
+    (once per repository and branch in a build)."""
     event = record.event
     root = content_folder(app.env, record)
     if root is not None:
@@ -174,7 +162,7 @@ def _verify(app: Sphinx, use: LinkUse, record: EventRecord, pulled: dict[tuple[s
     if key not in pulled:
         pulled[key] = pull_content(event.content_repo, event.content_branch, cache_folder(app))
     if use.path is not None:
-        verify_link(event_nbgitpuller_link(event, use.path), cache_folder(app))
+        verify_path(pulled[key], use.path)
 
 
 def verify_links(app: Sphinx, env: BuildEnvironment) -> None:
@@ -183,10 +171,10 @@ def verify_links(app: Sphinx, env: BuildEnvironment) -> None:
     if not settings(app.config).verify_links:
         return
     failures = 0
-    pulled: dict[tuple[str, str | None], Any] = {}
+    pulled: dict[tuple[str, str | None], Checkout] = {}
     for docname in sorted(pages(env)):
         for use in pages(env)[docname].links:
-            record = _target(env, docname, use.event_id)
+            record = event_for(env, docname, use.event_id)
             if record is None or not record.event.content_repo:
                 continue
             try:
