@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from . import cli_link
+from .config import EventConfig
 from .prewarm import dumps, events_index, prewarm_request
 from .scan import FoundEvent, scan
 from .timing import resolve_today
@@ -112,7 +113,9 @@ def run_prewarm(args: argparse.Namespace) -> int:
             print(f"sphinx-event prewarm: error: no event with id {args.id!r}", file=sys.stderr)
             return 2
     values = conf_values(args.paths[0])
-    notice_days, lead = values.get("event_notice_days", 21), values.get("event_prewarm_lead_minutes", 60)
+    defaults = EventConfig()
+    notice_days = values.get("event_notice_days", defaults.notice_days)
+    lead = values.get("event_prewarm_lead_minutes", defaults.prewarm_lead_minutes)
     today = resolve_today(values.get("event_today"))
     base = (values.get("html_baseurl") or "").rstrip("/")
     requests = [
