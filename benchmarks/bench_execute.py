@@ -151,7 +151,7 @@ LESSONS: dict[str, Lesson] = {
     ],
 }
 TOOLS = ("check, cold", "check, warm", "MyST-NB force", "MyST-NB force, -j 2", "pytest --nbmake -n 2")
-IMPORT = "python -c 'import sphinx_event_ext.execute'"
+IMPORT = "python -c 'import sphinx_event_ext.content.execute'"
 TEACHING = ("07-errors-and-exceptions.ipynb", "09-debugging.ipynb", "12-common-mistakes.ipynb")
 
 
@@ -195,7 +195,7 @@ def timed(command: list[str], cwd: Path) -> tuple[float, subprocess.CompletedPro
 CHECK = textwrap.dedent(
     """
     import json, sys
-    from sphinx_event_ext.execute import run_event_content
+    from sphinx_event_ext.content.execute import run_event_content
     report = run_event_content(sys.argv[1], jobs=int(sys.argv[2]), cache_dir=sys.argv[3], log_dir=sys.argv[4])
     print(json.dumps({"counts": report.counts, "inside": report.duration}))
     """
@@ -218,7 +218,7 @@ def run_check(work: Path, content: Path, cache: Path, jobs: int) -> tuple[float,
 
 def run_import(work: Path) -> tuple[float, str, float]:
     """What every check process pays before executing anything: Python's start and the imports."""
-    seconds, result = timed([sys.executable, "-c", "import sphinx_event_ext.execute"], work)
+    seconds, result = timed([sys.executable, "-c", "import sphinx_event_ext.content.execute"], work)
     if result.returncode != 0:
         raise RuntimeError(f"the import failed:\n{result.stderr}")
     return seconds, "", 0.0

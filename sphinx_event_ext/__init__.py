@@ -13,6 +13,6 @@ __version__ = "0.1.0"
 def setup(app: Sphinx) -> dict[str, Any]:
     """Sphinx's entry point. Sphinx is imported only here, so the CLI's link and pre-warm
     commands and the notebook runner start without loading it."""
-    from .extension import setup as setup_extension
+    from .sphinx.extension import setup as setup_extension
 
     return setup_extension(app)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from sphinx_event_ext.model import Event
-from sphinx_event_ext.validate import parse_event
+from sphinx_event_ext.model.event import Event
+from sphinx_event_ext.model.validate import parse_event
 
 GOOD_OPTIONS = """\
 :hub: https://geo.hub.example.org

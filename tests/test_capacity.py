@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sphinx_event_ext.capacity import parse_memory, suggest_capacity
+from sphinx_event_ext.model.memory import parse_memory
+from sphinx_event_ext.plan.capacity import suggest_capacity
 
 KI, MI, GI, TI = 1024, 1024**2, 1024**3, 1024**4
 

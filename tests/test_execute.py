@@ -13,7 +13,7 @@ from gitrepos import GIT_ENV, make_bare_repo
 from nbclient import NotebookClient
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from sphinx_event_ext.execute import (
+from sphinx_event_ext.content.execute import (
     CACHED,
     EXPECTED_ERRORS,
     FAILED,
@@ -23,9 +23,9 @@ from sphinx_event_ext.execute import (
     environment_file,
     run_event_content,
     run_notebook,
-    select_notebooks,
 )
-from sphinx_event_ext.pull import pull_content
+from sphinx_event_ext.content.pull import pull_content
+from sphinx_event_ext.content.select import select_notebooks
 
 
 def cell(source: str, *, tags: tuple[str, ...] = (), error: str | None = None) -> nbformat.NotebookNode:

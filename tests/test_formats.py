@@ -6,7 +6,8 @@ import subprocess
 
 import pytest
 
-from sphinx_event_ext.formats import (
+from sphinx_event_ext.model.event import Event
+from sphinx_event_ext.model.formats import (
     check_branch_name,
     check_git_url,
     check_http_url,
@@ -15,8 +16,7 @@ from sphinx_event_ext.formats import (
     parse_active_hours,
     parse_date,
 )
-from sphinx_event_ext.model import Event
-from sphinx_event_ext.schema import load_schema, option_properties
+from sphinx_event_ext.model.schema import load_schema, option_properties
 
 BRANCHES = [
     "main", "feature/x", "v1.2", "release-2027", "a..b", "-lead", "end/", "a//b", ".hidden", "x/.y", "name.lock",

@@ -27,7 +27,7 @@ from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 import pytest
 from gitrepos import GIT_ENV, make_bare_repo
 
-from sphinx_event_ext.links import binder_nbgitpuller_link, canvas_link, decode_nbgitpuller_link, nbgitpuller_link
+from sphinx_event_ext.plan.links import binder_nbgitpuller_link, canvas_link, decode_nbgitpuller_link, nbgitpuller_link
 
 DAY2 = '{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}'
 

@@ -9,7 +9,7 @@ import pytest
 from icalendar import Calendar
 from sites import make_event
 
-from sphinx_event_ext.ics import combined_calendar, event_calendar
+from sphinx_event_ext.plan.ics import combined_calendar, event_calendar
 
 TODAY = dt.date(2027, 1, 10)
 UTC = dt.timezone.utc

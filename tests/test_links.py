@@ -19,8 +19,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sphinx_event_ext import cli_link
-from sphinx_event_ext.links import (
+from sphinx_event_ext.cli import link as cli_link
+from sphinx_event_ext.model.event import Event
+from sphinx_event_ext.plan.links import (
     APPS,
     LinkError,
     binder_link,
@@ -32,7 +33,6 @@ from sphinx_event_ext.links import (
     form_encode,
     nbgitpuller_link,
 )
-from sphinx_event_ext.model import Event
 
 HUB = "https://hub.example.org"
 REPO = "https://github.com/org/workshop"

@@ -8,8 +8,9 @@ import re
 import pytest
 from sites import GOOD_OPTIONS, event_block
 
-from sphinx_event_ext.timing import NoticeState, notice, resolve_today
-from sphinx_event_ext.validate import parse_event
+from sphinx_event_ext.model.config import resolve_today
+from sphinx_event_ext.model.validate import parse_event
+from sphinx_event_ext.plan.timing import NoticeState, notice
 
 NOT_NOTIFIED = GOOD_OPTIONS.replace(":notified: 2027-01-05\n", "")
 

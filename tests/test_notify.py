@@ -9,8 +9,8 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 import pytest
 from sites import make_event
 
-from sphinx_event_ext.notify import heads_up_email, issue_form_url, mailto_url, notification_email
-from sphinx_event_ext.prewarm import prewarm_request
+from sphinx_event_ext.plan.notify import heads_up_email, issue_form_url, mailto_url, notification_email
+from sphinx_event_ext.plan.prewarm import prewarm_request
 
 TODAY = dt.date(2027, 1, 10)
 TRICKY_TITLE = 'Geo & Python? #1 "quoted" 100% a+b=c'

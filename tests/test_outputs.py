@@ -10,7 +10,7 @@ from icalendar import Calendar
 from jsonschema import Draft202012Validator, FormatChecker
 from sites import GOOD_OPTIONS, event_block
 
-from sphinx_event_ext.schema import load_schema
+from sphinx_event_ext.model.schema import load_schema
 
 CONF = "event_today = '2026-12-01'\n"
 

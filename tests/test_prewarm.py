@@ -14,11 +14,12 @@ from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 from sites import make_event
 
-from sphinx_event_ext.formats import FORMAT_CHECKS
-from sphinx_event_ext.model import Event
-from sphinx_event_ext.prewarm import dumps, events_index, prewarm_request, write_atomic
-from sphinx_event_ext.schema import load_schema, validator
-from sphinx_event_ext.timing import resolve_today
+from sphinx_event_ext.model.config import resolve_today
+from sphinx_event_ext.model.event import Event
+from sphinx_event_ext.model.formats import FORMAT_CHECKS
+from sphinx_event_ext.model.schema import load_schema, validator
+from sphinx_event_ext.plan.prewarm import events_index, prewarm_request
+from sphinx_event_ext.util.atomic import dumps, write_atomic
 
 TODAY = dt.date(2027, 1, 10)
 

@@ -12,8 +12,8 @@ from urllib.parse import quote
 import pytest
 from gitrepos import GIT_ENV, make_bare_repo, push_commit
 
-from sphinx_event_ext.links import nbgitpuller_link
-from sphinx_event_ext.pull import PullError, list_refs, pull_content, resolve, verify_link, verify_path
+from sphinx_event_ext.content.pull import PullError, list_refs, pull_content, resolve, verify_link, verify_path
+from sphinx_event_ext.plan.links import nbgitpuller_link
 
 FILES = {
     "README.md": "# Workshop\n",

@@ -8,8 +8,8 @@ from sites import GOOD_OPTIONS, event_block
 from sphinx.application import Sphinx
 
 import sphinx_event_ext
-from sphinx_event_ext.config import config_values
-from sphinx_event_ext.schema import load_schema
+from sphinx_event_ext.model.config import config_values
+from sphinx_event_ext.model.schema import load_schema
 
 
 def test_setup_declares_version_and_parallel_safety(build_site):

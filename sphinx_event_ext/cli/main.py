@@ -1,0 +1,192 @@
+"""The ``sphinx-event`` command: validate events and check a whole site."""
+
+from __future__ import annotations
+
+import argparse
+import runpy
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from ..model.config import EventConfig, resolve_today
+from ..plan.prewarm import events_index, prewarm_request
+from ..util.atomic import dumps
+from ..util.commands import subcommands
+from . import link as cli_link
+from .scan import FoundEvent, scan
+
+
+def _relative(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def report(found: list[FoundEvent]) -> list[str]:
+    """``FILE:LINE: OPTION: message`` for every problem, duplicate ids across files included."""
+    lines = []
+    seen: dict[str, FoundEvent] = {}
+    for item in found:
+        where = f"{_relative(item.path)}:{item.line}"
+        lines.extend(f"{where}: {problem}" for problem in item.result.problems)
+        event = item.result.event
+        if event is None:
+            continue
+        first = seen.setdefault(event.id, item)
+        if first is not item:
+            lines.append(
+                f"{where}: id: {event.id!r} is already used at {_relative(first.path)}:{first.line}; set a unique :id:"
+            )
+    return lines
+
+
+def run_validate(args: argparse.Namespace) -> int:
+    """Validate events in files and folders without building; exit 1 when any is invalid."""
+    missing = [path for path in args.paths if not path.exists()]
+    if missing:
+        print(f"sphinx-event validate: error: no such file or folder: {', '.join(map(str, missing))}", file=sys.stderr)
+        return 2
+    found = scan(args.paths)
+    lines = report(found)
+    for line in lines:
+        print(line)
+    print(f"{len(found)} event(s) checked, {len(lines)} problem(s)", file=sys.stderr)
+    return 1 if lines else 0
+
+
+def find_confdir(source: Path) -> Path | None:
+    """The folder of the ``conf.py`` for a source folder: the folder itself, or the nearest parent."""
+    for folder in [source, *source.resolve().parents]:
+        if (folder / "conf.py").is_file():
+            return folder
+        if (folder / ".git").exists():
+            break
+    return None
+
+
+def run_check(args: argparse.Namespace) -> int:
+    """Validate every event, then build the site with warnings as errors, proving links and running the content."""
+    from sphinx.cmd.build import build_main
+
+    source: Path = args.source
+    if not source.is_dir():
+        print(f"sphinx-event check: error: {source} is not a folder", file=sys.stderr)
+        return 2
+    confdir = find_confdir(source)
+    if confdir is None:
+        print(f"sphinx-event check: error: no conf.py in {source} or the folders above it", file=sys.stderr)
+        return 2
+    lines = report(scan([source]))
+    for line in lines:
+        print(line)
+    if lines:
+        print(f"sphinx-event check: {len(lines)} problem(s) in event metadata; not building", file=sys.stderr)
+        return 1
+    out: Path = args.out or source / "_build" / "html"
+    doctrees = out.parent / "doctrees" if args.out is None else out / ".doctrees"
+    flags = ["-b", "html", "-W", "--keep-going", "-E", "-q", "-D", "event_verify_links=1", "-D", "event_execute=1"]
+    flags += ["-D", f"event_execute_jobs={args.jobs}", "-D", f"event_execute_force={int(args.force)}"]
+    status = build_main([*flags, "-c", str(confdir), "-d", str(doctrees), str(source), str(out)])
+    if status:
+        print("sphinx-event check: the build failed; see the problems above", file=sys.stderr)
+        return 1
+    print(f"sphinx-event check: all events valid, site built in {_relative(out)}", file=sys.stderr)
+    return 0
+
+
+def _formatter(prog: str) -> argparse.HelpFormatter:
+    """A fixed width, so the generated CLI reference does not depend on the terminal."""
+    return argparse.HelpFormatter(prog, width=88)
+
+
+def run_prewarm(args: argparse.Namespace) -> int:
+    """Print the pre-warm request of one event (``--id``), or ``events.json`` for all, without a build."""
+    found = scan(args.paths)
+    lines = report(found)
+    if lines:
+        print("\n".join(lines), file=sys.stderr)
+        return 1
+    if args.id:
+        found = [item for item in found if item.result.event.id == args.id]
+        if not found:
+            print(f"sphinx-event prewarm: error: no event with id {args.id!r}", file=sys.stderr)
+            return 2
+    values = conf_values(args.paths[0])
+    defaults = EventConfig()
+    notice_days = values.get("event_notice_days", defaults.notice_days)
+    lead = values.get("event_prewarm_lead_minutes", defaults.prewarm_lead_minutes)
+    today = resolve_today(values.get("event_today"))
+    base = (values.get("html_baseurl") or "").rstrip("/")
+    requests = [
+        prewarm_request(
+            item.result.event,
+            today=today,
+            notice_days=notice_days,
+            lead_minutes=lead,
+            page_url=f"{base}/{item.docname}.html#event-{item.result.event.id}" if base else None,
+        )
+        for item in found
+    ]
+    sys.stdout.write(dumps(requests[0] if args.id else events_index(requests)))
+    return 0
+
+
+def conf_values(path: Path) -> dict[str, Any]:
+    """The ``event_*`` values and ``html_baseurl`` of the conf.py that builds ``path``, so the CLI prints what
+    the build writes (page addresses as the HTML builder makes them)."""
+    folder = path if path.is_dir() else path.parent
+    confdir = find_confdir(folder)
+    if confdir is None:
+        return {}
+    namespace = runpy.run_path(str(confdir / "conf.py"))
+    return {name: value for name, value in namespace.items() if name.startswith("event_") or name == "html_baseurl"}
+
+
+def _use_formatter(command: argparse.ArgumentParser) -> None:
+    command.formatter_class = _formatter
+    for _, sub in subcommands(command):
+        _use_formatter(sub)
+
+
+def parser() -> argparse.ArgumentParser:
+    """The command-line interface."""
+    main_parser = argparse.ArgumentParser(
+        prog="sphinx-event",
+        description="Validate workshop event pages and check a whole Sphinx site.",
+    )
+    commands = main_parser.add_subparsers(dest="command", required=True)
+    validate = commands.add_parser("validate", help="validate event directives without building")
+    validate.add_argument(
+        "paths", nargs="+", type=Path, metavar="FILE_OR_DIR", help="MyST files, or folders searched for .md files"
+    )
+    validate.set_defaults(func=run_validate)
+    check = commands.add_parser("check", help="validate every event and build the site with warnings as errors")
+    check.add_argument(
+        "source",
+        nargs="?",
+        type=Path,
+        default=Path("docs"),
+        metavar="SOURCE_DIR",
+        help="the Sphinx source folder (default: docs); its conf.py is there or in a folder above",
+    )
+    check.add_argument("--out", type=Path, default=None, metavar="DIR", help="HTML output folder")
+    check.add_argument("--jobs", type=int, default=0, metavar="N", help="notebooks run at once (default: one per CPU)")
+    check.add_argument(
+        "--force", action="store_true", help="run every notebook, even those unchanged since they passed"
+    )
+    check.set_defaults(func=run_check)
+    prewarm = commands.add_parser("prewarm", help="print the pre-warm request JSON without building")
+    prewarm.add_argument("paths", nargs="+", type=Path, metavar="FILE_OR_DIR", help="MyST files or folders")
+    prewarm.add_argument("--id", help="print this event's request (default: the events.json index of all)")
+    prewarm.set_defaults(func=run_prewarm)
+    cli_link.add_parser(commands)
+    _use_formatter(main_parser)
+    return main_parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``sphinx-event``."""
+    args = parser().parse_args(argv)
+    return args.func(args)

@@ -1,0 +1,83 @@
+"""Find ``event`` directives in MyST files without a Sphinx build.
+
+This is what ``sphinx-event validate`` reads: MyST's own markdown-it parser and
+directive-option parser, so a file is read exactly as a build would read it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from markdown_it.renderer import RendererHTML
+from myst_parser.config.main import MdParserConfig
+from myst_parser.parsers.directives import parse_directive_text
+from myst_parser.parsers.mdit import create_md_parser
+
+from ..model.directive import EventDirectiveShape
+from ..model.validate import ParseResult, parse_event
+
+_DIRECTIVE = re.compile(r"^\{([A-Za-z0-9_:.-]+)\}\s*(.*)$", re.S)
+_SKIP = {"_build", ".git", ".nox", "node_modules", ".ipynb_checkpoints", "__pycache__"}
+
+
+@dataclass(frozen=True)
+class FoundEvent:
+    """An event directive found in a file, validated."""
+
+    path: Path
+    line: int
+    docname: str
+    result: ParseResult
+
+
+def _parser():
+    return create_md_parser(MdParserConfig(enable_extensions={"colon_fence"}), RendererHTML)
+
+
+def _directives(text: str, offset: int) -> Iterator[tuple[str, str, str, int]]:
+    """(name, first line, content, 1-based line) of every directive, nested ones included."""
+    for token in _parser().parse(text):
+        if token.type not in ("fence", "colon_fence") or not token.map:
+            continue
+        match = _DIRECTIVE.match(token.info.strip())
+        if not match:
+            continue
+        line = offset + token.map[0] + 1
+        yield match.group(1), match.group(2), token.content, line
+        yield from _directives(token.content, line)
+
+
+def scan_text(text: str, path: Path, default_id: str) -> list[FoundEvent]:
+    """Validate every ``event`` directive of one MyST document."""
+    found = []
+    for name, first_line, content, line in _directives(text, 0):
+        if name != "event":
+            continue
+        parsed = parse_directive_text(EventDirectiveShape, first_line, content, line=line)
+        title = parsed.arguments[0] if parsed.arguments else None
+        result = parse_event(title, parsed.options, default_id=default_id, page_dir=path.parent)
+        found.append(FoundEvent(path, line, default_id, result))
+    return found
+
+
+def markdown_files(targets: list[Path]) -> Iterator[tuple[Path, Path]]:
+    """(file, the folder it is relative to) for every ``.md`` file under the targets."""
+    for target in targets:
+        if target.is_file():
+            yield target, target.parent
+            continue
+        for path in sorted(target.rglob("*.md")):
+            if not _SKIP.intersection(path.relative_to(target).parts):
+                yield path, target
+
+
+def scan(targets: list[Path]) -> list[FoundEvent]:
+    """Validate every event in the given files and folders; ids default as in a build."""
+    found = []
+    for path, base in markdown_files(targets):
+        docname = path.relative_to(base).with_suffix("").as_posix()
+        found.extend(scan_text(path.read_text("utf-8"), path, docname))
+    return found

@@ -1,0 +1,733 @@
+"""Run an event's notebooks top to bottom, as attendees will, and say exactly what broke.
+
+No Sphinx here: the check pipeline and the CLI call these. Each notebook runs with nbclient
+in its own fresh kernel, inside a temporary copy of the content (a notebook that writes
+files never touches the source) with the notebook's folder as working directory. Notebooks
+run in parallel, and kernels are started ahead of need so a worker never waits for one.
+A notebook that passed and has not changed is not run again: the cache is one small JSON
+file per content hash, written atomically, so parallel builds need no database and no lock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import hashlib
+import json
+import math
+import os
+import re
+import shutil
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import AsyncIterator, Coroutine, Iterable, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, TypeVar
+
+from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+from jupyter_core.utils import ensure_async
+
+from ..util.atomic import dumps, write_atomic
+from .select import DEFAULT_GLOBS, NEVER_RUN, matching_notebooks, select_notebooks
+
+if TYPE_CHECKING:
+    from nbclient import NotebookClient
+
+# nbformat and nbclient are imported where notebooks run, not here: nbformat imports
+# jsonschema, which can take seconds, and a check where every notebook is cached needs neither.
+
+DEFAULT_TIMEOUT = 300
+PASSED = "passed"
+EXPECTED_ERRORS = "expected-errors"
+FAILED = "failed"
+SKIPPED = "skipped"
+CACHED = "cached"
+STATUSES = (PASSED, EXPECTED_ERRORS, FAILED, SKIPPED, CACHED)
+ENVIRONMENT_FILES = ("requirements.txt", "environment.yml", "pyproject.toml")
+REPORT_VERSION = "1"
+
+_CACHE_VERSION = "1"
+_ENVIRONMENT_FOLDERS = (".binder", "binder")  # repo2docker reads these instead of the root when present
+_SKIP_TAG = "skip-execution"
+_RAISES_TAG = "raises-exception"
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+_MISSING_MODULE = re.compile(r"No module named '([^']+)'")
+_TAIL_LINES = 10
+_INTERRUPT_WAIT = 2.0
+_BENIGN_KERNEL_WARNING = re.compile(r"Kernel is running over TCP without encryption")
+# Import names whose package on PyPI is named differently, the usual surprise in a requirements file.
+_PACKAGE_NAMES = {
+    "PIL": "pillow",
+    "bs4": "beautifulsoup4",
+    "cv2": "opencv-python",
+    "sklearn": "scikit-learn",
+    "skimage": "scikit-image",
+    "yaml": "pyyaml",
+    "dateutil": "python-dateutil",
+}
+
+_T = TypeVar("_T")
+
+
+@dataclass(frozen=True)
+class Failure:
+    """Where and how a notebook broke, with enough to act on without opening it.
+
+    ``cell`` counts every cell from 1, Markdown included, as Jupyter's cell list shows
+    them; ``code_cell`` counts code cells only. Both are None when no cell ran at all
+    (the notebook could not be read or its kernel did not start).
+    """
+
+    kind: str  # "error", "timeout", "dead-kernel", "kernel" or "notebook"
+    ename: str
+    evalue: str
+    cell: int | None = None
+    code_cell: int | None = None
+    cells: int = 0
+    first_line: str = ""
+    traceback: str = ""
+    hint: str = ""
+
+    @property
+    def where(self) -> str:
+        """``cell 4 of 9, Markdown included (code cell 2), `x = 1 / 0```, or "before the first cell"."""
+        if self.cell is None:
+            return "before the first cell"
+        return f"cell {self.cell} of {self.cells}, Markdown included (code cell {self.code_cell}), `{self.first_line}`"
+
+    @property
+    def description(self) -> str:
+        """One line that says what went wrong where."""
+        if self.kind == "error":
+            return f"{self.where} raised {self.ename}: {self.hint or self.evalue}"
+        return f"{self.where}: {self.evalue}"
+
+    @property
+    def traceback_tail(self) -> str:
+        """The last lines of the traceback: what a console has room for."""
+        lines = self.traceback.rstrip().splitlines()
+        return "\n".join(lines[-_TAIL_LINES:])
+
+    def to_json(self) -> dict[str, Any]:
+        """The failure as ``execution.json`` records it."""
+        return {
+            "kind": self.kind,
+            "cell": self.cell,
+            "code_cell": self.code_cell,
+            "first_line": self.first_line,
+            "ename": self.ename,
+            "evalue": self.evalue,
+            "hint": self.hint or None,
+            "message": self.description,
+            "traceback_tail": self.traceback_tail,
+        }
+
+
+@dataclass(frozen=True)
+class NotebookResult:
+    """The outcome of one notebook; ``path`` is relative to the content folder, with ``/``."""
+
+    path: str
+    status: str
+    duration: float
+    code_cells: int
+    cells: int
+    expected_errors: tuple[int, ...] = ()
+    skipped_cells: tuple[int, ...] = ()
+    changed_outputs: tuple[int, ...] = ()
+    failure: Failure | None = None
+    reason: str = ""
+    log: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """Whether the build can go on: anything but a failure."""
+        return self.status != FAILED
+
+    @property
+    def message(self) -> str:
+        """``path: what happened``, the line a console or a Sphinx error shows."""
+        if self.failure is not None:
+            return f"{self.path}: {self.failure.description}"
+        detail = f" ({self.reason})" if self.reason else ""
+        return f"{self.path}: {self.status}{detail}"
+
+    def to_json(self) -> dict[str, Any]:
+        """The result as ``execution.json`` records it."""
+        return {
+            "path": self.path,
+            "status": self.status,
+            "duration": round(self.duration, 2),
+            "cells": self.cells,
+            "code_cells": self.code_cells,
+            "expected_errors": list(self.expected_errors),
+            "skipped_cells": list(self.skipped_cells),
+            "changed_outputs": list(self.changed_outputs),
+            "reason": self.reason or None,
+            "failure": self.failure.to_json() if self.failure else None,
+            "log": self.log,
+        }
+
+
+@dataclass(frozen=True)
+class ExecutionReport:
+    """Every selected notebook's result, in path order, and how the run went overall."""
+
+    results: tuple[NotebookResult, ...]
+    jobs: int
+    duration: float
+    unmatched_globs: tuple[str, ...] = ()
+
+    @property
+    def failed(self) -> list[NotebookResult]:
+        """The notebooks that make the check fail."""
+        return [result for result in self.results if not result.ok]
+
+    @property
+    def ok(self) -> bool:
+        """Whether every notebook passed, was cached, skipped or raised only expected errors."""
+        return not self.failed
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """How many notebooks ended in each status, every status listed."""
+        return {status: sum(result.status == status for result in self.results) for status in STATUSES}
+
+    def console_lines(self) -> list[str]:
+        """A line per notebook, and for each failure its traceback's tail and where the full one is."""
+        lines = []
+        for result in self.results:
+            lines.append(f"{result.status:>15}  {result.duration:6.1f} s  {result.message}")
+            if result.failure is not None and result.failure.traceback:
+                lines.extend(f"{'':>17}| {line}" for line in result.failure.traceback_tail.splitlines())
+            if result.log:
+                lines.append(f"{'':>17}full traceback: {result.log}")
+        return lines
+
+    def to_json(self) -> dict[str, Any]:
+        """``execution.json``: the same data in a fixed key order, notebooks sorted by path."""
+        return {
+            "schema_version": REPORT_VERSION,
+            "jobs": self.jobs,
+            "duration": round(self.duration, 2),
+            "summary": self.counts,
+            "unmatched_globs": list(self.unmatched_globs),
+            "notebooks": [result.to_json() for result in self.results],
+        }
+
+    def dumps(self) -> str:
+        """``execution.json``'s text."""
+        return dumps(self.to_json())
+
+
+@dataclass(frozen=True)
+class _Options:
+    timeout: int
+    kernel_name: str | None
+    allow_errors: bool
+    startup_timeout: int
+    compare_outputs: bool = False
+
+
+@dataclass
+class _Slots:
+    """At most ``jobs`` notebooks executing, and as many kernels again starting up ahead of them."""
+
+    jobs: int
+    kernels: asyncio.Semaphore = field(init=False)
+    running: asyncio.Semaphore = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.kernels = asyncio.Semaphore(2 * self.jobs)
+        self.running = asyncio.Semaphore(self.jobs)
+
+
+def environment_file(content_dir: str | os.PathLike[str]) -> str:
+    """The file that declares the content's packages, as repo2docker looks for it, or where to create one."""
+    root = Path(content_dir)
+    folder = next((name for name in _ENVIRONMENT_FOLDERS if (root / name).is_dir()), "")
+    for name in ENVIRONMENT_FILES:
+        if (root / folder / name).is_file():
+            return f"{folder}/{name}" if folder else name
+    return f"{folder}/requirements.txt" if folder else "requirements.txt"
+
+
+def environment_digest(content_dir: str | os.PathLike[str]) -> str:
+    """A hash of everything that defines the environment: the declaration files and this Python."""
+    root = Path(content_dir)
+    digest = hashlib.sha256(sys.executable.encode("utf-8"))
+    for folder in ("", *_ENVIRONMENT_FOLDERS):
+        for name in ENVIRONMENT_FILES:
+            path = root / folder / name
+            if path.is_file():
+                digest.update(f"\0{folder}/{name}\0".encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def missing_module_hint(evalue: str, content_dir: str | os.PathLike[str]) -> str:
+    """What to do about ``No module named 'x'``; empty when ``evalue`` is another message."""
+    match = _MISSING_MODULE.search(evalue)
+    if match is None:
+        return ""
+    module = match.group(1)
+    top = module.split(".")[0]
+    hint = f"module {module} is not installed in the event's environment; add it to {environment_file(content_dir)}"
+    if top in _PACKAGE_NAMES:
+        hint += f" (its package is named {_PACKAGE_NAMES[top]})"
+    return hint
+
+
+def run_notebook(
+    path_in_copy: str | os.PathLike[str],
+    *,
+    timeout: int = DEFAULT_TIMEOUT,
+    kernel_name: str | None = None,
+    allow_errors: bool = False,
+    startup_timeout: int = 60,
+    content_dir: str | os.PathLike[str] | None = None,
+) -> NotebookResult:
+    """Run one notebook in place, in a fresh kernel, with its folder as working directory.
+
+    The notebook file is only read, but the cells run where it is: pass a copy when it
+    may write files (:func:`run_event_content` does). ``content_dir`` is where missing
+    modules should be declared; it defaults to the notebook's folder.
+    """
+    path = Path(path_in_copy).resolve()
+    root = Path(content_dir).resolve() if content_dir else path.parent
+    name = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name
+    options = _Options(timeout, kernel_name, allow_errors, startup_timeout)
+
+    async def run() -> NotebookResult:
+        return await _run_notebook(path, name, options, _Slots(1), root, None)
+
+    return _run_sync(run())
+
+
+def run_event_content(
+    content_dir: str | os.PathLike[str],
+    globs: Iterable[str] = DEFAULT_GLOBS,
+    *,
+    jobs: int | None = None,
+    timeout: int = DEFAULT_TIMEOUT,
+    kernel_name: str | None = None,
+    allow_errors: bool = False,
+    cache_dir: str | os.PathLike[str] | None = None,
+    force: bool = False,
+    log_dir: str | os.PathLike[str] | None = None,
+    compare_outputs: bool = False,
+) -> ExecutionReport:
+    """Run every selected notebook of an event's content in a temporary copy, in parallel.
+
+    Notebooks found unchanged in ``cache_dir`` since they last passed are reported as
+    ``cached`` without starting a kernel (``force`` runs them anyway). The full traceback
+    of each failure goes to ``log_dir/<notebook>.log``. With ``compare_outputs``, each passing
+    notebook lists the cells whose fresh outputs differ from the saved ones.
+    """
+    started = time.monotonic()
+    root = Path(content_dir).resolve()
+    if not root.is_dir():
+        raise FileNotFoundError(f"the content folder {root} does not exist")
+    patterns = tuple(globs) or DEFAULT_GLOBS
+    unmatched = tuple(pattern for pattern in patterns if not matching_notebooks(root, pattern))
+    options = _Options(timeout, kernel_name, allow_errors, 60, compare_outputs)
+    environment = environment_digest(root)
+    cache = Path(cache_dir) if cache_dir is not None else None
+    logs = Path(log_dir) if log_dir is not None else None
+    results: dict[str, NotebookResult] = {}
+    pending: dict[str, str] = {}
+    argv_of: dict[str, list[str] | None] = {}
+    for relative in select_notebooks(root, patterns):
+        name = relative.as_posix()
+        try:
+            notebook = _read_raw(root / relative)
+        except Exception as error:
+            results[name] = _record(_unreadable(name, error), "", None, logs)
+            continue
+        kernel = kernel_name or notebook.get("metadata", {}).get("kernelspec", {}).get("name") or ""
+        if kernel not in argv_of:
+            argv_of[kernel] = _kernel_argv(kernel)
+        key = _cache_key(notebook, name, environment, argv_of[kernel], options)
+        hit = None if force or cache is None else _read_cache(cache, key, name)
+        if hit is not None:
+            results[name] = hit
+        else:
+            pending[name] = key
+    workers = max(1, min(jobs or os.cpu_count() or 1, len(pending) or 1))
+    if pending:
+        for result in _run_copies(root, list(pending), options, workers):
+            result = _record(result, pending[result.path], cache, logs)
+            results[result.path] = result
+    ordered = tuple(results[name] for name in sorted(results))
+    return ExecutionReport(ordered, workers, time.monotonic() - started, unmatched)
+
+
+def _read_raw(path: Path) -> dict[str, Any]:
+    """A notebook's JSON, unvalidated: enough for the cache key, and much faster than nbformat."""
+    data = json.loads(path.read_text("utf-8"))
+    if not isinstance(data, dict):
+        raise ValueError("not a notebook: the JSON is not an object")
+    if data.get("nbformat", 4) < 4:
+        import nbformat
+
+        return dict(nbformat.reads(json.dumps(data), as_version=4))
+    return data
+
+
+def _source(cell: Mapping[str, Any]) -> str:
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else str(source)
+
+
+def _cache_key(
+    notebook: Mapping[str, Any], name: str, environment: str, kernel_argv: list[str] | None, options: _Options
+) -> str:
+    """The sha256 of all that decides a run's outcome: code, execution tags, kernel, environment, options.
+
+    Markdown, outputs other than saved errors (all saved outputs when they are compared),
+    and other metadata are left out, so fixing a typo in the prose does not re-run a notebook.
+    """
+    cells = [
+        [
+            _source(cell),
+            sorted(tag for tag in _tags(cell) if tag in (_SKIP_TAG, _RAISES_TAG)),
+            sorted(_saved_errors(cell)),
+            cell.get("outputs", []) if options.compare_outputs else [],
+        ]
+        for cell in notebook.get("cells", [])
+        if cell.get("cell_type") == "code"
+    ]
+    data = {
+        "version": _CACHE_VERSION,
+        "notebook": name,
+        "kernel": options.kernel_name or notebook.get("metadata", {}).get("kernelspec", {}).get("name") or "",
+        "kernel_argv": kernel_argv,
+        "settings": _notebook_settings(notebook),
+        "options": {
+            "timeout": options.timeout,
+            "allow_errors": options.allow_errors,
+            "compare_outputs": options.compare_outputs,
+        },
+        "environment": environment,
+        "cells": cells,
+    }
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def _kernel_argv(kernel: str) -> list[str] | None:
+    """The command that starts ``kernel``, its interpreter resolved: which Python the notebook gets."""
+    try:
+        argv = list(KernelSpecManager().get_kernel_spec(kernel or "python3").argv)
+    except (NoSuchKernel, OSError, ValueError):
+        return None
+    if argv and not os.path.isabs(argv[0]):
+        argv[0] = shutil.which(argv[0]) or argv[0]
+    return argv
+
+
+def _tags(cell: Mapping[str, Any]) -> list[str]:
+    return list(cell.get("metadata", {}).get("tags", []))
+
+
+def _saved_errors(cell: Mapping[str, Any]) -> set[str]:
+    return {output.get("ename", "") for output in cell.get("outputs", []) if output.get("output_type") == "error"}
+
+
+def _notebook_settings(notebook: Mapping[str, Any]) -> dict[str, Any]:
+    """Per-notebook overrides, so one slow or demonstrative notebook needs no event-wide setting.
+
+    Read from the notebook metadata ``execution`` (``timeout``, ``allow_errors``, ``skip``),
+    or MyST-NB's ``mystnb`` spelling (``execution_timeout``, ``execution_allow_errors``,
+    ``execution_mode: off``) so notebooks written for MyST-NB keep their meaning.
+    """
+    metadata = notebook.get("metadata", {})
+    execution = metadata.get("execution", {}) or {}
+    mystnb = metadata.get("mystnb", {}) or {}
+    timeout = execution.get("timeout", mystnb.get("execution_timeout"))
+    allow = execution.get("allow_errors", mystnb.get("execution_allow_errors", False))
+    skip = bool(execution.get("skip", False)) or mystnb.get("execution_mode") == "off"
+    return {
+        "timeout": math.ceil(timeout) if isinstance(timeout, (int, float)) and timeout > 0 else None,
+        "allow_errors": bool(allow),
+        "skip": skip,
+    }
+
+
+def _first_line(source: str) -> str:
+    line = next((line.strip() for line in source.splitlines() if line.strip()), "")
+    return line if len(line) <= 80 else line[:77] + "..."
+
+
+def _clean(text: str, copy_root: Path | None, source_root: Path) -> str:
+    """ANSI colours removed, and the temporary copy's path shown as the content's own."""
+    text = _ANSI.sub("", text)
+    if copy_root is not None:
+        text = text.replace(str(copy_root), str(source_root))
+    return text
+
+
+async def _run_notebook(
+    path: Path,
+    name: str,
+    options: _Options,
+    slots: _Slots,
+    source_root: Path,
+    copy_root: Path | None,
+) -> NotebookResult:
+    """Run one notebook; every outcome, even a dead kernel, comes back as a result, never an exception."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+    try:
+        notebook = nbformat.read(path, as_version=4)
+    except Exception as error:
+        return _unreadable(name, error)
+    cells = notebook.cells
+    code = [index for index, cell in enumerate(cells) if cell.cell_type == "code"]
+    skipped = tuple(index + 1 for index in code if _SKIP_TAG in _tags(cells[index]))
+    runnable = [index for index in code if cells[index].source.strip() and _SKIP_TAG not in _tags(cells[index])]
+    settings = _notebook_settings(notebook)
+    summary = {"code_cells": len(code), "cells": len(cells), "skipped_cells": skipped}
+    if settings["skip"]:
+        return NotebookResult(name, SKIPPED, 0.0, reason="the notebook's metadata turns execution off", **summary)
+    if not runnable:
+        return NotebookResult(name, SKIPPED, 0.0, reason="no code cell to run", **summary)
+
+    timeout = settings["timeout"] or math.ceil(options.timeout)
+    allow_all = options.allow_errors or settings["allow_errors"]
+    saved = {index: _saved_errors(cells[index]) for index in code}
+    before = copy.deepcopy(notebook) if options.compare_outputs else None  # the saved outputs, to compare
+    client = NotebookClient(
+        notebook,
+        timeout=timeout,
+        startup_timeout=options.startup_timeout,
+        kernel_name=options.kernel_name or "",
+        allow_errors=True,  # every error is judged below, against the saved outputs
+        shutdown_kernel="immediate",
+        resources={"metadata": {"path": str(path.parent)}},
+    )
+    replies: dict[int, dict[str, Any]] = {}
+
+    def keep_reply(cell: Any, cell_index: int, execute_reply: dict[str, Any]) -> None:
+        replies[cell_index] = execute_reply.get("content", {})
+
+    client.on_cell_executed = keep_reply
+
+    def failure(kind: str, index: int | None, ename: str, evalue: str, traceback: str = "", hint: str = "") -> Failure:
+        if index is None:
+            return Failure(kind, ename, evalue, cells=len(cells), traceback=traceback)
+        return Failure(
+            kind,
+            ename,
+            _clean(evalue, copy_root, source_root),
+            cell=index + 1,
+            code_cell=code.index(index) + 1,
+            cells=len(cells),
+            first_line=_first_line(cells[index].source),
+            traceback=_clean(traceback, copy_root, source_root),
+            hint=hint,
+        )
+
+    async with slots.kernels, _kernel_log() as kernel_log:
+        try:
+            client.create_kernel_manager()
+            await client.async_start_new_kernel(cwd=str(path.parent), stderr=kernel_log)
+            await client.async_start_new_kernel_client()
+        except Exception as error:
+            await _stop_kernel(client)
+            problem = failure("kernel", None, type(error).__name__, _kernel_problem(error, client.kernel_name))
+            return NotebookResult(name, FAILED, 0.0, failure=problem, **summary)
+        expected: list[int] = []
+        broken: Failure | None = None
+        duration = 0.0
+        try:
+            async with slots.running:
+                started = time.monotonic()
+                for index in runnable:
+                    cell = cells[index]
+                    try:
+                        await client.async_execute_cell(cell, index, execution_count=client.code_cells_executed + 1)
+                    except CellTimeoutError:
+                        stuck_at = await _interrupt_for_traceback(client, cell)
+                        broken = failure("timeout", index, "CellTimeoutError", f"timed out after {timeout} s", stuck_at)
+                        break
+                    except DeadKernelError:
+                        evalue = "the kernel died while running it (DeadKernelError): out of memory, or the code ended the process"
+                        broken = failure("dead-kernel", index, "DeadKernelError", evalue, _read_log(kernel_log))
+                        break
+                    except Exception as error:
+                        broken = failure(
+                            "kernel", index, type(error).__name__, f"the kernel stopped answering: {error}"
+                        )
+                        break
+                    reply = replies.pop(index, {})
+                    if reply.get("status") != "error":
+                        continue
+                    ename, evalue = reply.get("ename", "Error"), reply.get("evalue", "")
+                    if allow_all or _RAISES_TAG in _tags(cell) or ename in saved[index]:
+                        expected.append(index + 1)
+                        continue
+                    traceback = "\n".join(reply.get("traceback", [])) or f"{ename}: {evalue}"
+                    hint = missing_module_hint(evalue, source_root) if ename == "ModuleNotFoundError" else ""
+                    if saved[index] and not hint:
+                        evalue += f" (the saved output shows {', '.join(sorted(saved[index]))} instead)"
+                    broken = failure("error", index, ename, evalue, traceback, hint)
+                    break
+                duration = time.monotonic() - started
+        finally:
+            await _stop_kernel(client)
+    if broken is not None:
+        return NotebookResult(name, FAILED, duration, failure=broken, **summary)
+    status = EXPECTED_ERRORS if expected else PASSED
+    changed = ()
+    if before is not None:
+        from .regression import changed_output_cells  # pytest-notebook is slow to import; only when comparing
+
+        changed = changed_output_cells(before, notebook)
+    return NotebookResult(name, status, duration, expected_errors=tuple(expected), changed_outputs=changed, **summary)
+
+
+async def _interrupt_for_traceback(client: NotebookClient, cell: Any) -> str:
+    """Interrupt a cell that timed out and return the traceback showing the line it was stuck on, if any.
+
+    nbclient keeps collecting the cell's outputs after a timeout, so the interrupt's
+    ``KeyboardInterrupt`` arrives there; a kernel that ignores interrupts gets
+    ``_INTERRUPT_WAIT`` seconds before it is killed anyway.
+    """
+    try:
+        await ensure_async(client.km.interrupt_kernel())
+    except Exception:
+        return ""
+    deadline = time.monotonic() + _INTERRUPT_WAIT
+    while time.monotonic() < deadline:
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                lines = "\n".join(output.get("traceback", []))
+                return f"Interrupted after the timeout, the cell was here:\n{lines}"
+        await asyncio.sleep(0.05)
+    return ""
+
+
+@asynccontextmanager
+async def _kernel_log() -> AsyncIterator[IO[bytes]]:
+    """A file for the kernel process's own stderr: quiet consoles, and the last words of a kernel that died."""
+    with tempfile.TemporaryFile() as log:
+        yield log
+
+
+def _read_log(log: IO[bytes]) -> str:
+    log.seek(0)
+    lines = log.read().decode("utf-8", "replace").splitlines()
+    text = "\n".join(line for line in lines if not _BENIGN_KERNEL_WARNING.search(line)).strip()
+    return f"The kernel process wrote to stderr:\n{text}" if text else "The kernel process wrote nothing to stderr."
+
+
+def _kernel_problem(error: Exception, kernel: str) -> str:
+    if isinstance(error, NoSuchKernel):
+        installed = ", ".join(sorted(KernelSpecManager().find_kernel_specs())) or "none"
+        return f"no kernel named {kernel!r} is installed; installed kernels: {installed}"
+    return f"the kernel {kernel!r} did not start: {error}"
+
+
+async def _stop_kernel(client: NotebookClient) -> None:
+    """Stop the kernel however it ended; a kernel that already died only needs its files cleaned up."""
+    if client.kc is not None:
+        await ensure_async(client.kc.stop_channels())
+        client.kc = None
+    manager = client.km
+    if manager is None or not manager.has_kernel:
+        return
+    if await ensure_async(manager.is_alive()):
+        await ensure_async(manager.shutdown_kernel(now=True))
+    else:
+        await ensure_async(manager.cleanup_resources())
+
+
+def _unreadable(name: str, error: Exception) -> NotebookResult:
+    problem = Failure("notebook", type(error).__name__, f"the notebook cannot be read: {error}")
+    return NotebookResult(name, FAILED, 0.0, code_cells=0, cells=0, failure=problem)
+
+
+def _run_copies(root: Path, names: list[str], options: _Options, jobs: int) -> list[NotebookResult]:
+    """Run ``names`` in a temporary copy of ``root``, removed afterwards, ``jobs`` at a time."""
+    with tempfile.TemporaryDirectory(prefix="sphinx-event-run-", ignore_cleanup_errors=True) as temporary:
+        copy = Path(temporary) / root.name
+        shutil.copytree(root, copy, symlinks=True, ignore=shutil.ignore_patterns(*NEVER_RUN))
+
+        async def run_all() -> list[NotebookResult]:
+            slots = _Slots(jobs)
+            runs = [_run_notebook(copy / name, name, options, slots, root, copy) for name in names]
+            return list(await asyncio.gather(*runs))
+
+        return _run_sync(run_all())
+
+
+def _run_sync(coroutine: Coroutine[Any, Any, _T]) -> _T:
+    """Run ``coroutine`` to completion, in a thread of its own when this one already has an event loop."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    outcome: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            outcome["value"] = asyncio.run(coroutine)
+        except BaseException as error:
+            outcome["error"] = error
+
+    thread = threading.Thread(target=target, name="sphinx-event-execute")
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
+
+
+def _log_path(name: str) -> Path:
+    return Path(name).with_suffix(".log")
+
+
+def _record(result: NotebookResult, key: str, cache: Path | None, logs: Path | None) -> NotebookResult:
+    """Cache a pass, log a failure's full traceback (removing a stale log otherwise)."""
+    if result.status in (PASSED, EXPECTED_ERRORS) and cache is not None:
+        entry = {"version": _CACHE_VERSION, **result.to_json()}
+        write_atomic(cache / f"{key}.json", dumps(entry))
+    if logs is None:
+        return result
+    log = logs / _log_path(result.path)
+    if result.failure is None:
+        log.unlink(missing_ok=True)
+        return result
+    problem = result.failure
+    header = [f"notebook: {result.path}", f"failure: {problem.description}"]
+    if problem.hint:
+        header.append(f"error: {problem.ename}: {problem.evalue}")
+    write_atomic(log, "\n".join(header) + "\n\n" + (problem.traceback or f"{problem.ename}: {problem.evalue}") + "\n")
+    return replace(result, log=_log_path(result.path).as_posix())
+
+
+def _read_cache(cache: Path, key: str, name: str) -> NotebookResult | None:
+    """The cached pass for ``key``, or None when there is none or the file is not one of ours."""
+    try:
+        entry = json.loads((cache / f"{key}.json").read_text("utf-8"))
+        if entry.get("version") != _CACHE_VERSION or entry.get("status") not in (PASSED, EXPECTED_ERRORS):
+            return None
+        return NotebookResult(
+            name,
+            CACHED,
+            0.0,
+            code_cells=int(entry["code_cells"]),
+            cells=int(entry["cells"]),
+            expected_errors=tuple(entry.get("expected_errors", ())),
+            skipped_cells=tuple(entry.get("skipped_cells", ())),
+            changed_outputs=tuple(entry.get("changed_outputs", ())),
+            reason=f"{entry['status']} before in {entry['duration']} s, unchanged since",
+        )
+    except (OSError, ValueError, KeyError, TypeError):
+        return None

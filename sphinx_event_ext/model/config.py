@@ -1,0 +1,183 @@
+"""The extension's configuration, declared once and validated once.
+
+Each field of :class:`EventConfig` becomes the conf.py value ``event_<name>``; its
+metadata gives the help text that the docs' reference table shows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Mapping
+from dataclasses import MISSING, dataclass, field, fields
+from typing import Any
+
+from .formats import parse_date
+
+
+def resolve_today(configured: str | None, environ: Mapping[str, str] | None = None) -> dt.date:
+    """The build's "today": ``event_today`` from conf.py, else ``SOURCE_DATE_EPOCH``, else the local date."""
+    if configured:
+        return parse_date(configured)
+    epoch = (os.environ if environ is None else environ).get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).date()
+    return dt.date.today()
+
+
+def _check_today(value: Any) -> None:
+    if value is not None:
+        if not isinstance(value, str):
+            raise ValueError(f"expected a date string YYYY-MM-DD or None, got {value!r}")
+        try:
+            parse_date(value)
+        except ValueError as error:
+            raise ValueError(f"expected a date YYYY-MM-DD, got {value!r} ({error})") from None
+
+
+def _check_positive_int(value: Any) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"expected a positive whole number, got {value!r}")
+
+
+def _check_non_negative_int(value: Any) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError(f"expected a whole number, 0 or more, got {value!r}")
+
+
+def _check_text(value: Any) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"expected a non-empty string, got {value!r}")
+
+
+def _check_bool(value: Any) -> None:
+    if not isinstance(value, bool):
+        raise ValueError(f"expected True or False, got {value!r}")
+
+
+def _check_optional_text(value: Any) -> None:
+    if value is not None:
+        _check_text(value)
+
+
+@dataclass(frozen=True)
+class EventConfig:
+    """All ``event_*`` settings of a site."""
+
+    notice_days: int = field(
+        default=21,
+        metadata={
+            "help": "How many days before the start the hub team must be told. "
+            "Events starting sooner without a timely `notified` date raise an `event.notice` warning.",
+            "check": _check_positive_int,
+        },
+    )
+    today: str | None = field(
+        default=None,
+        metadata={
+            "help": 'The build\'s "today" as YYYY-MM-DD. When unset, the date of `SOURCE_DATE_EPOCH` is used, '
+            "else the local date; set it (or `SOURCE_DATE_EPOCH`) for reproducible builds.",
+            "check": _check_today,
+        },
+    )
+
+    support_email: str = field(
+        default="support@2i2c.org",
+        metadata={"help": 'Where the "Notify the hub team" and heads-up emails go.', "check": _check_text},
+    )
+    issue_repo: str = field(
+        default="2i2c-org/infrastructure",
+        metadata={
+            "help": "The GitHub repository whose event issue form the card links to, pre-filled.",
+            "check": _check_text,
+        },
+    )
+    issue_template: str = field(
+        default="07_event-hub.yaml",
+        metadata={"help": "The issue form template, in `issue_repo`, that the card pre-fills.", "check": _check_text},
+    )
+    prewarm_lead_minutes: int = field(
+        default=60,
+        metadata={
+            "help": "How long before each session pre-warmed capacity should be ready (the `prewarm_windows` "
+            "of the pre-warm request).",
+            "check": _check_positive_int,
+        },
+    )
+    verify_links: bool = field(
+        default=False,
+        metadata={
+            "help": "Pull the content behind every hub and Binder link with nbgitpuller and fail the build, at the "
+            "link's line, when its branch or file is missing. `sphinx-event check` turns it on.",
+            "check": _check_bool,
+        },
+    )
+    content_cache: str | None = field(
+        default=None,
+        metadata={
+            "help": "The folder where pulled content is cached per repository and commit; by default "
+            "`~/.cache/sphinx-event-ext` (or under `XDG_CACHE_HOME`).",
+            "check": _check_optional_text,
+        },
+    )
+
+    execute: bool = field(
+        default=False,
+        metadata={
+            "help": "Run every event's notebooks top to bottom in fresh kernels and fail the build, at the event, "
+            "when one breaks. `sphinx-event check` turns it on.",
+            "check": _check_bool,
+        },
+    )
+    execute_jobs: int = field(
+        default=0,
+        metadata={"help": "How many notebooks run at once; 0 means one per CPU.", "check": _check_non_negative_int},
+    )
+    execute_force: bool = field(
+        default=False,
+        metadata={
+            "help": "Run notebooks even when they passed before and nothing they depend on changed.",
+            "check": _check_bool,
+        },
+    )
+    execute_timeout: int = field(
+        default=300,
+        metadata={
+            "help": "Seconds each cell may run, unless the event's `timeout` says otherwise.",
+            "check": _check_positive_int,
+        },
+    )
+
+    @classmethod
+    def from_sphinx(cls, config: Any) -> tuple[EventConfig, list[str]]:
+        """Read ``event_*`` values from a Sphinx config; bad values fall back to defaults, with messages."""
+        values: dict[str, Any] = {}
+        problems: list[str] = []
+        for item in fields(cls):
+            value = getattr(config, f"event_{item.name}")
+            try:
+                item.metadata["check"](value)
+            except ValueError as error:
+                problems.append(f"event_{item.name}: {error}")
+                continue
+            values[item.name] = value
+        return cls(**values), problems
+
+
+def config_values() -> list[tuple[str, Any, str, str]]:
+    """(name, default, type, help) for each setting: used to register them and to document them."""
+    rows = []
+    for item in fields(EventConfig):
+        default = item.default if item.default is not MISSING else None
+        rows.append((f"event_{item.name}", default, str(item.type), item.metadata["help"]))
+    return rows
+
+
+def settings(sphinx_config: Any) -> EventConfig:
+    """The site's validated settings (problems are reported once, when the build starts)."""
+    return EventConfig.from_sphinx(sphinx_config)[0]
+
+
+def today_for(sphinx_config: Any) -> dt.date:
+    """The build's today for this site."""
+    return resolve_today(settings(sphinx_config).today)

@@ -1,0 +1,41 @@
+"""The shape of the ``event`` directive: one optional title argument, content, any option name.
+
+Shared by the Sphinx directive and by the scanner behind ``sphinx-event validate``, which
+parses directives with MyST's own option parser and no Sphinx build.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+
+def _text(argument: str | None) -> str:
+    """An option's raw text (docutils' ``unchanged``): validation reads every value itself."""
+    return "" if argument is None else argument
+
+
+class AnyOption(dict):
+    """An option spec that accepts every name, so unknown options reach our own validation.
+
+    Docutils and MyST both look options up with ``spec[name]``; we keep the raw strings
+    and report unknown names ourselves, all at once and with a "did you mean".
+    """
+
+    def __missing__(self, key: str):
+        return _text
+
+    def __contains__(self, key: object) -> bool:
+        return True
+
+    def __bool__(self) -> bool:
+        return True
+
+
+class EventDirectiveShape:
+    """Arguments, content and options of ``event``; its options are the properties of ``event.schema.json``."""
+
+    has_content = True
+    required_arguments = 0
+    optional_arguments = 1
+    final_argument_whitespace = True
+    option_spec: dict[str, Callable[[str | None], str]] = AnyOption()

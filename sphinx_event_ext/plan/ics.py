@@ -1,0 +1,107 @@
+"""iCalendar files for events: one per event and one for the whole site.
+
+Each session is a VEVENT in the event's own zone, with a VTIMEZONE so that any calendar
+shows the right hours across daylight-saving changes. UIDs and DTSTAMP come from the
+event and the build's "today", never from the clock, so identical inputs give identical
+bytes and calendar apps update events instead of duplicating them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from urllib.parse import urlsplit
+
+from icalendar import Calendar, Timezone
+from icalendar import Event as VEvent
+
+from ..model.event import Event
+from .timing import UTC, session_bounds
+
+PRODID = "-//sphinx-event-ext//Event calendar//EN"
+
+
+def uid(event: Event, day: dt.date, domain: str | None = None) -> str:
+    """A stable UID for one session: event id, date and a domain (the hub's host by default)."""
+    return f"{event.id}-{day:%Y%m%d}@{domain or urlsplit(event.hub).hostname}"
+
+
+def _description(event: Event, page_url: str | None) -> str:
+    lines = [f"Hub: {event.hub}", f"Active hours: {event.active_hours_text} {event.timezone}"]
+    if page_url:
+        lines.append(f"Event page: {page_url}")
+    if event.contact:
+        lines.append(f"Contact: {event.contact}")
+    return "\n".join(lines)
+
+
+def session_events(
+    event: Event, *, today: dt.date, page_url: str | None = None, domain: str | None = None
+) -> list[VEvent]:
+    """One VEVENT per day of ``event``, stamped with the build's ``today`` at midnight UTC."""
+    stamp = dt.datetime.combine(today, dt.time(0, 0), tzinfo=UTC)
+    days = event.days
+    components = []
+    for number, day in enumerate(days, start=1):
+        start, end = session_bounds(event, day)
+        component = VEvent()
+        component.add("uid", uid(event, day, domain))
+        component.add("dtstamp", stamp)
+        component.add("dtstart", start)
+        component.add("dtend", end)
+        component.add("summary", event.title if len(days) == 1 else f"{event.title} (day {number} of {len(days)})")
+        component.add("location", event.hub)
+        component.add("description", _description(event, page_url))
+        if page_url:
+            component.add("url", page_url)
+        components.append(component)
+    return components
+
+
+def _timezones(calendar: Calendar, events: list[Event]) -> list[Timezone]:
+    """A VTIMEZONE per zone the sessions use, sorted, covering whole years around the events."""
+    components = []
+    for tzid in sorted(calendar.get_missing_tzids()):
+        years = [year for event in events if event.timezone == tzid for year in (event.start.year, event.end.year)]
+        components.append(
+            Timezone.from_tzid(tzid, first_date=dt.date(min(years), 1, 1), last_date=dt.date(max(years) + 1, 1, 1))
+        )
+    return components
+
+
+def _calendar(
+    name: str, events: list[Event], today: dt.date, page_urls: Mapping[str, str], domain: str | None
+) -> bytes:
+    ids = [event.id for event in events]
+    duplicates = sorted({event_id for event_id in ids if ids.count(event_id) > 1})
+    if duplicates:
+        raise ValueError(f"event ids must be unique across the site; repeated: {', '.join(duplicates)}")
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("x-wr-calname", name)
+    for event in sorted(events, key=lambda item: (item.start, item.id)):
+        for component in session_events(event, today=today, page_url=page_urls.get(event.id), domain=domain):
+            calendar.add_component(component)
+    for index, timezone in enumerate(_timezones(calendar, events)):
+        calendar.subcomponents.insert(index, timezone)
+    return calendar.to_ical()
+
+
+def event_calendar(event: Event, *, today: dt.date, page_url: str | None = None, domain: str | None = None) -> bytes:
+    """The ``.ics`` file of one event."""
+    return _calendar(event.title, [event], today, {event.id: page_url} if page_url else {}, domain)
+
+
+def combined_calendar(
+    events: Iterable[Event],
+    *,
+    today: dt.date,
+    page_urls: Mapping[str, str] | None = None,
+    domain: str | None = None,
+    name: str = "Events",
+) -> bytes:
+    """One ``.ics`` with every session of every event, in date order whatever order the events came in."""
+    return _calendar(name, list(events), today, page_urls or {}, domain)

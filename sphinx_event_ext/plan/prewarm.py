@@ -1,0 +1,98 @@
+"""The machine-readable pre-warm request the hub team gets for each event.
+
+Field names follow the provider's own event issue form where it has one, so the JSON can
+be pasted or scripted straight into their process. Everything here is pure except
+:func:`write_atomic`; "today" is always passed in, so a build is reproducible.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from ..model.event import Event
+from .capacity import suggest_capacity
+from .timing import UTC, notify_by, session_bounds, sessions_utc
+
+SCHEMA_VERSION = "1"
+DEFAULT_NOTICE_DAYS = 21
+DEFAULT_LEAD_MINUTES = 60
+
+Interval = dict[str, str]
+
+
+def utc_text(moment: dt.datetime) -> str:
+    """An aware moment as ``YYYY-MM-DDTHH:MM:SSZ``, the one UTC spelling used in every output."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def prewarm_windows(sessions: Sequence[tuple[dt.datetime, dt.datetime]], lead_minutes: int) -> list[Interval]:
+    """From ``lead_minutes`` before each session until it starts: when nodes should already be up."""
+    if lead_minutes <= 0:
+        raise ValueError(f"the pre-warm lead time must be a positive number of minutes, got {lead_minutes}")
+    lead = dt.timedelta(minutes=lead_minutes)
+    return [{"start": utc_text(start - lead), "end": utc_text(start)} for start, _ in sessions]
+
+
+def prewarm_request(
+    event: Event,
+    *,
+    today: dt.date,
+    notice_days: int = DEFAULT_NOTICE_DAYS,
+    lead_minutes: int = DEFAULT_LEAD_MINUTES,
+    page_url: str | None = None,
+) -> dict[str, Any]:
+    """Everything the hub team needs to plan for ``event``, as ``prewarm.schema.json`` describes it."""
+    sessions = sessions_utc(event)
+    windows = prewarm_windows(sessions, lead_minutes)
+    deadline = notify_by(event, notice_days)
+    capacity = suggest_capacity(
+        event.attendees,
+        memory_per_user=event.memory_per_user,
+        node_memory=event.node_memory,
+        cluster=event.cluster,
+        hub_name=event.hub_name,
+    )
+    data: dict[str, Any] = {
+        "schema_version": SCHEMA_VERSION,
+        "event_id": event.id,
+        "title": event.title,
+        "hub_url": event.hub,
+        "timezone": event.timezone,
+        "event_begin": session_bounds(event, event.start)[0].isoformat(),
+        "event_end": session_bounds(event, event.end)[1].isoformat(),
+        "active_times": f"{event.active_hours_text} {event.timezone}",
+        "sessions": [{"start": utc_text(start), "end": utc_text(end)} for start, end in sessions],
+        "user_number": event.attendees,
+        "pre_initialize": event.pre_initialize,
+        "notify_by": deadline.isoformat(),
+        "notified": event.notified.isoformat() if event.notified else None,
+        "enough_notice": (event.notified or today) <= deadline,
+    }
+    if event.pre_initialize:
+        data["prewarm_windows"] = windows
+    data["capacity"] = capacity.as_json()
+    data["content"] = {
+        "repo": event.content_repo,
+        "branch": event.content_branch,
+        "image": event.image,
+        "environment_repo": event.environment_repo,
+    }
+    data["contact"] = event.contact
+    data["ticket"] = event.ticket
+    data["notes"] = event.notes
+    if page_url:
+        data["page_url"] = page_url
+    data["generated_on"] = today.isoformat()
+    return data
+
+
+def events_index(requests: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    """``events.json``: every request, ordered by first session (UTC) then id, whatever order they came in."""
+    ordered = sorted(requests, key=lambda request: (request["sessions"][0]["start"], request["event_id"]))
+    ids = [request["event_id"] for request in ordered]
+    duplicates = sorted({event_id for event_id in ids if ids.count(event_id) > 1})
+    if duplicates:
+        raise ValueError(f"event ids must be unique across the site; repeated: {', '.join(duplicates)}")
+    return {"schema_version": SCHEMA_VERSION, "events": [dict(request) for request in ordered]}

@@ -1,0 +1,80 @@
+"""The ``event-checklist`` directive: the organizer checklist with due dates and checkboxes.
+
+It is resolved after all pages are read, so it may name an event on another page.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+from ..model.config import settings
+from ..model.event import Event
+from ..plan.checklist import PHASES, ChecklistItem, build_checklist
+from .collector import event_for, page
+from .nodes import checkbox_label, checklist_item, checklist_placeholder
+
+logger = logging.getLogger(__name__)
+
+
+class EventChecklistDirective(SphinxDirective):
+    """Place the checklist of the page's event, of the event named by ``:event:``, or a generic one."""
+
+    has_content = False
+    option_spec: ClassVar[dict[str, Any]] = {"event": lambda value: (value or "").strip()}
+
+    def run(self) -> list[nodes.Node]:
+        page(self.env, self.env.docname).lists_events = True
+        placeholder = checklist_placeholder(event_id=self.options.get("event", ""))
+        self.set_source_info(placeholder)
+        return [placeholder]
+
+
+def _item_node(item: ChecklistItem, prefix: str, storage_prefix: str) -> checklist_item:
+    checkbox_id = f"{prefix}-{item.key}"
+    node = checklist_item(checkbox_id=checkbox_id, storage_key=f"{storage_prefix}:{item.key}", done=item.done)
+    label = checkbox_label(for_id=checkbox_id)
+    label += nodes.strong(item.title, item.title)
+    due = f"due {item.due.isoformat()}, {item.due_text}" if item.due else f"due {item.due_text}"
+    label += nodes.Text(f" ({due})")
+    node += nodes.paragraph("", "", label, classes=["event-checklist-title"])
+    node += nodes.paragraph(item.detail, item.detail, classes=["event-checklist-detail"])
+    if item.done_because:
+        text = f"Done: {item.done_because}."
+        node += nodes.paragraph("", "", nodes.emphasis(text, text), classes=["event-checklist-done"])
+    return node
+
+
+def render_checklist(event: Event | None, notice_days: int, index: int) -> nodes.container:
+    """The checklist, by phase; checkbox ids are unique on the page, storage keys per event and item."""
+    owner = event.id if event else "generic"
+    prefix = f"checklist-{owner}" + (f"-{index}" if index else "")
+    container = nodes.container(classes=["event-checklist"])
+    items = build_checklist(event, notice_days)
+    for phase, heading in PHASES:
+        container += nodes.rubric(heading, heading)
+        bullets = nodes.bullet_list(classes=["event-checklist-items"])
+        bullets.extend(_item_node(item, prefix, f"sphinx-event-ext:{owner}") for item in items if item.phase == phase)
+        container += bullets
+    return container
+
+
+def resolve_checklists(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Replace placeholders now that every event of the site is known."""
+    notice_days = settings(app.config).notice_days
+    for index, placeholder in enumerate(doctree.findall(checklist_placeholder)):
+        wanted = placeholder["event_id"]
+        record = event_for(app.env, docname, wanted)
+        if wanted and record is None:
+            logger.warning(
+                "event-checklist: no valid event with id %r; showing the generic checklist",
+                wanted,
+                location=placeholder,
+                type="event",
+                subtype="checklist",
+            )
+        placeholder.replace_self(render_checklist(record.event if record else None, notice_days, index))

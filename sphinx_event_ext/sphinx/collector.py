@@ -1,0 +1,128 @@
+"""What each page holds (events, links to their content, pages that list events), kept in the
+build environment and merged across parallel readers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx.environment.collectors import EnvironmentCollector
+
+from ..model.config import today_for
+from ..model.event import Event, Problem
+
+ATTR = "sphinx_event_pages"
+TODAY_ATTR = "sphinx_event_today"
+
+
+@dataclass(frozen=True)
+class EventRecord:
+    """One ``event`` directive: where it is, and the event or the problems it has."""
+
+    docname: str
+    lineno: int
+    event: Event | None
+    problems: tuple[Problem, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class LinkUse:
+    """A link into an event's content: ``path`` inside the content, or ``None`` for the content folder.
+
+    ``event_id`` is ``None`` for the page's own event, which may be written below the link.
+    """
+
+    docname: str
+    lineno: int
+    kind: str
+    event_id: str | None
+    path: str | None
+
+
+@dataclass
+class PageData:
+    """Everything the extension remembers about one page."""
+
+    events: list[EventRecord] = field(default_factory=list)
+    links: list[LinkUse] = field(default_factory=list)
+    lists_events: bool = False
+
+
+def pages(env: BuildEnvironment) -> dict[str, PageData]:
+    """Per-page data; created on first use."""
+    if not hasattr(env, ATTR):
+        setattr(env, ATTR, {})
+    return getattr(env, ATTR)
+
+
+def page(env: BuildEnvironment, docname: str) -> PageData:
+    """The data of one page, created when the page first records something."""
+    return pages(env).setdefault(docname, PageData())
+
+
+def all_records(env: BuildEnvironment) -> Iterator[EventRecord]:
+    """Every event directive of the site, valid or not, in page then line order."""
+    for docname in sorted(pages(env)):
+        yield from pages(env)[docname].events
+
+
+def valid_events(env: BuildEnvironment) -> Iterator[EventRecord]:
+    """Valid events, in page order then line order, so output never depends on read order."""
+    return (record for record in all_records(env) if record.event is not None)
+
+
+def page_event(env: BuildEnvironment, docname: str) -> EventRecord | None:
+    """The first valid event of a page."""
+    return next((r for r in pages(env).get(docname, PageData()).events if r.event is not None), None)
+
+
+def duplicate_ids(env: BuildEnvironment) -> list[tuple[EventRecord, EventRecord]]:
+    """(first, duplicate) pairs of events that share an id."""
+    seen: dict[str, EventRecord] = {}
+    pairs = []
+    for record in valid_events(env):
+        first = seen.setdefault(record.event.id, record)
+        if first is not record:
+            pairs.append((first, record))
+    return pairs
+
+
+def find_event(env: BuildEnvironment, event_id: str) -> EventRecord | None:
+    """The first valid event with this id."""
+    return next((record for record in valid_events(env) if record.event.id == event_id), None)
+
+
+def event_for(env: BuildEnvironment, docname: str, event_id: str | None) -> EventRecord | None:
+    """The event a checklist or link means: the one named by id, else the page's own."""
+    return find_event(env, event_id) if event_id else page_event(env, docname)
+
+
+class EventCollector(EnvironmentCollector):
+    """Keeps the per-page data right when pages are removed, re-read or read in parallel."""
+
+    def clear_doc(self, app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+        pages(env).pop(docname, None)
+
+    def merge_other(self, app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
+        theirs = pages(other)
+        pages(env).update((docname, theirs[docname]) for docname in docnames if docname in theirs)
+
+    def process_doc(self, app: Sphinx, doctree: Any) -> None:
+        """Data is added by the directives and roles themselves while the page is parsed."""
+
+    def get_outdated_docs(
+        self, app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+    ) -> list[str]:
+        """Re-read pages whose problems must be reported again, and pages whose output depends on "today"."""
+        outdated = {record.docname for record in all_records(env) if record.problems}
+        outdated.update(duplicate.docname for _, duplicate in duplicate_ids(env))
+        today = today_for(app.config)
+        if getattr(env, TODAY_ATTR, None) != today:
+            outdated.update(docname for docname, data in pages(env).items() if data.events or data.lists_events)
+        setattr(env, TODAY_ATTR, today)
+        if added or changed or removed or outdated:
+            outdated.update(docname for docname, data in pages(env).items() if data.lists_events or data.links)
+        return sorted(outdated - removed)

@@ -1,0 +1,148 @@
+"""Run each event's content top to bottom during the build (``event_execute``), fail at the event
+when a notebook breaks, and show the result in the event's card."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx.util import logging
+
+from ..content.execute import CACHED, EXPECTED_ERRORS, FAILED, PASSED, SKIPPED, NotebookResult, run_event_content
+from ..content.pull import PullError
+from ..model.config import EventConfig, settings
+from .card import badge
+from .collector import EventRecord, valid_events
+from .content_source import content_root
+from .tables import table
+
+logger = logging.getLogger(__name__)
+
+RESULTS = "sphinx_event_execution"
+FAILURES = "sphinx_event_execution_failures"
+STATUS_COLOURS = {PASSED: "success", EXPECTED_ERRORS: "info", CACHED: "secondary", SKIPPED: "warning", FAILED: "danger"}
+
+
+class execution_report(nodes.General, nodes.Element):
+    """Where an event's content-check results go in its card; removed when the content was not run."""
+
+
+def execution_folder(app: Sphinx) -> Path:
+    """Cache and logs of the content check, with the build's own cache (the doctrees), never in the site."""
+    return Path(app.doctreedir) / "event-execution"
+
+
+def _run(app: Sphinx, record: EventRecord, config: EventConfig) -> dict[str, Any] | None:
+    event, location = record.event, (record.docname, record.lineno)
+    folder = execution_folder(app)
+    try:
+        report = run_event_content(
+            content_root(app, record),
+            event.notebooks,
+            jobs=config.execute_jobs or None,
+            timeout=event.timeout or config.execute_timeout,
+            kernel_name=event.kernel,
+            allow_errors=event.allow_errors,
+            cache_dir=folder / "cache",
+            force=config.execute_force,
+            log_dir=folder / "logs" / event.id,
+            compare_outputs=event.compare_outputs,
+        )
+    except (PullError, OSError, ValueError) as error:
+        logger.error(
+            "content of event %r cannot be run: %s",
+            event.id,
+            error,
+            location=location,
+            type="event",
+            subtype="execution",
+        )
+        return None
+    logger.info("content of event %r: %d notebooks in %.1f s", event.id, len(report.results), report.duration)
+    for result in report.results:
+        logger.info("  %-15s %6.1f s  %s", result.status, result.duration, result.path)
+    for pattern in report.unmatched_globs:
+        logger.warning(
+            "notebooks: %r matches no notebook", pattern, location=location, type="event", subtype="execution"
+        )
+    for result in report.results:
+        if result.changed_outputs:
+            cells = ", ".join(str(cell) for cell in result.changed_outputs)
+            logger.warning(
+                "notebook %s: the outputs of cell(s) %s differ from the saved ones",
+                result.path,
+                cells,
+                location=location,
+                type="event",
+                subtype="outputs",
+            )
+    for result in report.failed:
+        logger.error(
+            "notebook %s",
+            failure_text(result, folder / "logs" / event.id),
+            location=location,
+            type="event",
+            subtype="execution",
+        )
+    return report.to_json()
+
+
+def failure_text(result: NotebookResult, log_dir: Path) -> str:
+    """The failure, the tail of its traceback, and where the full one is."""
+    lines = [result.message]
+    if result.failure is not None and result.failure.traceback:
+        lines.extend(f"    | {line}" for line in result.failure.traceback_tail.splitlines())
+    if result.log:
+        lines.append(f"    full traceback: {log_dir / result.log}")
+    return "\n".join(lines)
+
+
+def run_content_checks(app: Sphinx, env: BuildEnvironment) -> None:
+    """With ``event_execute``, run every event's notebooks; results are kept for the cards and files."""
+    results: dict[str, dict[str, Any]] = {}
+    setattr(env, RESULTS, results)
+    config = settings(app.config)
+    failures = 0
+    if config.execute:
+        for record in valid_events(env):
+            if not record.event.has_content:
+                continue
+            report = _run(app, record, config)
+            if report is None:
+                failures += 1
+                continue
+            results[record.event.id] = report
+            failures += report["summary"][FAILED]
+    setattr(env, FAILURES, failures)
+
+
+def _report_nodes(report: dict[str, Any]) -> list[nodes.Node]:
+    rows = []
+    for notebook in report["notebooks"]:
+        status = notebook["status"]
+        rows.append(
+            [
+                nodes.literal(notebook["path"], notebook["path"]),
+                badge(status, STATUS_COLOURS[status]),
+                f"{notebook['duration']:.1f} s",
+                str(notebook["code_cells"]),
+                (notebook["failure"] or {}).get("message") or notebook["reason"] or "",
+            ]
+        )
+    summary = ", ".join(f"{count} {status}" for status, count in report["summary"].items() if count)
+    heading = f"Content check: {summary or 'no notebooks'}"
+    return [
+        nodes.rubric(heading, heading),
+        table(["Notebook", "Status", "Duration", "Code cells", "Details"], rows, [30, 12, 10, 8, 40]),
+    ]
+
+
+def resolve_execution_reports(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Fill each event card's report, or drop it when the content was not run in this build."""
+    results = getattr(app.env, RESULTS, {})
+    for node in list(doctree.findall(execution_report)):
+        report = results.get(node["event_id"])
+        node.replace_self(_report_nodes(report) if report else [])

@@ -1,0 +1,82 @@
+"""The ``event`` directive: validate the metadata, remember the event, render its card."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from docutils import nodes
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+from ..model.config import settings, today_for
+from ..model.directive import EventDirectiveShape
+from ..model.event import Event
+from ..model.validate import parse_event
+from ..plan.links import LinkError, event_binder_link, event_nbgitpuller_link
+from ..plan.timing import late_notice_advice, notice
+from .card import button, button_row, event_card
+from .collector import EventRecord, LinkUse, page
+from .content_check import execution_report
+
+logger = logging.getLogger(__name__)
+
+
+class EventDirective(EventDirectiveShape, SphinxDirective):
+    """Describe one event; its options are the properties of ``event.schema.json``."""
+
+    def run(self) -> list[nodes.Node]:
+        title = self.arguments[0] if self.arguments else None
+        page_dir = Path(self.env.doc2path(self.env.docname)).parent
+        result = parse_event(title, self.options, default_id=self.env.docname, page_dir=page_dir)
+        event, problems = result.event, result.problems
+        page(self.env, self.env.docname).events.append(
+            EventRecord(self.env.docname, self.lineno, event, tuple(problems))
+        )
+        location = self.get_location()
+        for problem in problems:
+            logger.error(
+                "event option %r: %s",
+                problem.option,
+                problem.message,
+                location=location,
+                type="event",
+                subtype="invalid",
+            )
+        if event is None:
+            return []
+        config = settings(self.config)
+        verdict = notice(event, today_for(self.config), config.notice_days)
+        if verdict.warn:
+            logger.warning(
+                "event %r starts on %s: %s",
+                event.id,
+                event.start.isoformat(),
+                late_notice_advice(event, verdict, config.notice_days),
+                location=location,
+                type="event",
+                subtype="notice",
+            )
+        body = [*self.parse_content_to_nodes(), execution_report(event_id=event.id)]
+        return [event_card(event, verdict, body, self._actions(event))]
+
+    def _actions(self, event: Event) -> list[nodes.Node]:
+        """Buttons for attendees (hub, Binder, calendar) and for the organizer (notify, issue form, heads-up)."""
+        attendee = []
+        if event.content_repo:
+            page(self.env, self.env.docname).links.append(
+                LinkUse(self.env.docname, self.lineno, "card", event.id, None)
+            )
+            for label, make_link in (("Open on the hub", event_nbgitpuller_link), ("Try on Binder", event_binder_link)):
+                try:
+                    attendee.append(button(label, make_link(event)))
+                except LinkError as error:
+                    location = self.get_location()
+                    logger.warning("%s: %s", label, error, location=location, type="event", subtype="link")
+        attendee.append(button("Add to calendar", event_asset=f"_events/{event.id}/event.ics", outline=True))
+        organizer = [
+            button("Notify the hub team", event_action="notify", event_id=event.id),
+            button("Open the event issue form", event_action="issue", event_id=event.id, outline=True),
+            button("Heads-up email", event_action="heads-up", event_id=event.id, outline=True),
+            button("Pre-warm request (JSON)", event_asset=f"_events/{event.id}/prewarm.json", outline=True),
+        ]
+        return [button_row("Attendees:", attendee), button_row("Organizers:", organizer)]

@@ -1,0 +1,123 @@
+"""The Sphinx side of the extension: what ``setup`` registers and the build-wide event handlers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from sphinx.application import Sphinx
+from sphinx.util import logging
+
+from .. import __version__
+from ..model.config import EventConfig, config_values
+from .checklist_directive import EventChecklistDirective, resolve_checklists
+from .collector import EventCollector, all_records, duplicate_ids
+from .content_check import FAILURES as EXECUTION_FAILURES
+from .content_check import execution_report, resolve_execution_reports, run_content_checks
+from .event_directive import EventDirective
+from .event_list import EventListDirective, event_list_placeholder, resolve_event_lists
+from .link_roles import (
+    LINK_FAILURES,
+    ContentLinkRole,
+    EventLinksDirective,
+    content_link,
+    links_placeholder,
+    resolve_links,
+    verify_links,
+)
+from .nodes import (
+    checkbox_label,
+    checklist_item,
+    checklist_placeholder,
+    depart_checkbox_label_html,
+    depart_checklist_item_html,
+    visit_checkbox_label_html,
+    visit_checklist_item_html,
+)
+from .outputs import resolve_buttons, write_event_files
+from .reference import CliReferenceDirective, ConfigReferenceDirective, OptionsReferenceDirective
+
+logger = logging.getLogger(__name__)
+STATIC = Path(__file__).parent / "static"
+
+
+def _check_config(app: Sphinx, config: Any) -> None:
+    for problem in EventConfig.from_sphinx(config)[1]:
+        logger.error("conf.py: %s", problem, type="event", subtype="config")
+        app.statuscode = 1
+    static = list(config.html_static_path)
+    if str(STATIC) not in static:
+        config.html_static_path = [*static, str(STATIC)]
+
+
+def _report_duplicates(app: Sphinx, env: Any) -> None:
+    for first, duplicate in duplicate_ids(env):
+        logger.error(
+            "event id: %r is already used by the event at %s:%d; ids must be unique across the site (set :id:)",
+            duplicate.event.id,
+            env.doc2path(first.docname),
+            first.lineno,
+            location=(duplicate.docname, duplicate.lineno),
+            type="event",
+            subtype="duplicate",
+        )
+
+
+def _finish(app: Sphinx, exception: Exception | None) -> None:
+    """Fail the build on broken events or links, like linkcheck does, without a traceback; else write the files."""
+    if exception is not None or app.env is None:
+        return
+    invalid = sum(len(record.problems) for record in all_records(app.env))
+    duplicates = len(duplicate_ids(app.env))
+    links = getattr(app.env, LINK_FAILURES, 0)
+    notebooks = getattr(app.env, EXECUTION_FAILURES, 0)
+    if invalid or duplicates or links or notebooks:
+        # Not typed, so suppress_warnings cannot hide why the build failed.
+        logger.error(
+            "events: %d metadata problem(s), %d duplicate id(s), %d broken link(s), %d content check failure(s); "
+            "the build has failed",
+            invalid,
+            duplicates,
+            links,
+            notebooks,
+        )
+        app.statuscode = 1
+    elif app.builder.format == "html":
+        write_event_files(app)
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    """Register the directives, nodes, configuration and assets."""
+    app.setup_extension("sphinx_design")
+    for name, default, _kind, _help in config_values():
+        app.add_config_value(name, default, "env")
+    app.add_node(checklist_placeholder)
+    app.add_node(checklist_item, html=(visit_checklist_item_html, depart_checklist_item_html))
+    app.add_node(checkbox_label, html=(visit_checkbox_label_html, depart_checkbox_label_html))
+    app.add_directive("event", EventDirective)
+    app.add_directive("event-checklist", EventChecklistDirective)
+    app.add_directive("event-options-reference", OptionsReferenceDirective)
+    app.add_directive("event-config-reference", ConfigReferenceDirective)
+    app.add_directive("event-cli-reference", CliReferenceDirective)
+    app.add_directive("event-list", EventListDirective)
+    app.add_directive("event-links", EventLinksDirective)
+    app.add_role("nbgitpuller", ContentLinkRole("nbgitpuller"))
+    app.add_role("binder", ContentLinkRole("binder"))
+    app.add_node(event_list_placeholder)
+    app.add_node(links_placeholder)
+    app.add_node(content_link)
+    app.add_node(execution_report)
+    app.add_env_collector(EventCollector)
+    app.add_css_file("sphinx_event_ext.css")
+    app.add_js_file("sphinx_event_ext.js", loading_method="defer")
+    app.connect("config-inited", _check_config)
+    app.connect("env-check-consistency", _report_duplicates)
+    app.connect("env-check-consistency", verify_links)
+    app.connect("env-check-consistency", run_content_checks)
+    app.connect("doctree-resolved", resolve_checklists)
+    app.connect("doctree-resolved", resolve_event_lists)
+    app.connect("doctree-resolved", resolve_links)
+    app.connect("doctree-resolved", resolve_execution_reports)
+    app.connect("doctree-resolved", resolve_buttons)
+    app.connect("build-finished", _finish)
+    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,106 @@
+"""Files the HTML build writes for the hub team and attendees, under ``_events/`` in the output.
+
+Per event: ``prewarm.json`` and ``event.ics``; for the site: ``events.json``, ``events.ics``
+and ``prewarm.schema.json``. Each file is written atomically; folders of events that no
+longer exist are removed, so the output always matches the pages.
+"""
+
+from __future__ import annotations
+
+import shutil
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.util.osutil import relative_uri
+
+from ..model.config import settings, today_for
+from ..plan.ics import combined_calendar, event_calendar
+from ..plan.notify import heads_up_email, issue_form_url, notification_email
+from ..plan.prewarm import events_index, prewarm_request
+from ..util.atomic import dumps, write_atomic
+from .collector import EventRecord, find_event, valid_events
+from .content_check import RESULTS as EXECUTION_RESULTS
+
+FOLDER = "_events"
+
+
+def page_url(app: Sphinx, record: EventRecord) -> str | None:
+    """The event's public address, when ``html_baseurl`` says where the site is published."""
+    base = app.config.html_baseurl
+    if not base:
+        return None
+    return f"{base.rstrip('/')}/{app.builder.get_target_uri(record.docname)}#event-{record.event.id}"
+
+
+def request_for(app: Sphinx, record: EventRecord) -> dict[str, Any]:
+    """The pre-warm request of an event, as this build writes it."""
+    config = settings(app.config)
+    return prewarm_request(
+        record.event,
+        today=today_for(app.config),
+        notice_days=config.notice_days,
+        lead_minutes=config.prewarm_lead_minutes,
+        page_url=page_url(app, record),
+    )
+
+
+def _action_url(app: Sphinx, action: str, record: EventRecord, request: dict[str, Any]) -> str:
+    config = settings(app.config)
+    if action == "notify":
+        return notification_email(request, to=config.support_email).mailto
+    if action == "heads-up":
+        return heads_up_email(request, to=config.support_email).mailto
+    return issue_form_url(
+        request, repo=config.issue_repo, template=config.issue_template, hub_name=record.event.hub_name
+    )
+
+
+def resolve_buttons(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Point the card's buttons at their files (relative to the page) and at pre-filled messages."""
+    here = app.builder.get_target_uri(docname)
+    requests: dict[str, dict[str, Any]] = {}
+    for node in doctree.findall(nodes.reference):
+        if "event_asset" in node:
+            node["refuri"] = relative_uri(here, node["event_asset"])
+        elif "event_action" in node:
+            record = find_event(app.env, node["event_id"])
+            if record.event.id not in requests:
+                requests[record.event.id] = request_for(app, record)
+            node["refuri"] = _action_url(app, node["event_action"], record, requests[record.event.id])
+
+
+def write_event_files(app: Sphinx) -> None:
+    """Write every event's pre-warm request and calendar, and the site's index of both."""
+    today = today_for(app.config)
+    root = Path(app.outdir) / FOLDER
+    requests, events, urls = [], [], {}
+    execution = getattr(app.env, EXECUTION_RESULTS, {})
+    for record in valid_events(app.env):
+        event, url = record.event, page_url(app, record)
+        request = request_for(app, record)
+        write_atomic(root / event.id / "prewarm.json", dumps(request))
+        write_atomic(root / event.id / "event.ics", event_calendar(event, today=today, page_url=url))
+        report = execution.get(event.id)
+        if report:
+            write_atomic(root / event.id / "execution.json", dumps(report))
+        else:
+            (root / event.id / "execution.json").unlink(missing_ok=True)
+        requests.append(request)
+        events.append(event)
+        if url:
+            urls[event.id] = url
+    write_atomic(root / "events.json", dumps(events_index(requests)))
+    if execution:
+        write_atomic(root / "execution.json", dumps({"schema_version": "1", "events": dict(sorted(execution.items()))}))
+    else:
+        (root / "execution.json").unlink(missing_ok=True)
+    write_atomic(root / "events.ics", combined_calendar(events, today=today, page_urls=urls, name=app.config.project))
+    schema = resources.files(__package__).joinpath("schemas/prewarm.schema.json").read_text("utf-8")
+    write_atomic(root / "prewarm.schema.json", schema)
+    current = {event.id for event in events}
+    for folder in root.iterdir():
+        if folder.is_dir() and folder.name not in current:
+            shutil.rmtree(folder)

@@ -1,0 +1,1 @@
+"""Helpers with no knowledge of events: deterministic JSON and atomic writes."""
