@@ -3,43 +3,18 @@
 from __future__ import annotations
 
 import argparse
-import runpy
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from ..model.config import EventConfig, resolve_today
 from ..plan.prewarm import events_index, prewarm_request
 from ..util.atomic import dumps
 from ..util.commands import subcommands
 from . import link as cli_link
-from .scan import FoundEvent, scan
-
-
-def _relative(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
-
-
-def report(found: list[FoundEvent]) -> list[str]:
-    """``FILE:LINE: OPTION: message`` for every problem, duplicate ids across files included."""
-    lines = []
-    seen: dict[str, FoundEvent] = {}
-    for item in found:
-        where = f"{_relative(item.path)}:{item.line}"
-        lines.extend(f"{where}: {problem}" for problem in item.result.problems)
-        event = item.result.event
-        if event is None:
-            continue
-        first = seen.setdefault(event.id, item)
-        if first is not item:
-            lines.append(
-                f"{where}: id: {event.id!r} is already used at {_relative(first.path)}:{first.line}; set a unique :id:"
-            )
-    return lines
+from .check import run_check
+from .scan import scan
+from .site import conf_values, report
 
 
 def run_validate(args: argparse.Namespace) -> int:
@@ -54,46 +29,6 @@ def run_validate(args: argparse.Namespace) -> int:
         print(line)
     print(f"{len(found)} event(s) checked, {len(lines)} problem(s)", file=sys.stderr)
     return 1 if lines else 0
-
-
-def find_confdir(source: Path) -> Path | None:
-    """The folder of the ``conf.py`` for a source folder: the folder itself, or the nearest parent."""
-    for folder in [source, *source.resolve().parents]:
-        if (folder / "conf.py").is_file():
-            return folder
-        if (folder / ".git").exists():
-            break
-    return None
-
-
-def run_check(args: argparse.Namespace) -> int:
-    """Validate every event, then build the site with warnings as errors, proving links and running the content."""
-    from sphinx.cmd.build import build_main
-
-    source: Path = args.source
-    if not source.is_dir():
-        print(f"sphinx-event check: error: {source} is not a folder", file=sys.stderr)
-        return 2
-    confdir = find_confdir(source)
-    if confdir is None:
-        print(f"sphinx-event check: error: no conf.py in {source} or the folders above it", file=sys.stderr)
-        return 2
-    lines = report(scan([source]))
-    for line in lines:
-        print(line)
-    if lines:
-        print(f"sphinx-event check: {len(lines)} problem(s) in event metadata; not building", file=sys.stderr)
-        return 1
-    out: Path = args.out or source / "_build" / "html"
-    doctrees = out.parent / "doctrees" if args.out is None else out / ".doctrees"
-    flags = ["-b", "html", "-W", "--keep-going", "-E", "-q", "-D", "event_verify_links=1", "-D", "event_execute=1"]
-    flags += ["-D", f"event_execute_jobs={args.jobs}", "-D", f"event_execute_force={int(args.force)}"]
-    status = build_main([*flags, "-c", str(confdir), "-d", str(doctrees), str(source), str(out)])
-    if status:
-        print("sphinx-event check: the build failed; see the problems above", file=sys.stderr)
-        return 1
-    print(f"sphinx-event check: all events valid, site built in {_relative(out)}", file=sys.stderr)
-    return 0
 
 
 def _formatter(prog: str) -> argparse.HelpFormatter:
@@ -131,17 +66,6 @@ def run_prewarm(args: argparse.Namespace) -> int:
     ]
     sys.stdout.write(dumps(requests[0] if args.id else events_index(requests)))
     return 0
-
-
-def conf_values(path: Path) -> dict[str, Any]:
-    """The ``event_*`` values and ``html_baseurl`` of the conf.py that builds ``path``, so the CLI prints what
-    the build writes (page addresses as the HTML builder makes them)."""
-    folder = path if path.is_dir() else path.parent
-    confdir = find_confdir(folder)
-    if confdir is None:
-        return {}
-    namespace = runpy.run_path(str(confdir / "conf.py"))
-    return {name: value for name, value in namespace.items() if name.startswith("event_") or name == "html_baseurl"}
 
 
 def _use_formatter(command: argparse.ArgumentParser) -> None:

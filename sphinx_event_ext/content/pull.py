@@ -17,10 +17,9 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from nbgitpuller import GitPuller
-
 from ..model.formats import check_relative_path
 from ..plan.links import APP_PREFIXES, LinkError, PullLink, decode_nbgitpuller_link
+from .extra import MissingExtra, require_check_extra
 
 _GIT_ENV = {"GIT_TERMINAL_PROMPT": "0", "LANG": "C"}
 _GIT_TIMEOUT = 120
@@ -173,6 +172,13 @@ def pull_content(repo: str, branch: str | None = None, cache_dir: Path | None = 
 
 
 def _run_git_puller(repo: str, branch: str, clone: Path) -> None:
+    try:
+        require_check_extra("pulling content with nbgitpuller")
+    except MissingExtra as error:
+        raise PullError(str(error)) from None
+    # nbgitpuller imports Jupyter Server; it loads only when something is pulled.
+    from nbgitpuller import GitPuller
+
     output: list[str] = []
     try:
         for line in GitPuller(repo, str(clone), branch=branch, depth=1).pull():

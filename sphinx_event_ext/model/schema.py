@@ -20,8 +20,12 @@ from .formats import FORMAT_CHECKS
 @cache
 def load_schema(name: str = "event") -> dict[str, Any]:
     """The schema shipped in the package, by its short name (``event``)."""
-    text = resources.files(__package__).joinpath(f"schemas/{name}.schema.json").read_text("utf-8")
-    return json.loads(text)
+    return json.loads(schema_text(name))
+
+
+def schema_text(name: str) -> str:
+    """The shipped schema file as it is, for publishing beside the files it describes."""
+    return resources.files(__package__).joinpath(f"schemas/{name}.schema.json").read_text("utf-8")
 
 
 def _strings_only(check: Callable[[str], Any]) -> Callable[[Any], bool]:

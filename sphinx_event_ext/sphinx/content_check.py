@@ -11,8 +11,9 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
-from ..content.execute import CACHED, EXPECTED_ERRORS, FAILED, PASSED, SKIPPED, NotebookResult, run_event_content
+from ..content.extra import MissingExtra, require_check_extra
 from ..content.pull import PullError
+from ..content.results import CACHED, EXPECTED_ERRORS, FAILED, PASSED, SKIPPED, NotebookResult
 from ..model.config import EventConfig, settings
 from .card import badge
 from .collector import EventRecord, valid_events
@@ -39,6 +40,10 @@ def _run(app: Sphinx, record: EventRecord, config: EventConfig) -> dict[str, Any
     event, location = record.event, (record.docname, record.lineno)
     folder = execution_folder(app)
     try:
+        require_check_extra("running the content (event_execute)")
+        # The runner and its Jupyter dependencies load only when content is run.
+        from ..content.execute import run_event_content
+
         report = run_event_content(
             content_root(app, record),
             event.notebooks,
@@ -51,7 +56,7 @@ def _run(app: Sphinx, record: EventRecord, config: EventConfig) -> dict[str, Any
             log_dir=folder / "logs" / event.id,
             compare_outputs=event.compare_outputs,
         )
-    except (PullError, OSError, ValueError) as error:
+    except (MissingExtra, PullError, OSError, ValueError) as error:
         logger.error(
             "content of event %r cannot be run: %s",
             event.id,

@@ -8,7 +8,7 @@ from typing import Any
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
-from .. import __version__
+from .._version import __version__
 from ..model.config import EventConfig, config_values
 from .checklist_directive import EventChecklistDirective, resolve_checklists
 from .collector import EventCollector, all_records, duplicate_ids

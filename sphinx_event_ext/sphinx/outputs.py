@@ -8,7 +8,6 @@ longer exist are removed, so the output always matches the pages.
 from __future__ import annotations
 
 import shutil
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,7 @@ from sphinx.application import Sphinx
 from sphinx.util.osutil import relative_uri
 
 from ..model.config import settings, today_for
+from ..model.schema import schema_text
 from ..plan.ics import combined_calendar, event_calendar
 from ..plan.notify import heads_up_email, issue_form_url, notification_email
 from ..plan.prewarm import events_index, prewarm_request
@@ -98,8 +98,7 @@ def write_event_files(app: Sphinx) -> None:
     else:
         (root / "execution.json").unlink(missing_ok=True)
     write_atomic(root / "events.ics", combined_calendar(events, today=today, page_urls=urls, name=app.config.project))
-    schema = resources.files(__package__).joinpath("schemas/prewarm.schema.json").read_text("utf-8")
-    write_atomic(root / "prewarm.schema.json", schema)
+    write_atomic(root / "prewarm.schema.json", schema_text("prewarm"))
     current = {event.id for event in events}
     for folder in root.iterdir():
         if folder.is_dir() and folder.name not in current:
