@@ -1,4 +1,4 @@
-"""Sessions: `nox -s check` (the main job) and `nox -s tests`; also docs, docs-live and lint."""
+"""Sessions: `nox -s check` (the main job) and `nox -s tests`; also lint, docs, docs-live, prewarm and benchmark."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ os.environ.setdefault("UV_COMPILE_BYTECODE", "1")
 def check(session: nox.Session) -> None:
     """Validate every event, prove its links, run its notebooks and build the site (`-- PATH` for another site)."""
     args = session.posargs or ["docs"]
-    session.install("-e", ".")
+    session.install("-e", ".[check]")
     # The events' environment: what their content declares is installed here, so the kernel
     # that runs the notebooks has it, and a missing package is found before the event.
     for declared in _declared_requirements(_source_folder(args)):
@@ -108,10 +108,12 @@ def docs_live(session: nox.Session) -> None:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """Lint and check formatting with ruff."""
-    session.install("ruff")
+    """ruff (lint and format), the layering contracts (import-linter) and the type checker (mypy)."""
+    session.install("-e", ".[check,lint]")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
+    session.run("lint-imports")
+    session.run("mypy")
 
 
 @nox.session

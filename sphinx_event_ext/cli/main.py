@@ -43,9 +43,10 @@ def run_prewarm(args: argparse.Namespace) -> int:
     if lines:
         print("\n".join(lines), file=sys.stderr)
         return 1
+    events = [(item.docname, item.result.event) for item in found if item.result.event is not None]
     if args.id:
-        found = [item for item in found if item.result.event.id == args.id]
-        if not found:
+        events = [(docname, event) for docname, event in events if event.id == args.id]
+        if not events:
             print(f"sphinx-event prewarm: error: no event with id {args.id!r}", file=sys.stderr)
             return 2
     values = conf_values(args.paths[0])
@@ -56,13 +57,13 @@ def run_prewarm(args: argparse.Namespace) -> int:
     base = (values.get("html_baseurl") or "").rstrip("/")
     requests = [
         prewarm_request(
-            item.result.event,
+            event,
             today=today,
             notice_days=notice_days,
             lead_minutes=lead,
-            page_url=f"{base}/{item.docname}.html#event-{item.result.event.id}" if base else None,
+            page_url=f"{base}/{docname}.html#event-{event.id}" if base else None,
         )
-        for item in found
+        for docname, event in events
     ]
     sys.stdout.write(dumps(requests[0] if args.id else events_index(requests)))
     return 0

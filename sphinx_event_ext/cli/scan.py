@@ -56,7 +56,8 @@ def scan_text(text: str, path: Path, default_id: str) -> list[FoundEvent]:
     for name, first_line, content, line in _directives(text, 0):
         if name != "event":
             continue
-        parsed = parse_directive_text(EventDirectiveShape, first_line, content, line=line)
+        # MyST reads only the directive's shape (arguments, content, option_spec) from the class.
+        parsed = parse_directive_text(EventDirectiveShape, first_line, content, line=line)  # type: ignore[arg-type]
         title = parsed.arguments[0] if parsed.arguments else None
         result = parse_event(title, parsed.options, default_id=default_id, page_dir=path.parent)
         found.append(FoundEvent(path, line, default_id, result))

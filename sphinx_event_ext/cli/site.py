@@ -18,7 +18,7 @@ def relative(path: Path) -> str:
 
 def report(found: list[FoundEvent]) -> list[str]:
     """``FILE:LINE: OPTION: message`` for every problem, duplicate ids across files included."""
-    lines = []
+    lines: list[str] = []
     seen: dict[str, FoundEvent] = {}
     for item in found:
         where = f"{relative(item.path)}:{item.line}"

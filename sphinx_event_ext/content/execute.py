@@ -334,7 +334,7 @@ async def _run_notebook(
     skipped = tuple(index + 1 for index in code if _SKIP_TAG in _tags(cells[index]))
     runnable = [index for index in code if cells[index].source.strip() and _SKIP_TAG not in _tags(cells[index])]
     settings = _notebook_settings(notebook)
-    summary = {"code_cells": len(code), "cells": len(cells), "skipped_cells": skipped}
+    summary: dict[str, Any] = {"code_cells": len(code), "cells": len(cells), "skipped_cells": skipped}
     if settings["skip"]:
         return NotebookResult(name, SKIPPED, 0.0, reason="the notebook's metadata turns execution off", **summary)
     if not runnable:
@@ -426,7 +426,7 @@ async def _run_notebook(
     if broken is not None:
         return NotebookResult(name, FAILED, duration, failure=broken, **summary)
     status = EXPECTED_ERRORS if expected else PASSED
-    changed = ()
+    changed: tuple[int, ...] = ()
     if before is not None:
         from .regression import changed_output_cells  # pytest-notebook is slow to import; only when comparing
 
@@ -441,6 +441,8 @@ async def _interrupt_for_traceback(client: NotebookClient, cell: Any) -> str:
     ``KeyboardInterrupt`` arrives there; a kernel that ignores interrupts gets
     ``_INTERRUPT_WAIT`` seconds before it is killed anyway.
     """
+    if client.km is None:
+        return ""
     try:
         await ensure_async(client.km.interrupt_kernel())
     except Exception:
@@ -479,7 +481,7 @@ def _kernel_problem(error: Exception, kernel: str) -> str:
 async def _stop_kernel(client: NotebookClient) -> None:
     """Stop the kernel however it ended; a kernel that already died only needs its files cleaned up."""
     if client.kc is not None:
-        await ensure_async(client.kc.stop_channels())
+        client.kc.stop_channels()
         client.kc = None
     manager = client.km
     if manager is None or not manager.has_kernel:

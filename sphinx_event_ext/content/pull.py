@@ -189,7 +189,7 @@ def _run_git_puller(repo: str, branch: str, clone: Path) -> None:
 
 
 def _all_paths(root: Path) -> list[str]:
-    paths = []
+    paths: list[str] = []
     for current, dirs, files in os.walk(root):
         dirs[:] = sorted(d for d in dirs if d != ".git")
         base = Path(current).relative_to(root)

@@ -34,7 +34,7 @@ IGNORE = (
 def changed_output_cells(saved: Any, fresh: Any) -> tuple[int, ...]:
     """1-based numbers of the cells whose normalised outputs differ between two nbformat notebooks."""
     diff = diff_notebooks(regex_replace_nb(saved, NORMALISE), regex_replace_nb(fresh, NORMALISE))
-    changed = set()
+    changed: set[int] = set()
     for entry in filter_diff(diff, list(IGNORE)):
         if entry["key"] == "cells":
             changed.update(cell["key"] + 1 for cell in entry.get("diff", []))

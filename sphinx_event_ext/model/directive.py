@@ -7,6 +7,7 @@ parses directives with MyST's own option parser and no Sphinx build.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any, ClassVar
 
 
 def _text(argument: str | None) -> str:
@@ -14,14 +15,14 @@ def _text(argument: str | None) -> str:
     return "" if argument is None else argument
 
 
-class AnyOption(dict):
+class AnyOption(dict[str, Callable[[str], Any]]):
     """An option spec that accepts every name, so unknown options reach our own validation.
 
     Docutils and MyST both look options up with ``spec[name]``; we keep the raw strings
     and report unknown names ourselves, all at once and with a "did you mean".
     """
 
-    def __missing__(self, key: str):
+    def __missing__(self, key: str) -> Callable[[str], Any]:
         return _text
 
     def __contains__(self, key: object) -> bool:
@@ -38,4 +39,4 @@ class EventDirectiveShape:
     required_arguments = 0
     optional_arguments = 1
     final_argument_whitespace = True
-    option_spec: dict[str, Callable[[str | None], str]] = AnyOption()
+    option_spec: ClassVar[dict[str, Callable[[str], Any]] | None] = AnyOption()

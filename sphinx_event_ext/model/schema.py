@@ -20,7 +20,8 @@ from .formats import FORMAT_CHECKS
 @cache
 def load_schema(name: str = "event") -> dict[str, Any]:
     """The schema shipped in the package, by its short name (``event``)."""
-    return json.loads(schema_text(name))
+    schema: dict[str, Any] = json.loads(schema_text(name))
+    return schema
 
 
 def schema_text(name: str) -> str:

@@ -40,7 +40,7 @@ def slugify(text: str) -> str:
 
 
 def _expected(name: str) -> str:
-    return load_schema()["properties"][name].get("x-expected", "a valid value")
+    return str(load_schema()["properties"][name].get("x-expected", "a valid value"))
 
 
 def _shown(value: Any) -> str:

@@ -87,7 +87,7 @@ def _calendar(
             calendar.add_component(component)
     for index, timezone in enumerate(_timezones(calendar, events)):
         calendar.subcomponents.insert(index, timezone)
-    return calendar.to_ical()
+    return bytes(calendar.to_ical())
 
 
 def event_calendar(event: Event, *, today: dt.date, page_url: str | None = None, domain: str | None = None) -> bytes:

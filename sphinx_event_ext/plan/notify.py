@@ -47,7 +47,8 @@ def _one_line(text: str) -> str:
 
 
 def _hub_host(request: Mapping[str, Any]) -> str:
-    return urlsplit(request["hub_url"]).hostname or request["hub_url"]
+    url = str(request["hub_url"])
+    return urlsplit(url).hostname or url
 
 
 def _local(text: str) -> dt.datetime:

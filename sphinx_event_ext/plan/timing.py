@@ -24,7 +24,11 @@ def session_bounds(event: Event, day: dt.date) -> tuple[dt.datetime, dt.datetime
 
 def sessions_utc(event: Event) -> list[tuple[dt.datetime, dt.datetime]]:
     """One (start, end) per day of the event, in UTC, right across daylight-saving changes."""
-    return [tuple(moment.astimezone(UTC) for moment in session_bounds(event, day)) for day in event.days]
+    sessions = []
+    for day in event.days:
+        start, end = session_bounds(event, day)
+        sessions.append((start.astimezone(UTC), end.astimezone(UTC)))
+    return sessions
 
 
 def format_utc_hours(event: Event) -> str:

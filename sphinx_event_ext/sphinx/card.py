@@ -6,6 +6,8 @@ All text goes into ``nodes.Text``, so the HTML writer escapes it: a title such a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from docutils import nodes
 from sphinx_design.shared import create_component
 
@@ -42,7 +44,7 @@ def button(text: str, url: str = "", *, outline: bool = False, **late: str) -> n
     return node
 
 
-def button_row(label: str, buttons: list[nodes.Node]) -> nodes.paragraph:
+def button_row(label: str, buttons: Sequence[nodes.Node]) -> nodes.paragraph:
     """A labelled row of buttons."""
     row = nodes.paragraph(classes=["event-actions"])
     row += nodes.strong(label, label)

@@ -4,6 +4,7 @@ build environment and merged across parallel readers."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,6 +27,20 @@ class EventRecord:
     lineno: int
     event: Event | None
     problems: tuple[Problem, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class ValidRecord(EventRecord):
+    """An ``event`` directive whose metadata validated: its ``event`` is always there."""
+
+    event: Event
+
+
+def record(docname: str, lineno: int, event: Event | None, problems: tuple[Problem, ...]) -> EventRecord:
+    """The record of one directive: a ``ValidRecord`` when the event validated."""
+    if event is None:
+        return EventRecord(docname, lineno, None, problems)
+    return ValidRecord(docname, lineno, event, problems)
 
 
 @dataclass(frozen=True)
@@ -69,19 +84,19 @@ def all_records(env: BuildEnvironment) -> Iterator[EventRecord]:
         yield from pages(env)[docname].events
 
 
-def valid_events(env: BuildEnvironment) -> Iterator[EventRecord]:
+def valid_events(env: BuildEnvironment) -> Iterator[ValidRecord]:
     """Valid events, in page order then line order, so output never depends on read order."""
-    return (record for record in all_records(env) if record.event is not None)
+    return (record for record in all_records(env) if isinstance(record, ValidRecord))
 
 
-def page_event(env: BuildEnvironment, docname: str) -> EventRecord | None:
+def page_event(env: BuildEnvironment, docname: str) -> ValidRecord | None:
     """The first valid event of a page."""
-    return next((r for r in pages(env).get(docname, PageData()).events if r.event is not None), None)
+    return next((r for r in pages(env).get(docname, PageData()).events if isinstance(r, ValidRecord)), None)
 
 
-def duplicate_ids(env: BuildEnvironment) -> list[tuple[EventRecord, EventRecord]]:
+def duplicate_ids(env: BuildEnvironment) -> list[tuple[ValidRecord, ValidRecord]]:
     """(first, duplicate) pairs of events that share an id."""
-    seen: dict[str, EventRecord] = {}
+    seen: dict[str, ValidRecord] = {}
     pairs = []
     for record in valid_events(env):
         first = seen.setdefault(record.event.id, record)
@@ -90,12 +105,12 @@ def duplicate_ids(env: BuildEnvironment) -> list[tuple[EventRecord, EventRecord]
     return pairs
 
 
-def find_event(env: BuildEnvironment, event_id: str) -> EventRecord | None:
+def find_event(env: BuildEnvironment, event_id: str) -> ValidRecord | None:
     """The first valid event with this id."""
     return next((record for record in valid_events(env) if record.event.id == event_id), None)
 
 
-def event_for(env: BuildEnvironment, docname: str, event_id: str | None) -> EventRecord | None:
+def event_for(env: BuildEnvironment, docname: str, event_id: str | None) -> ValidRecord | None:
     """The event a checklist or link means: the one named by id, else the page's own."""
     return find_event(env, event_id) if event_id else page_event(env, docname)
 
@@ -106,7 +121,9 @@ class EventCollector(EnvironmentCollector):
     def clear_doc(self, app: Sphinx, env: BuildEnvironment, docname: str) -> None:
         pages(env).pop(docname, None)
 
-    def merge_other(self, app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
+    def merge_other(
+        self, app: Sphinx, env: BuildEnvironment, docnames: AbstractSet[str], other: BuildEnvironment
+    ) -> None:
         theirs = pages(other)
         pages(env).update((docname, theirs[docname]) for docname in docnames if docname in theirs)
 

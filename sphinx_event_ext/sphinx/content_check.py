@@ -16,7 +16,7 @@ from ..content.pull import PullError
 from ..content.results import CACHED, EXPECTED_ERRORS, FAILED, PASSED, SKIPPED, NotebookResult
 from ..model.config import EventConfig, settings
 from .card import badge
-from .collector import EventRecord, valid_events
+from .collector import ValidRecord, valid_events
 from .content_source import content_root
 from .tables import table
 
@@ -36,7 +36,7 @@ def execution_folder(app: Sphinx) -> Path:
     return Path(app.doctreedir) / "event-execution"
 
 
-def _run(app: Sphinx, record: EventRecord, config: EventConfig) -> dict[str, Any] | None:
+def _run(app: Sphinx, record: ValidRecord, config: EventConfig) -> dict[str, Any] | None:
     event, location = record.event, (record.docname, record.lineno)
     folder = execution_folder(app)
     try:

@@ -15,7 +15,7 @@ from ..model.validate import parse_event
 from ..plan.links import LinkError, event_binder_link, event_nbgitpuller_link
 from ..plan.timing import late_notice_advice, notice
 from .card import button, button_row, event_card
-from .collector import EventRecord, LinkUse, page
+from .collector import LinkUse, page, record
 from .content_check import execution_report
 
 logger = logging.getLogger(__name__)
@@ -29,9 +29,7 @@ class EventDirective(EventDirectiveShape, SphinxDirective):
         page_dir = Path(self.env.doc2path(self.env.docname)).parent
         result = parse_event(title, self.options, default_id=self.env.docname, page_dir=page_dir)
         event, problems = result.event, result.problems
-        page(self.env, self.env.docname).events.append(
-            EventRecord(self.env.docname, self.lineno, event, tuple(problems))
-        )
+        page(self.env, self.env.docname).events.append(record(self.env.docname, self.lineno, event, tuple(problems)))
         location = self.get_location()
         for problem in problems:
             logger.error(

@@ -9,7 +9,7 @@ from sphinx.util.docutils import SphinxDirective
 from ..model.config import settings, today_for
 from ..plan.timing import notice
 from .card import BADGE_COLOURS, badge
-from .collector import EventRecord, page, valid_events
+from .collector import ValidRecord, page, valid_events
 from .tables import table
 
 
@@ -27,7 +27,7 @@ class EventListDirective(SphinxDirective):
         return [placeholder]
 
 
-def _row(app: Sphinx, docname: str, record: EventRecord, label: nodes.Node) -> list[nodes.Node | str]:
+def _row(app: Sphinx, docname: str, record: ValidRecord, label: nodes.Node) -> list[nodes.Node | str]:
     event = record.event
     uri = app.builder.get_relative_uri(docname, record.docname) + f"#event-{event.id}"
     title = nodes.reference(event.title, event.title, refuri=uri, internal=True)

@@ -23,7 +23,7 @@ from ..model.event import Event
 from ..model.formats import check_content_glob
 from ..plan.links import LinkError, event_binder_link, event_nbgitpuller_link
 from .card import button
-from .collector import EventRecord, LinkUse, event_for, page, page_event, pages
+from .collector import LinkUse, ValidRecord, event_for, page, page_event, pages
 from .content_source import cache_folder, content_folder, content_root
 from .tables import table
 
@@ -86,7 +86,7 @@ class EventLinksDirective(SphinxDirective):
         return [placeholder]
 
 
-def _notebooks(app: Sphinx, record: EventRecord) -> list[str]:
+def _notebooks(app: Sphinx, record: ValidRecord) -> list[str]:
     """The notebooks the event's globs select (the same ones the check runs), local or pulled."""
     return [path.as_posix() for path in select_notebooks(content_root(app, record), record.event.notebooks)]
 
@@ -136,21 +136,21 @@ def resolve_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
             node.replace_self(nodes.inline("", node.astext()))
             continue
         node.replace_self(nodes.reference(node.rawsource, node.astext(), refuri=url, classes=["event-link"]))
-    for node in list(doctree.findall(links_placeholder)):
-        record = event_for(app.env, docname, node["event_id"])
+    for placeholder in list(doctree.findall(links_placeholder)):
+        record = event_for(app.env, docname, placeholder["event_id"])
         if record is None or not record.event.content_repo:
-            _warn("event-links: no valid event with a content-repo to link to", node)
-            node.replace_self([])
+            _warn("event-links: no valid event with a content-repo to link to", placeholder)
+            placeholder.replace_self([])
             continue
         try:
-            paths = node["paths"] or _notebooks(app, record)
-            node.replace_self(_links_table(record.event, paths, node))
+            paths = placeholder["paths"] or _notebooks(app, record)
+            placeholder.replace_self(_links_table(record.event, paths, placeholder))
         except (LinkError, PullError, ValueError) as error:
-            _warn(f"event-links: {error}", node)
-            node.replace_self([])
+            _warn(f"event-links: {error}", placeholder)
+            placeholder.replace_self([])
 
 
-def _verify(app: Sphinx, use: LinkUse, record: EventRecord, pulled: dict[tuple[str, str | None], Checkout]) -> None:
+def _verify(app: Sphinx, use: LinkUse, record: ValidRecord, pulled: dict[tuple[str, str | None], Checkout]) -> None:
     """Prove one link resolves: in the local copy when there is one, else in what nbgitpuller pulls
     (once per repository and branch in a build)."""
     event = record.event
@@ -158,6 +158,8 @@ def _verify(app: Sphinx, use: LinkUse, record: EventRecord, pulled: dict[tuple[s
     if root is not None:
         verify_in_folder(root, use.path or ".", f"the content-path copy {event.content_path!r}")
         return
+    if event.content_repo is None:
+        raise PullError("the event has neither a content-path copy nor a content-repo to pull")
     key = (event.content_repo, event.content_branch)
     if key not in pulled:
         pulled[key] = pull_content(event.content_repo, event.content_branch, cache_folder(app))

@@ -21,13 +21,13 @@ from ..plan.ics import combined_calendar, event_calendar
 from ..plan.notify import heads_up_email, issue_form_url, notification_email
 from ..plan.prewarm import events_index, prewarm_request
 from ..util.atomic import dumps, write_atomic
-from .collector import EventRecord, find_event, valid_events
+from .collector import ValidRecord, find_event, valid_events
 from .content_check import RESULTS as EXECUTION_RESULTS
 
 FOLDER = "_events"
 
 
-def page_url(app: Sphinx, record: EventRecord) -> str | None:
+def page_url(app: Sphinx, record: ValidRecord) -> str | None:
     """The event's public address, when ``html_baseurl`` says where the site is published."""
     base = app.config.html_baseurl
     if not base:
@@ -35,7 +35,7 @@ def page_url(app: Sphinx, record: EventRecord) -> str | None:
     return f"{base.rstrip('/')}/{app.builder.get_target_uri(record.docname)}#event-{record.event.id}"
 
 
-def request_for(app: Sphinx, record: EventRecord) -> dict[str, Any]:
+def request_for(app: Sphinx, record: ValidRecord) -> dict[str, Any]:
     """The pre-warm request of an event, as this build writes it."""
     config = settings(app.config)
     return prewarm_request(
@@ -47,7 +47,7 @@ def request_for(app: Sphinx, record: EventRecord) -> dict[str, Any]:
     )
 
 
-def _action_url(app: Sphinx, action: str, record: EventRecord, request: dict[str, Any]) -> str:
+def _action_url(app: Sphinx, action: str, record: ValidRecord, request: dict[str, Any]) -> str:
     config = settings(app.config)
     if action == "notify":
         return notification_email(request, to=config.support_email).mailto
@@ -67,6 +67,8 @@ def resolve_buttons(app: Sphinx, doctree: nodes.document, docname: str) -> None:
             node["refuri"] = relative_uri(here, node["event_asset"])
         elif "event_action" in node:
             record = find_event(app.env, node["event_id"])
+            if record is None:  # the button's own event is on this page, so it validated
+                continue
             if record.event.id not in requests:
                 requests[record.event.id] = request_for(app, record)
             node["refuri"] = _action_url(app, node["event_action"], record, requests[record.event.id])

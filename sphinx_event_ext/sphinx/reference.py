@@ -77,7 +77,7 @@ class ConfigReferenceDirective(SphinxDirective):
     """Document the ``event_*`` settings from the configuration dataclass."""
 
     def run(self) -> list[nodes.Node]:
-        rows = [
+        rows: list[list[str | nodes.Node]] = [
             [literal(name), literal(repr(default)), kind, inline_code(help_text)]
             for name, default, kind, help_text in config_values()
         ]
