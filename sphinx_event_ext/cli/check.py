@@ -10,6 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..content.extra import INSTALL_LINE, missing_modules
 from .scan import scan
 from .site import find_confdir, relative, report
 
@@ -19,6 +20,14 @@ def run_check(args: argparse.Namespace) -> int:
     from sphinx.cmd.build import build_main
 
     source: Path = args.source
+    missing = missing_modules()
+    if missing:
+        print(
+            f"sphinx-event check: error: pulling and running content needs the 'check' extra "
+            f"({', '.join(missing)} missing); install it with: {INSTALL_LINE}",
+            file=sys.stderr,
+        )
+        return 2
     if not source.is_dir():
         print(f"sphinx-event check: error: {source} is not a folder", file=sys.stderr)
         return 2
