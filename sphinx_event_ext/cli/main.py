@@ -101,6 +101,11 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--force", action="store_true", help="run every notebook, even those unchanged since they passed"
     )
+    check.add_argument(
+        "--fresh",
+        action="store_true",
+        help="read every page again instead of only those that changed (sphinx-build -E)",
+    )
     check.set_defaults(func=run_check)
     prewarm = commands.add_parser("prewarm", help="print the pre-warm request JSON without building")
     prewarm.add_argument("paths", nargs="+", type=Path, metavar="FILE_OR_DIR", help="MyST files or folders")

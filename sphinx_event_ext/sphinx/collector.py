@@ -12,11 +12,13 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.environment.collectors import EnvironmentCollector
 
+from .._version import __version__
 from ..model.config import today_for
 from ..model.event import Event, Problem
 
 ATTR = "sphinx_event_pages"
 TODAY_ATTR = "sphinx_event_today"
+VERSION_ATTR = "sphinx_event_version"
 
 
 @dataclass(frozen=True)
@@ -140,6 +142,9 @@ class EventCollector(EnvironmentCollector):
         if getattr(env, TODAY_ATTR, None) != today:
             outdated.update(docname for docname, data in pages(env).items() if data.events or data.lists_events)
         setattr(env, TODAY_ATTR, today)
+        if getattr(env, VERSION_ATTR, __version__) != __version__:  # what this version renders may differ
+            outdated.update(pages(env))
+        setattr(env, VERSION_ATTR, __version__)
         if added or changed or removed or outdated:
             outdated.update(docname for docname, data in pages(env).items() if data.lists_events or data.links)
         return sorted(outdated - removed)

@@ -15,6 +15,7 @@ from ..content.extra import MissingExtra, require_check_extra
 from ..content.pull import PullError
 from ..content.results import CACHED, EXPECTED_ERRORS, FAILED, PASSED, SKIPPED, NotebookResult
 from ..model.config import EventConfig, settings
+from . import warning_replay
 from .card import badge
 from .collector import ValidRecord, valid_events
 from .content_source import content_root
@@ -105,23 +106,42 @@ def failure_text(result: NotebookResult, log_dir: Path) -> str:
     return "\n".join(lines)
 
 
-def run_content_checks(app: Sphinx, env: BuildEnvironment) -> None:
-    """With ``event_execute``, run every event's notebooks; results are kept for the cards and files."""
+def run_content_checks(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """With ``event_execute``, run every event's notebooks; results are kept for the cards and files.
+
+    Returns the pages whose report changed, so Sphinx writes them again even when they
+    were not edited (the content can change without its page).
+    """
+    previous: dict[str, dict[str, Any]] = getattr(env, RESULTS, {})
     results: dict[str, dict[str, Any]] = {}
-    setattr(env, RESULTS, results)
     config = settings(app.config)
     failures = 0
+    changed: list[str] = []
     if config.execute:
-        for record in valid_events(env):
-            if not record.event.has_content:
-                continue
-            report = _run(app, record, config)
-            if report is None:
-                failures += 1
-                continue
-            results[record.event.id] = report
-            failures += report["summary"][FAILED]
+        with warning_replay.live(app):
+            for record in valid_events(env):
+                if not record.event.has_content:
+                    continue
+                report = _run(app, record, config)
+                if report is None:
+                    failures += 1
+                    changed.append(record.docname)
+                    continue
+                results[record.event.id] = report
+                failures += report["summary"][FAILED]
+                if _without_run_time(report) != _without_run_time(previous.get(record.event.id)):
+                    changed.append(record.docname)
+    changed.extend(
+        record.docname for record in valid_events(env) if record.event.id in previous.keys() - results.keys()
+    )
+    setattr(env, RESULTS, results)
     setattr(env, FAILURES, failures)
+    return sorted(set(changed))
+
+
+def _without_run_time(report: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A report without the whole run's duration, which differs on every run."""
+    return None if report is None else {key: value for key, value in report.items() if key != "duration"}
 
 
 def _report_nodes(report: dict[str, Any]) -> list[nodes.Node]:

@@ -10,6 +10,7 @@ from sphinx.util import logging
 
 from .._version import __version__
 from ..model.config import EventConfig, config_values
+from . import warning_replay
 from .checklist_directive import EventChecklistDirective, resolve_checklists
 from .collector import EventCollector, all_records, duplicate_ids
 from .content_check import FAILURES as EXECUTION_FAILURES
@@ -112,8 +113,17 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_js_file("sphinx_event_ext.js", loading_method="defer")
     app.connect("config-inited", _check_config)
     app.connect("env-check-consistency", _report_duplicates)
-    app.connect("env-check-consistency", verify_links)
-    app.connect("env-check-consistency", run_content_checks)
+    # Links and content are checked on every build, even when no page changed: the content can
+    # change without the pages. Their warnings speak for themselves and are never replayed.
+    app.connect("env-updated", verify_links)
+    app.connect("env-updated", run_content_checks)
+    app.connect("builder-inited", warning_replay.start)
+    app.connect("env-before-read-docs", warning_replay.note_read)
+    app.connect("env-updated", warning_replay.note_read_done, priority=900)
+    app.connect("env-check-consistency", warning_replay.note_consistency)
+    app.connect("write-started", warning_replay.note_write)
+    app.connect("doctree-resolved", warning_replay.note_written)
+    app.connect("build-finished", warning_replay.finish, priority=100)
     app.connect("doctree-resolved", resolve_checklists)
     app.connect("doctree-resolved", resolve_event_lists)
     app.connect("doctree-resolved", resolve_links)

@@ -22,6 +22,7 @@ from ..model.config import settings
 from ..model.event import Event
 from ..model.formats import check_content_glob
 from ..plan.links import LinkError, event_binder_link, event_nbgitpuller_link
+from . import warning_replay
 from .card import button
 from .collector import LinkUse, ValidRecord, event_for, page, page_event, pages
 from .content_source import cache_folder, content_folder, content_root
@@ -167,11 +168,16 @@ def _verify(app: Sphinx, use: LinkUse, record: ValidRecord, pulled: dict[tuple[s
         verify_path(pulled[key], use.path)
 
 
-def verify_links(app: Sphinx, env: BuildEnvironment) -> None:
+def verify_links(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """With ``event_verify_links``, fail at the link's line when its branch or file is missing."""
     setattr(env, LINK_FAILURES, 0)
-    if not settings(app.config).verify_links:
-        return
+    if settings(app.config).verify_links:
+        with warning_replay.live(app):
+            setattr(env, LINK_FAILURES, _verify_all(app, env))
+    return []
+
+
+def _verify_all(app: Sphinx, env: BuildEnvironment) -> int:
     failures = 0
     pulled: dict[tuple[str, str | None], Checkout] = {}
     for docname in sorted(pages(env)):
@@ -192,4 +198,4 @@ def verify_links(app: Sphinx, env: BuildEnvironment) -> None:
                     type="event",
                     subtype="link",
                 )
-    setattr(env, LINK_FAILURES, failures)
+    return failures
