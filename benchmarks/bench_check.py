@@ -1,0 +1,189 @@
+"""What a warm `sphinx-event check` costs: cold, warm with nothing changed, and one page edited.
+
+Builds a site of 200 pages (120 of them event pages, without content), then times, each as
+its own process, as an organizer's pre-commit hook or CI job runs it:
+
+- the cold check (no `_build` folder);
+- the warm check, nothing changed;
+- the check after one event page was edited;
+- `sphinx-event validate` on the same site, beside `python -c pass` (the interpreter's own start);
+- a plain `sphinx-build` of 300 event pages, beside the same 300 pages written as plain text.
+
+Also the cold and warm check of this repository's own `docs/` (the example workshop, whose
+notebooks run). Each measurement runs `--repeat` times and the median is reported. Run it
+with `python benchmarks/bench_check.py [--repeat N] [--write-docs]`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS_PAGE = ROOT / "docs" / "benchmarks" / "check.md"
+CONF = 'extensions = ["myst_parser", "sphinx_event_ext"]\nexclude_patterns = ["_build"]\nevent_today = "2027-01-01"\n'
+OPTIONS = """:hub: https://hub{n}.example.org
+:start: 2027-0{month}-1{day}
+:end: 2027-0{month}-1{day}
+:active-hours: 09:00-17:00
+:timezone: America/Denver
+:attendees: {attendees}
+:notified: 2026-12-01
+"""
+
+
+def event_page(n: int) -> str:
+    options = OPTIONS.format(n=n, month=3 + n % 6, day=n % 9, attendees=20 + n)
+    return f"# Workshop {n}\n\n```{{event}} Workshop {n}\n{options}\nA day of Python for workshop {n}.\n```\n"
+
+
+def plain_page(n: int) -> str:
+    """The same facts as an event page, as a person would write them without the extension."""
+    return (
+        f"# Workshop {n}\n\n**Workshop {n}**\n\n- Hub: https://hub{n}.example.org\n"
+        f"- Dates: 2027-0{3 + n % 6}-1{n % 9}\n- Hours: 09:00-17:00 America/Denver\n"
+        f"- Attendees: {20 + n}\n\nA day of Python for workshop {n}.\n"
+    )
+
+
+def write_site(folder: Path, pages: dict[str, str]) -> Path:
+    folder.mkdir(parents=True)
+    (folder / "conf.py").write_text(CONF, "utf-8")
+    toctree = "\n".join(sorted(pages))
+    (folder / "index.md").write_text(f"# Site\n\n```{{toctree}}\n:maxdepth: 1\n{toctree}\n```\n", "utf-8")
+    for name, text in pages.items():
+        (folder / f"{name}.md").write_text(text, "utf-8")
+    return folder
+
+
+def timed(command: list[str], cwd: Path | None = None) -> float:
+    start = time.perf_counter()
+    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
+    seconds = time.perf_counter() - start
+    if result.returncode not in (0,):
+        raise SystemExit(f"{' '.join(command)} failed:\n{result.stdout}\n{result.stderr}")
+    return seconds
+
+
+def median(repeat: int, run: Callable[[], float]) -> float:
+    return statistics.median(run() for _ in range(repeat))
+
+
+CHECK = [sys.executable, "-m", "sphinx_event_ext.cli", "check"]
+
+
+def site_200(work: Path, repeat: int) -> dict[str, float]:
+    pages = {f"event-{n:03d}": event_page(n) for n in range(120)}
+    pages.update({f"page-{n:03d}": plain_page(n) for n in range(80)})
+    src = write_site(work / "site200", pages)
+
+    def cold() -> float:
+        shutil.rmtree(src / "_build", ignore_errors=True)
+        return timed([*CHECK, str(src)])
+
+    results = {"cold": median(repeat, cold)}
+    timed([*CHECK, str(src)])
+    results["warm"] = median(repeat, lambda: timed([*CHECK, str(src)]))
+
+    def edited() -> float:
+        page = src / "event-007.md"
+        page.write_text(page.read_text("utf-8").replace("A day of Python", "A day of Python and maps"), "utf-8")
+        seconds = timed([*CHECK, str(src)])
+        page.write_text(event_page(7), "utf-8")
+        timed([*CHECK, str(src)])
+        return seconds
+
+    results["edited"] = median(repeat, edited)
+    results["validate"] = median(repeat, lambda: timed([sys.executable, "-m", "sphinx_event_ext.cli", "validate", str(src)]))
+    results["python"] = median(repeat, lambda: timed([sys.executable, "-c", "pass"]))
+    return results
+
+
+def pages_300(work: Path, repeat: int) -> dict[str, float]:
+    events = write_site(work / "events300", {f"p{n:03d}": event_page(n) for n in range(300)})
+    plain = write_site(work / "plain300", {f"p{n:03d}": plain_page(n) for n in range(300)})
+
+    def build(src: Path) -> Callable[[], float]:
+        def run() -> float:
+            shutil.rmtree(src / "_build", ignore_errors=True)
+            return timed([sys.executable, "-m", "sphinx", "-q", "-b", "html", str(src), str(src / "_build")])
+
+        return run
+
+    return {"events": median(repeat, build(events)), "plain": median(repeat, build(plain))}
+
+
+def own_docs(work: Path, repeat: int) -> dict[str, float]:
+    docs = work / "repo"
+    shutil.copytree(ROOT, docs, ignore=shutil.ignore_patterns("_build", ".nox", ".git", "__pycache__"))
+
+    def cold() -> float:
+        shutil.rmtree(docs / "docs" / "_build", ignore_errors=True)
+        return timed([*CHECK, "docs"], cwd=docs)
+
+    results = {"cold": median(repeat, cold)}
+    timed([*CHECK, "docs"], cwd=docs)
+    results["warm"] = median(repeat, lambda: timed([*CHECK, "docs"], cwd=docs))
+    return results
+
+
+def table(site: dict[str, float], pages: dict[str, float], docs: dict[str, float]) -> str:
+    rows = [
+        ("200 pages (120 events): cold check", site["cold"], "1.00"),
+        ("200 pages: warm check, nothing changed", site["warm"], f"{site['warm'] / site['cold']:.2f} × cold"),
+        ("200 pages: one event page edited", site["edited"], f"{site['edited'] / site['cold']:.2f} × cold"),
+        (
+            "200 pages: `sphinx-event validate`",
+            site["validate"],
+            f"{site['validate'] - site['python']:.2f} s beyond Python's start ({site['python']:.2f} s)",
+        ),
+        ("300 event pages: `sphinx-build`", pages["events"], f"{pages['events'] / pages['plain']:.2f} × plain"),
+        ("300 plain-text pages: `sphinx-build`", pages["plain"], "1.00"),
+        ("this repository's docs: cold check", docs["cold"], "1.00"),
+        ("this repository's docs: warm check", docs["warm"], f"{docs['warm'] / docs['cold']:.2f} × cold"),
+    ]
+    lines = ["| measurement | seconds | ratio |", "| --- | ---: | --- |"]
+    lines += [f"| {name} | {seconds:.2f} | {ratio} |" for name, seconds, ratio in rows]
+    return "\n".join(lines)
+
+
+def write_docs(text: str, repeat: int) -> None:
+    machine = f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    DOCS_PAGE.write_text(
+        "# Benchmark: warm checks\n\n"
+        "Generated by `nox -s benchmark` (`benchmarks/bench_check.py --write-docs`); do not edit by hand.\n\n"
+        f"Each number is the median of {repeat} runs, each run a whole process as an organizer starts it, "
+        f"on {machine}.\n\n{text}\n\n"
+        "A warm check reads and writes only the pages that changed, and gives again the warnings of the "
+        "pages it skipped, so it fails exactly where a fresh check (`--fresh`) fails. The links and the "
+        "content are checked on every run; unchanged notebooks come from the cache.\n",
+        "utf-8",
+    )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--write-docs", action="store_true")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="bench-check-") as temporary:
+        work = Path(temporary)
+        site, pages, docs = site_200(work, args.repeat), pages_300(work, args.repeat), own_docs(work, args.repeat)
+    text = table(site, pages, docs)
+    print(text)
+    if args.write_docs:
+        write_docs(text, args.repeat)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
