@@ -125,6 +125,7 @@ def prewarm(session: nox.Session) -> None:
 
 @nox.session
 def benchmark(session: nox.Session) -> None:
-    """Time the content check against MyST-NB and nbmake; `-- --write-docs` updates the docs page."""
+    """Time the content check against MyST-NB and nbmake, and warm checks; `-- --write-docs` updates the docs."""
     session.install("-e", ".[bench]")
     session.run("python", "benchmarks/bench_execute.py", *session.posargs)
+    session.run("python", "benchmarks/bench_check.py", *session.posargs)

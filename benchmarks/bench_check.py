@@ -103,7 +103,9 @@ def site_200(work: Path, repeat: int) -> dict[str, float]:
         return seconds
 
     results["edited"] = median(repeat, edited)
-    results["validate"] = median(repeat, lambda: timed([sys.executable, "-m", "sphinx_event_ext.cli", "validate", str(src)]))
+    results["validate"] = median(
+        repeat, lambda: timed([sys.executable, "-m", "sphinx_event_ext.cli", "validate", str(src)])
+    )
     results["python"] = median(repeat, lambda: timed([sys.executable, "-c", "pass"]))
     return results
 
@@ -139,17 +141,17 @@ def own_docs(work: Path, repeat: int) -> dict[str, float]:
 def table(site: dict[str, float], pages: dict[str, float], docs: dict[str, float]) -> str:
     rows = [
         ("200 pages (120 events): cold check", site["cold"], "1.00"),
-        ("200 pages: warm check, nothing changed", site["warm"], f"{site['warm'] / site['cold']:.2f} × cold"),
-        ("200 pages: one event page edited", site["edited"], f"{site['edited'] / site['cold']:.2f} × cold"),
+        ("200 pages: warm check, nothing changed", site["warm"], f"{site['warm'] / site['cold']:.2f} x cold"),
+        ("200 pages: one event page edited", site["edited"], f"{site['edited'] / site['cold']:.2f} x cold"),
         (
             "200 pages: `sphinx-event validate`",
             site["validate"],
             f"{site['validate'] - site['python']:.2f} s beyond Python's start ({site['python']:.2f} s)",
         ),
-        ("300 event pages: `sphinx-build`", pages["events"], f"{pages['events'] / pages['plain']:.2f} × plain"),
+        ("300 event pages: `sphinx-build`", pages["events"], f"{pages['events'] / pages['plain']:.2f} x plain"),
         ("300 plain-text pages: `sphinx-build`", pages["plain"], "1.00"),
         ("this repository's docs: cold check", docs["cold"], "1.00"),
-        ("this repository's docs: warm check", docs["warm"], f"{docs['warm'] / docs['cold']:.2f} × cold"),
+        ("this repository's docs: warm check", docs["warm"], f"{docs['warm'] / docs['cold']:.2f} x cold"),
     ]
     lines = ["| measurement | seconds | ratio |", "| --- | ---: | --- |"]
     lines += [f"| {name} | {seconds:.2f} | {ratio} |" for name, seconds, ratio in rows]

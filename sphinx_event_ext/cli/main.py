@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..model.config import EventConfig, resolve_today
+from ..model.schema import skip_unused_format_backends
 from ..plan.prewarm import events_index, prewarm_request
 from ..util.atomic import dumps
 from ..util.commands import subcommands
@@ -116,7 +117,13 @@ def parser() -> argparse.ArgumentParser:
     return main_parser
 
 
+#: Commands that read events without running a Sphinx build.
+_NO_BUILD = {"validate", "prewarm", "link"}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``sphinx-event``."""
     args = parser().parse_args(argv)
+    if args.command in _NO_BUILD:
+        skip_unused_format_backends()
     return args.func(args)

@@ -7,14 +7,32 @@ the CLI and the reference table in the docs all read it from here.
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable
 from functools import cache
 from importlib import resources
-from typing import Any
-
-from jsonschema import Draft202012Validator, FormatChecker
+from typing import TYPE_CHECKING, Any
 
 from .formats import FORMAT_CHECKS
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
+
+#: Optional back-ends of format checks that jsonschema loads when it is imported, none of
+#: which the event schema uses (it names only the project's own formats). They come with
+#: Jupyter's dependencies; rfc3987-syntax alone compiles its grammars at import, about a second.
+UNUSED_FORMAT_BACKENDS = (
+    "rfc3987_syntax",
+    "rfc3987",
+    "rfc3986_validator",
+    "rfc3339_validator",
+    "isoduration",
+    "fqdn",
+    "idna",
+    "jsonpointer",
+    "uri_template",
+    "webcolors",
+)
 
 
 @cache
@@ -38,9 +56,29 @@ def _strings_only(check: Callable[[str], Any]) -> Callable[[Any], bool]:
     return checked
 
 
+def skip_unused_format_backends() -> None:
+    """Keep jsonschema from loading format back-ends the schema does not use, in a process
+    that only validates events (the ``validate``, ``prewarm`` and ``link`` commands).
+
+    Marking a module absent in ``sys.modules`` is how Python records one that cannot be
+    imported, which jsonschema already handles. A process that runs a Sphinx build must
+    not call this: other extensions may validate with those formats.
+    """
+    if "jsonschema" in sys.modules:
+        return
+    for module in UNUSED_FORMAT_BACKENDS:
+        sys.modules.setdefault(module, None)  # type: ignore[arg-type]
+
+
 @cache
 def validator(name: str = "event") -> Draft202012Validator:
-    """A Draft 2020-12 validator with the project's formats enforced."""
+    """A Draft 2020-12 validator with the project's formats enforced.
+
+    jsonschema is imported here, when events are first validated, so commands and builds
+    that validate nothing do not load it.
+    """
+    from jsonschema import Draft202012Validator, FormatChecker
+
     checker = FormatChecker(formats=())
     for format_name, check in FORMAT_CHECKS.items():
         checker.checks(format_name, raises=ValueError)(_strings_only(check))
