@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from icalendar import Calendar, Timezone
@@ -63,10 +64,14 @@ def _timezones(calendar: Calendar, events: list[Event]) -> list[Timezone]:
     components = []
     for tzid in sorted(calendar.get_missing_tzids()):
         years = [year for event in events if event.timezone == tzid for year in (event.start.year, event.end.year)]
-        components.append(
-            Timezone.from_tzid(tzid, first_date=dt.date(min(years), 1, 1), last_date=dt.date(max(years) + 1, 1, 1))
-        )
+        components.append(_timezone(tzid, min(years), max(years) + 1))
     return components
+
+
+@lru_cache(maxsize=256)
+def _timezone(tzid: str, first_year: int, last_year: int) -> Timezone:
+    """A zone's VTIMEZONE for whole years; computed once per build for every calendar that uses it."""
+    return Timezone.from_tzid(tzid, first_date=dt.date(first_year, 1, 1), last_date=dt.date(last_year, 1, 1))
 
 
 def _calendar(

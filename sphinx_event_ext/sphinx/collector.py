@@ -19,6 +19,7 @@ from ..model.event import Event, Problem
 ATTR = "sphinx_event_pages"
 TODAY_ATTR = "sphinx_event_today"
 VERSION_ATTR = "sphinx_event_version"
+INDEX_ATTR = "sphinx_event_index"
 
 
 @dataclass(frozen=True)
@@ -108,8 +109,20 @@ def duplicate_ids(env: BuildEnvironment) -> list[tuple[ValidRecord, ValidRecord]
 
 
 def find_event(env: BuildEnvironment, event_id: str) -> ValidRecord | None:
-    """The first valid event with this id."""
-    return next((record for record in valid_events(env) if record.event.id == event_id), None)
+    """The first valid event with this id (looked up in an index made once all pages are read)."""
+    index: dict[str, ValidRecord] | None = getattr(env, INDEX_ATTR, None)
+    if index is None:
+        index = {}
+        for record in valid_events(env):
+            index.setdefault(record.event.id, record)
+        setattr(env, INDEX_ATTR, index)
+    return index.get(event_id)
+
+
+def forget_index(app: Sphinx, env: BuildEnvironment, *args: Any) -> list[str]:
+    """``env-before-read-docs`` and ``env-updated``: pages change, so the id index is made again."""
+    setattr(env, INDEX_ATTR, None)
+    return []
 
 
 def event_for(env: BuildEnvironment, docname: str, event_id: str | None) -> ValidRecord | None:

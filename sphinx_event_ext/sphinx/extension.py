@@ -12,7 +12,7 @@ from .._version import __version__
 from ..model.config import EventConfig, config_values
 from . import warning_replay
 from .checklist_directive import EventChecklistDirective, resolve_checklists
-from .collector import EventCollector, all_records, duplicate_ids
+from .collector import EventCollector, all_records, duplicate_ids, forget_index
 from .content_check import FAILURES as EXECUTION_FAILURES
 from .content_check import execution_report, resolve_execution_reports, run_content_checks
 from .event_directive import EventDirective
@@ -117,6 +117,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # change without the pages. Their warnings speak for themselves and are never replayed.
     app.connect("env-updated", verify_links)
     app.connect("env-updated", run_content_checks)
+    app.connect("env-before-read-docs", forget_index)
+    app.connect("env-updated", forget_index, priority=100)
     app.connect("builder-inited", warning_replay.start)
     app.connect("env-before-read-docs", warning_replay.note_read)
     app.connect("env-updated", warning_replay.note_read_done, priority=900)
