@@ -32,14 +32,17 @@ from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 from jupyter_core.utils import ensure_async
 
 from ..util.atomic import dumps, write_atomic
+from .notebooks import load_notebook, notebook_settings
 from .results import CACHED, EXPECTED_ERRORS, FAILED, PASSED, SKIPPED, ExecutionReport, Failure, NotebookResult
+from .sanitize import error_text
 from .select import DEFAULT_GLOBS, NEVER_RUN, matching_notebooks, select_notebooks
 
 if TYPE_CHECKING:
     from nbclient import NotebookClient
+    from nbformat import NotebookNode
 
-# nbformat and nbclient are imported where notebooks run, not here: nbformat imports
-# jsonschema, which can take seconds, and a check where every notebook is cached needs neither.
+# nbclient is imported where notebooks run, not here: a check where every notebook is cached
+# needs none of it. nbformat validates every notebook, cached or not (see notebooks.py).
 
 DEFAULT_TIMEOUT = 300
 ENVIRONMENT_FILES = ("requirements.txt", "environment.yml", "pyproject.toml")
@@ -145,7 +148,11 @@ def run_notebook(
     options = _Options(timeout, kernel_name, allow_errors, startup_timeout)
 
     async def run() -> NotebookResult:
-        return await _run_notebook(path, name, options, _Slots(1), root, None)
+        try:
+            notebook = load_notebook(path)
+        except Exception as error:
+            return _unreadable(name, error)
+        return await _run_notebook(path, name, notebook, options, _Slots(1), root, None)
 
     return _run_sync(run())
 
@@ -182,42 +189,37 @@ def run_event_content(
     logs = Path(log_dir) if log_dir is not None else None
     results: dict[str, NotebookResult] = {}
     pending: dict[str, str] = {}
+    notebooks: dict[str, NotebookNode] = {}
     argv_of: dict[str, list[str] | None] = {}
     for relative in select_notebooks(root, patterns):
         name = relative.as_posix()
         try:
-            notebook = _read_raw(root / relative)
-        except Exception as error:
+            notebook = load_notebook(root / relative)
+            kernel = kernel_name or _kernel_of(notebook)
+            if kernel not in argv_of:
+                argv_of[kernel] = _kernel_argv(kernel)
+            key = _cache_key(notebook, name, environment, argv_of[kernel], options)
+        except Exception as error:  # whatever a notebook holds, it is that notebook's failure
             results[name] = _record(_unreadable(name, error), "", None, logs)
             continue
-        kernel = kernel_name or notebook.get("metadata", {}).get("kernelspec", {}).get("name") or ""
-        if kernel not in argv_of:
-            argv_of[kernel] = _kernel_argv(kernel)
-        key = _cache_key(notebook, name, environment, argv_of[kernel], options)
         hit = None if force or cache is None else _read_cache(cache, key, name)
         if hit is not None:
             results[name] = hit
         else:
             pending[name] = key
+            notebooks[name] = notebook
     workers = max(1, min(jobs or os.cpu_count() or 1, len(pending) or 1))
     if pending:
-        for result in _run_copies(root, list(pending), options, workers):
+        for result in _run_copies(root, notebooks, options, workers):
             result = _record(result, pending[result.path], cache, logs)
             results[result.path] = result
     ordered = tuple(results[name] for name in sorted(results))
     return ExecutionReport(ordered, workers, time.monotonic() - started, unmatched)
 
 
-def _read_raw(path: Path) -> dict[str, Any]:
-    """A notebook's JSON, unvalidated: enough for the cache key, and much faster than nbformat."""
-    data = json.loads(path.read_text("utf-8"))
-    if not isinstance(data, dict):
-        raise ValueError("not a notebook: the JSON is not an object")
-    if data.get("nbformat", 4) < 4:
-        import nbformat
-
-        return dict(nbformat.reads(json.dumps(data), as_version=4))
-    return data
+def _kernel_of(notebook: Mapping[str, Any]) -> str:
+    """The kernel the notebook asks for, or "" for the default."""
+    return str((notebook.get("metadata", {}).get("kernelspec") or {}).get("name") or "")
 
 
 def _source(cell: Mapping[str, Any]) -> str:
@@ -246,9 +248,9 @@ def _cache_key(
     data = {
         "version": _CACHE_VERSION,
         "notebook": name,
-        "kernel": options.kernel_name or notebook.get("metadata", {}).get("kernelspec", {}).get("name") or "",
+        "kernel": options.kernel_name or _kernel_of(notebook),
         "kernel_argv": kernel_argv,
-        "settings": _notebook_settings(notebook),
+        "settings": notebook_settings(notebook),
         "options": {
             "timeout": options.timeout,
             "allow_errors": options.allow_errors,
@@ -279,26 +281,6 @@ def _saved_errors(cell: Mapping[str, Any]) -> set[str]:
     return {output.get("ename", "") for output in cell.get("outputs", []) if output.get("output_type") == "error"}
 
 
-def _notebook_settings(notebook: Mapping[str, Any]) -> dict[str, Any]:
-    """Per-notebook overrides, so one slow or demonstrative notebook needs no event-wide setting.
-
-    Read from the notebook metadata ``execution`` (``timeout``, ``allow_errors``, ``skip``),
-    or MyST-NB's ``mystnb`` spelling (``execution_timeout``, ``execution_allow_errors``,
-    ``execution_mode: off``) so notebooks written for MyST-NB keep their meaning.
-    """
-    metadata = notebook.get("metadata", {})
-    execution = metadata.get("execution", {}) or {}
-    mystnb = metadata.get("mystnb", {}) or {}
-    timeout = execution.get("timeout", mystnb.get("execution_timeout"))
-    allow = execution.get("allow_errors", mystnb.get("execution_allow_errors", False))
-    skip = bool(execution.get("skip", False)) or mystnb.get("execution_mode") == "off"
-    return {
-        "timeout": math.ceil(timeout) if isinstance(timeout, (int, float)) and timeout > 0 else None,
-        "allow_errors": bool(allow),
-        "skip": skip,
-    }
-
-
 def _first_line(source: str) -> str:
     line = next((line.strip() for line in source.splitlines() if line.strip()), "")
     return line if len(line) <= 80 else line[:77] + "..."
@@ -315,25 +297,37 @@ def _clean(text: str, copy_root: Path | None, source_root: Path) -> str:
 async def _run_notebook(
     path: Path,
     name: str,
+    notebook: NotebookNode,
     options: _Options,
     slots: _Slots,
     source_root: Path,
     copy_root: Path | None,
 ) -> NotebookResult:
-    """Run one notebook; every outcome, even a dead kernel, comes back as a result, never an exception."""
-    import nbformat
+    """Run one notebook; every outcome, even a dead kernel or a bug here, comes back as a result."""
+    try:
+        return await _execute(path, name, notebook, options, slots, source_root, copy_root)
+    except Exception as error:
+        problem = Failure("internal", type(error).__name__, f"the check could not run it: {error_text(error)}")
+        return NotebookResult(name, FAILED, 0.0, code_cells=0, cells=0, failure=problem)
+
+
+async def _execute(
+    path: Path,
+    name: str,
+    notebook: NotebookNode,
+    options: _Options,
+    slots: _Slots,
+    source_root: Path,
+    copy_root: Path | None,
+) -> NotebookResult:
     from nbclient import NotebookClient
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
-    try:
-        notebook = nbformat.read(path, as_version=4)
-    except Exception as error:
-        return _unreadable(name, error)
     cells = notebook.cells
     code = [index for index, cell in enumerate(cells) if cell.cell_type == "code"]
     skipped = tuple(index + 1 for index in code if _SKIP_TAG in _tags(cells[index]))
     runnable = [index for index in code if cells[index].source.strip() and _SKIP_TAG not in _tags(cells[index])]
-    settings = _notebook_settings(notebook)
+    settings = notebook_settings(notebook)
     summary: dict[str, Any] = {"code_cells": len(code), "cells": len(cells), "skipped_cells": skipped}
     if settings["skip"]:
         return NotebookResult(name, SKIPPED, 0.0, reason="the notebook's metadata turns execution off", **summary)
@@ -404,13 +398,14 @@ async def _run_notebook(
                         break
                     except Exception as error:
                         broken = failure(
-                            "kernel", index, type(error).__name__, f"the kernel stopped answering: {error}"
+                            "kernel", index, type(error).__name__, f"the kernel stopped answering: {error_text(error)}"
                         )
                         break
                     reply = replies.pop(index, {})
                     if reply.get("status") != "error":
                         continue
                     ename, evalue = reply.get("ename", "Error"), reply.get("evalue", "")
+                    evalue = evalue or ("out of memory" if ename == "MemoryError" else f"{ename} with no message")
                     if allow_all or _RAISES_TAG in _tags(cell) or ename in saved[index]:
                         expected.append(index + 1)
                         continue
@@ -493,19 +488,24 @@ async def _stop_kernel(client: NotebookClient) -> None:
 
 
 def _unreadable(name: str, error: Exception) -> NotebookResult:
-    problem = Failure("notebook", type(error).__name__, f"the notebook cannot be read: {error}")
+    problem = Failure("notebook", type(error).__name__, f"the notebook cannot be read: {error_text(error)}")
     return NotebookResult(name, FAILED, 0.0, code_cells=0, cells=0, failure=problem)
 
 
-def _run_copies(root: Path, names: list[str], options: _Options, jobs: int) -> list[NotebookResult]:
-    """Run ``names`` in a temporary copy of ``root``, removed afterwards, ``jobs`` at a time."""
+def _run_copies(
+    root: Path, notebooks: Mapping[str, NotebookNode], options: _Options, jobs: int
+) -> list[NotebookResult]:
+    """Run ``notebooks`` in a temporary copy of ``root``, removed afterwards, ``jobs`` at a time."""
     with tempfile.TemporaryDirectory(prefix="sphinx-event-run-", ignore_cleanup_errors=True) as temporary:
         copy = Path(temporary) / root.name
         shutil.copytree(root, copy, symlinks=True, ignore=shutil.ignore_patterns(*NEVER_RUN))
 
         async def run_all() -> list[NotebookResult]:
             slots = _Slots(jobs)
-            runs = [_run_notebook(copy / name, name, options, slots, root, copy) for name in names]
+            runs = [
+                _run_notebook(copy / name, name, notebook, options, slots, root, copy)
+                for name, notebook in notebooks.items()
+            ]
             return list(await asyncio.gather(*runs))
 
         return _run_sync(run_all())
