@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import math
+import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -159,3 +162,65 @@ def test_a_value_of_the_wrong_type_always_fails_its_notebook(tmp_path_factory: A
     (result,) = run_event_content(root, timeout=30, kernel_name="no-such-kernel").results
     assert result.status == FAILED, (place, value, result)
     assert result.failure.kind == "notebook"
+
+
+FLOOD_SCRIPT = """
+import json, sys
+from pathlib import Path
+import nbformat
+from sphinx_event_ext.content.execute import run_event_content
+
+def peak():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024
+
+root = Path(sys.argv[1])
+run_event_content(root / "warm", timeout=60)  # imports and a first kernel: what every check has anyway
+before = peak()
+report = run_event_content(root / "flood", timeout=15, jobs=1)
+print(json.dumps({"growth": peak() - before, "message": report.results[0].message,
+                  "kind": report.results[0].failure.kind if report.results[0].failure else None}))
+"""
+
+
+def test_an_output_flood_stops_its_cell_and_the_checker_memory_stays_flat(tmp_path: Path) -> None:
+    write_json(tmp_path / "warm" / "warm.ipynb", notebook_json("x = 1"))
+    write_json(tmp_path / "flood" / "flood.ipynb", notebook_json("x = 1", "while True:\n    print('x' * 1000)"))
+    script = tmp_path / "flood.py"
+    script.write_text(FLOOD_SCRIPT, "utf-8")
+    # A process of its own, so the peak measured is the check's alone.
+    done = subprocess.run([sys.executable, str(script), str(tmp_path)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    outcome = json.loads(done.stdout.splitlines()[-1])
+    assert outcome["kind"] == "output", outcome
+    assert outcome["message"].startswith(
+        "flood.ipynb: cell 3 of 3, Markdown included (code cell 2), `while True:`: "
+        "the notebook printed more than 32 MB of output, so the check stopped this cell"
+    ), outcome
+    # Kept whole, the flood grows the checker by tens of MB a second until the 15 s timeout.
+    assert outcome["growth"] < 200 * 10**6, outcome
+
+
+def test_a_long_output_keeps_its_first_and_last_part_with_a_marker() -> None:
+    from sphinx_event_ext.content.client import BoundedClient
+    from sphinx_event_ext.content.output_limits import OutputBudget
+
+    loud = "for i in range(20000):\n    print(f'line {i:05d} ' + 'y' * 40)"
+    notebook = nbformat.reads(json.dumps(notebook_json(loud, loud, "print('done')")), as_version=4)
+    budget = OutputBudget(limit=10**9, keep=30_000, cell_keep=20_000)
+    BoundedClient(notebook, budget, timeout=60, kernel_name="python3").execute()
+    first, second, last = (cell.outputs for cell in notebook.cells[1:])
+    texts = [output.get("text", "") for output in first]
+    assert texts[0].startswith("line 00000 yyy")
+    (marker,) = [text for text in texts if "of output dropped here by the check" in text]
+    dropped = int(re.search(r"\[\.\.\. 1 MB \((\d+) characters\) of output dropped", marker).group(1))
+    assert texts[-1].endswith("line 19999 " + "y" * 40 + "\n")
+    kept = sum(len(text) for text in texts) - len(marker)
+    assert kept <= 20_000
+    assert kept + dropped == 20000 * len("line 00000 " + "y" * 40 + "\n")  # every character kept or counted
+    # The second cell keeps what is left of the notebook's share; the last cell's short output is whole.
+    second_texts = [output.get("text", "") for output in second]
+    second_kept = sum(len(text) for text in second_texts if "dropped here by the check" not in text)
+    assert 0 < second_kept <= 30_000 - kept
+    assert [output.text for output in last] == ["done\n"]

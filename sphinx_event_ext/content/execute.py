@@ -33,6 +33,7 @@ from jupyter_core.utils import ensure_async
 
 from ..util.atomic import dumps, write_atomic
 from .notebooks import load_notebook, notebook_settings
+from .output_limits import DEFAULT_OUTPUT_LIMIT, OutputBudget
 from .results import CACHED, EXPECTED_ERRORS, FAILED, PASSED, SKIPPED, ExecutionReport, Failure, NotebookResult
 from .sanitize import error_text
 from .select import DEFAULT_GLOBS, NEVER_RUN, matching_notebooks, select_notebooks
@@ -40,6 +41,8 @@ from .select import DEFAULT_GLOBS, NEVER_RUN, matching_notebooks, select_noteboo
 if TYPE_CHECKING:
     from nbclient import NotebookClient
     from nbformat import NotebookNode
+
+    from .client import BoundedClient
 
 # nbclient is imported where notebooks run, not here: a check where every notebook is cached
 # needs none of it. nbformat validates every notebook, cached or not (see notebooks.py).
@@ -76,6 +79,7 @@ class _Options:
     allow_errors: bool
     startup_timeout: int
     compare_outputs: bool = False
+    output_limit: int = DEFAULT_OUTPUT_LIMIT
 
 
 @dataclass
@@ -135,6 +139,7 @@ def run_notebook(
     allow_errors: bool = False,
     startup_timeout: int = 60,
     content_dir: str | os.PathLike[str] | None = None,
+    output_limit: int = DEFAULT_OUTPUT_LIMIT,
 ) -> NotebookResult:
     """Run one notebook in place, in a fresh kernel, with its folder as working directory.
 
@@ -145,7 +150,7 @@ def run_notebook(
     path = Path(path_in_copy).resolve()
     root = Path(content_dir).resolve() if content_dir else path.parent
     name = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name
-    options = _Options(timeout, kernel_name, allow_errors, startup_timeout)
+    options = _Options(timeout, kernel_name, allow_errors, startup_timeout, output_limit=output_limit)
 
     async def run() -> NotebookResult:
         try:
@@ -169,13 +174,16 @@ def run_event_content(
     force: bool = False,
     log_dir: str | os.PathLike[str] | None = None,
     compare_outputs: bool = False,
+    output_limit: int = DEFAULT_OUTPUT_LIMIT,
 ) -> ExecutionReport:
     """Run every selected notebook of an event's content in a temporary copy, in parallel.
 
     Notebooks found unchanged in ``cache_dir`` since they last passed are reported as
     ``cached`` without starting a kernel (``force`` runs them anyway). The full traceback
     of each failure goes to ``log_dir/<notebook>.log``. With ``compare_outputs``, each passing
-    notebook lists the cells whose fresh outputs differ from the saved ones.
+    notebook lists the cells whose fresh outputs differ from the saved ones. A notebook whose
+    output passes ``output_limit`` bytes (text and data, all cells together) fails at the cell
+    that passed it; each cell keeps only the first and last part of a long output.
     """
     started = time.monotonic()
     root = Path(content_dir).resolve()
@@ -183,7 +191,7 @@ def run_event_content(
         raise FileNotFoundError(f"the content folder {root} does not exist")
     patterns = tuple(globs) or DEFAULT_GLOBS
     unmatched = tuple(pattern for pattern in patterns if not matching_notebooks(root, pattern))
-    options = _Options(timeout, kernel_name, allow_errors, 60, compare_outputs)
+    options = _Options(timeout, kernel_name, allow_errors, 60, compare_outputs, output_limit)
     environment = environment_digest(root)
     cache = Path(cache_dir) if cache_dir is not None else None
     logs = Path(log_dir) if log_dir is not None else None
@@ -255,6 +263,7 @@ def _cache_key(
             "timeout": options.timeout,
             "allow_errors": options.allow_errors,
             "compare_outputs": options.compare_outputs,
+            "output_limit": options.output_limit,
         },
         "environment": environment,
         "cells": cells,
@@ -320,8 +329,9 @@ async def _execute(
     source_root: Path,
     copy_root: Path | None,
 ) -> NotebookResult:
-    from nbclient import NotebookClient
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
+
+    from .client import BoundedClient, OutputLimitExceeded
 
     cells = notebook.cells
     code = [index for index, cell in enumerate(cells) if cell.cell_type == "code"]
@@ -338,8 +348,9 @@ async def _execute(
     allow_all = options.allow_errors or settings["allow_errors"]
     saved = {index: _saved_errors(cells[index]) for index in code}
     before = copy.deepcopy(notebook) if options.compare_outputs else None  # the saved outputs, to compare
-    client = NotebookClient(
+    client = BoundedClient(
         notebook,
+        OutputBudget(options.output_limit),
         timeout=timeout,
         startup_timeout=options.startup_timeout,
         kernel_name=options.kernel_name or "",
@@ -391,6 +402,9 @@ async def _execute(
                     except CellTimeoutError:
                         stuck_at = await _interrupt_for_traceback(client, cell)
                         broken = failure("timeout", index, "CellTimeoutError", f"timed out after {timeout} s", stuck_at)
+                        break
+                    except OutputLimitExceeded as error:
+                        broken = failure("output", index, "OutputLimitExceeded", str(error))
                         break
                     except DeadKernelError:
                         evalue = "the kernel died while running it (DeadKernelError): out of memory, or the code ended the process"
@@ -473,8 +487,9 @@ def _kernel_problem(error: Exception, kernel: str) -> str:
     return f"the kernel {kernel!r} did not start: {error}"
 
 
-async def _stop_kernel(client: NotebookClient) -> None:
+async def _stop_kernel(client: BoundedClient) -> None:
     """Stop the kernel however it ended; a kernel that already died only needs its files cleaned up."""
+    await client.stop_polling()
     if client.kc is not None:
         client.kc.stop_channels()
         client.kc = None

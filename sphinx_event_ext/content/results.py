@@ -31,7 +31,7 @@ class Failure:
     (the notebook could not be read or its kernel did not start).
     """
 
-    kind: str  # "error", "timeout", "dead-kernel", "kernel" or "notebook"
+    kind: str  # "error", "timeout", "output", "dead-kernel", "kernel", "notebook", "internal"
     ename: str
     evalue: str
     cell: int | None = None

@@ -56,6 +56,7 @@ def _run(app: Sphinx, record: ValidRecord, config: EventConfig) -> dict[str, Any
             force=config.execute_force,
             log_dir=folder / "logs" / event.id,
             compare_outputs=event.compare_outputs,
+            output_limit=config.execute_output_limit,
         )
     except (MissingExtra, PullError, OSError, ValueError) as error:
         logger.error(
