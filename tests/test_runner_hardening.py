@@ -224,3 +224,40 @@ def test_a_long_output_keeps_its_first_and_last_part_with_a_marker() -> None:
     second_kept = sum(len(text) for text in second_texts if "dropped here by the check" not in text)
     assert 0 < second_kept <= 30_000 - kept
     assert [output.text for output in last] == ["done\n"]
+
+
+EVIL_NAME = "evil\nERROR: fake message [event.execution]\x1b[31m.ipynb"
+CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e]")
+
+
+def test_names_cell_lines_and_messages_print_escaped_one_message_one_line(tmp_path: Path) -> None:
+    root = tmp_path / "content"
+    source = "raise ValueError('\x1b[2J' + chr(10) + 'ERROR: forged too')  # \x1b[31mred\u202e"
+    write_json(root / EVIL_NAME, notebook_json(source))
+    report = run_event_content(root, timeout=60, log_dir=tmp_path / "logs")
+    (result,) = report.results
+    assert result.path == EVIL_NAME  # the data keeps the real name; what is printed is escaped
+    assert result.message == (
+        "evil\\nERROR: fake message [event.execution]\\x1b[31m.ipynb: cell 2 of 2, Markdown included (code cell 1), "
+        "`raise ValueError('\\x1b[2J' + chr(10) + 'ERROR: forged too')  # \\x1b[31mred\\u202e` raised ValueError: "
+        "\\nERROR: forged too"  # colour and cursor codes in error values are removed, as before
+    )
+    lines = report.console_lines()
+    assert not any(line.startswith("ERROR") for line in lines), lines
+    assert not any(CONTROL.search(line) for line in lines), lines
+    log = (tmp_path / "logs" / EVIL_NAME).with_suffix(".log").read_text("utf-8")
+    assert log.startswith("notebook: evil\\nERROR: fake message [event.execution]\\x1b[31m.ipynb\n")
+    assert not CONTROL.search(log)
+
+
+def test_a_memory_error_says_so() -> None:
+    from sphinx_event_ext.content.sanitize import error_text
+
+    assert error_text(MemoryError()) == "out of memory (MemoryError)"
+    assert error_text(RuntimeError("")) == "RuntimeError with no message"
+
+
+def test_a_memory_error_in_a_cell_is_reported_with_a_message(tmp_path: Path) -> None:
+    write_json(tmp_path / "memory.ipynb", notebook_json("raise MemoryError()"))
+    (result,) = run_event_content(tmp_path, timeout=60).results
+    assert result.message.endswith("`raise MemoryError()` raised MemoryError: out of memory"), result.message

@@ -35,7 +35,7 @@ from ..util.atomic import dumps, write_atomic
 from .notebooks import load_notebook, notebook_settings
 from .output_limits import DEFAULT_OUTPUT_LIMIT, OutputBudget
 from .results import CACHED, EXPECTED_ERRORS, FAILED, PASSED, SKIPPED, ExecutionReport, Failure, NotebookResult
-from .sanitize import error_text
+from .sanitize import error_text, one_line, printable_lines
 from .select import DEFAULT_GLOBS, NEVER_RUN, matching_notebooks, select_notebooks
 
 if TYPE_CHECKING:
@@ -564,10 +564,11 @@ def _record(result: NotebookResult, key: str, cache: Path | None, logs: Path | N
         log.unlink(missing_ok=True)
         return result
     problem = result.failure
-    header = [f"notebook: {result.path}", f"failure: {problem.description}"]
+    header = [f"notebook: {one_line(result.path)}", f"failure: {problem.description}"]
     if problem.hint:
-        header.append(f"error: {problem.ename}: {problem.evalue}")
-    write_atomic(log, "\n".join(header) + "\n\n" + (problem.traceback or f"{problem.ename}: {problem.evalue}") + "\n")
+        header.append(f"error: {one_line(problem.ename)}: {one_line(problem.evalue)}")
+    body = printable_lines(problem.traceback or f"{problem.ename}: {problem.evalue}")
+    write_atomic(log, "\n".join(header) + "\n\n" + body + "\n")
     return replace(result, log=_log_path(result.path).as_posix())
 
 

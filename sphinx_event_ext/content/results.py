@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..util.atomic import dumps
+from .sanitize import one_line, printable_lines
 
 PASSED = "passed"
 EXPECTED_ERRORS = "expected-errors"
@@ -46,19 +47,20 @@ class Failure:
         """``cell 4 of 9, Markdown included (code cell 2), `x = 1 / 0```, or "before the first cell"."""
         if self.cell is None:
             return "before the first cell"
-        return f"cell {self.cell} of {self.cells}, Markdown included (code cell {self.code_cell}), `{self.first_line}`"
+        line = one_line(self.first_line)
+        return f"cell {self.cell} of {self.cells}, Markdown included (code cell {self.code_cell}), `{line}`"
 
     @property
     def description(self) -> str:
-        """One line that says what went wrong where."""
+        """One line that says what went wrong where, control characters shown escaped."""
         if self.kind == "error":
-            return f"{self.where} raised {self.ename}: {self.hint or self.evalue}"
-        return f"{self.where}: {self.evalue}"
+            return f"{self.where} raised {one_line(self.ename)}: {one_line(self.hint or self.evalue)}"
+        return f"{self.where}: {one_line(self.evalue)}"
 
     @property
     def traceback_tail(self) -> str:
-        """The last lines of the traceback: what a console has room for."""
-        lines = self.traceback.rstrip().splitlines()
+        """The last lines of the traceback, what a console has room for; control characters shown escaped."""
+        lines = printable_lines(self.traceback.rstrip()).split("\n")
         return "\n".join(lines[-_TAIL_LINES:])
 
     def to_json(self) -> dict[str, Any]:
@@ -99,11 +101,11 @@ class NotebookResult:
 
     @property
     def message(self) -> str:
-        """``path: what happened``, the line a console or a Sphinx error shows."""
+        """``path: what happened``, the one line a console or a Sphinx error shows."""
         if self.failure is not None:
-            return f"{self.path}: {self.failure.description}"
-        detail = f" ({self.reason})" if self.reason else ""
-        return f"{self.path}: {self.status}{detail}"
+            return f"{one_line(self.path)}: {self.failure.description}"
+        detail = f" ({one_line(self.reason)})" if self.reason else ""
+        return f"{one_line(self.path)}: {self.status}{detail}"
 
     def to_json(self) -> dict[str, Any]:
         """The result as ``execution.json`` records it."""
@@ -154,7 +156,7 @@ class ExecutionReport:
             if result.failure is not None and result.failure.traceback:
                 lines.extend(f"{'':>17}| {line}" for line in result.failure.traceback_tail.splitlines())
             if result.log:
-                lines.append(f"{'':>17}full traceback: {result.log}")
+                lines.append(f"{'':>17}full traceback: {one_line(result.log)}")
         return lines
 
     def to_json(self) -> dict[str, Any]:

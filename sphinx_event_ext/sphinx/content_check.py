@@ -14,6 +14,7 @@ from sphinx.util import logging
 from ..content.extra import MissingExtra, require_check_extra
 from ..content.pull import PullError
 from ..content.results import CACHED, EXPECTED_ERRORS, FAILED, PASSED, SKIPPED, NotebookResult
+from ..content.sanitize import one_line
 from ..model.config import EventConfig, settings
 from . import warning_replay
 from .card import badge
@@ -62,7 +63,7 @@ def _run(app: Sphinx, record: ValidRecord, config: EventConfig) -> dict[str, Any
         logger.error(
             "content of event %r cannot be run: %s",
             event.id,
-            error,
+            one_line(str(error)),
             location=location,
             type="event",
             subtype="execution",
@@ -70,17 +71,21 @@ def _run(app: Sphinx, record: ValidRecord, config: EventConfig) -> dict[str, Any
         return None
     logger.info("content of event %r: %d notebooks in %.1f s", event.id, len(report.results), report.duration)
     for result in report.results:
-        logger.info("  %-15s %6.1f s  %s", result.status, result.duration, result.path)
+        logger.info("  %-15s %6.1f s  %s", result.status, result.duration, one_line(result.path))
     for pattern in report.unmatched_globs:
         logger.warning(
-            "notebooks: %r matches no notebook", pattern, location=location, type="event", subtype="execution"
+            "notebooks: %s matches no notebook",
+            one_line(repr(pattern)),
+            location=location,
+            type="event",
+            subtype="execution",
         )
     for result in report.results:
         if result.changed_outputs:
             cells = ", ".join(str(cell) for cell in result.changed_outputs)
             logger.warning(
                 "notebook %s: the outputs of cell(s) %s differ from the saved ones",
-                result.path,
+                one_line(result.path),
                 cells,
                 location=location,
                 type="event",
@@ -103,7 +108,7 @@ def failure_text(result: NotebookResult, log_dir: Path) -> str:
     if result.failure is not None and result.failure.traceback:
         lines.extend(f"    | {line}" for line in result.failure.traceback_tail.splitlines())
     if result.log:
-        lines.append(f"    full traceback: {log_dir / result.log}")
+        lines.append(f"    full traceback: {one_line(str(log_dir / result.log))}")
     return "\n".join(lines)
 
 
