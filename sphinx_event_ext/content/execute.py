@@ -32,6 +32,7 @@ from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 from jupyter_core.utils import ensure_async
 
 from ..util.atomic import dumps, write_atomic
+from .cleanup import RunFolder, sweep_dead_runs, terminate_as_interrupt
 from .notebooks import load_notebook, notebook_settings
 from .output_limits import DEFAULT_OUTPUT_LIMIT, OutputBudget
 from .results import CACHED, EXPECTED_ERRORS, FAILED, PASSED, SKIPPED, ExecutionReport, Failure, NotebookResult
@@ -82,11 +83,23 @@ class _Options:
     output_limit: int = DEFAULT_OUTPUT_LIMIT
 
 
+@dataclass(frozen=True)
+class _Job:
+    """One notebook to run: where it runs, its name in the content, and its content, already validated."""
+
+    path: Path
+    name: str
+    notebook: NotebookNode
+    source_root: Path
+    copy_root: Path | None
+
+
 @dataclass
 class _Slots:
-    """At most ``jobs`` notebooks executing, and as many kernels again starting up ahead of them."""
+    """At most ``jobs`` notebooks executing, and as many kernels again starting up ahead of them, in ``run``."""
 
     jobs: int
+    run: RunFolder
     kernels: asyncio.Semaphore = field(init=False)
     running: asyncio.Semaphore = field(init=False)
 
@@ -152,14 +165,14 @@ def run_notebook(
     name = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name
     options = _Options(timeout, kernel_name, allow_errors, startup_timeout, output_limit=output_limit)
 
-    async def run() -> NotebookResult:
-        try:
-            notebook = load_notebook(path)
-        except Exception as error:
-            return _unreadable(name, error)
-        return await _run_notebook(path, name, notebook, options, _Slots(1), root, None)
-
-    return _run_sync(run())
+    try:
+        notebook = load_notebook(path)
+    except Exception as error:
+        return _unreadable(name, error)
+    sweep_dead_runs()
+    with terminate_as_interrupt(), RunFolder() as folder:
+        job = _Job(path, name, notebook, root, None)
+        return _run_sync(_run_notebook(job, options, _Slots(1, folder)))
 
 
 def run_event_content(
@@ -189,6 +202,7 @@ def run_event_content(
     root = Path(content_dir).resolve()
     if not root.is_dir():
         raise FileNotFoundError(f"the content folder {root} does not exist")
+    sweep_dead_runs()
     patterns = tuple(globs) or DEFAULT_GLOBS
     unmatched = tuple(pattern for pattern in patterns if not matching_notebooks(root, pattern))
     options = _Options(timeout, kernel_name, allow_errors, 60, compare_outputs, output_limit)
@@ -303,36 +317,21 @@ def _clean(text: str, copy_root: Path | None, source_root: Path) -> str:
     return text
 
 
-async def _run_notebook(
-    path: Path,
-    name: str,
-    notebook: NotebookNode,
-    options: _Options,
-    slots: _Slots,
-    source_root: Path,
-    copy_root: Path | None,
-) -> NotebookResult:
+async def _run_notebook(job: _Job, options: _Options, slots: _Slots) -> NotebookResult:
     """Run one notebook; every outcome, even a dead kernel or a bug here, comes back as a result."""
     try:
-        return await _execute(path, name, notebook, options, slots, source_root, copy_root)
+        return await _execute(job, options, slots)
     except Exception as error:
         problem = Failure("internal", type(error).__name__, f"the check could not run it: {error_text(error)}")
-        return NotebookResult(name, FAILED, 0.0, code_cells=0, cells=0, failure=problem)
+        return NotebookResult(job.name, FAILED, 0.0, code_cells=0, cells=0, failure=problem)
 
 
-async def _execute(
-    path: Path,
-    name: str,
-    notebook: NotebookNode,
-    options: _Options,
-    slots: _Slots,
-    source_root: Path,
-    copy_root: Path | None,
-) -> NotebookResult:
+async def _execute(job: _Job, options: _Options, slots: _Slots) -> NotebookResult:
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
     from .client import BoundedClient, OutputLimitExceeded
 
+    path, name, notebook, source_root, copy_root = job.path, job.name, job.notebook, job.source_root, job.copy_root
     cells = notebook.cells
     code = [index for index, cell in enumerate(cells) if cell.cell_type == "code"]
     skipped = tuple(index + 1 for index in code if _SKIP_TAG in _tags(cells[index]))
@@ -381,14 +380,9 @@ async def _execute(
         )
 
     async with slots.kernels, _kernel_log() as kernel_log:
-        try:
-            client.create_kernel_manager()
-            await client.async_start_new_kernel(cwd=str(path.parent), stderr=kernel_log)
-            await client.async_start_new_kernel_client()
-        except Exception as error:
-            await _stop_kernel(client)
-            problem = failure("kernel", None, type(error).__name__, _kernel_problem(error, client.kernel_name))
-            return NotebookResult(name, FAILED, 0.0, failure=problem, **summary)
+        problem = await _start_kernel(client, path.parent, kernel_log, slots.run)
+        if problem is not None:
+            return NotebookResult(name, FAILED, 0.0, failure=replace(problem, cells=len(cells)), **summary)
         expected: list[int] = []
         broken: Failure | None = None
         duration = 0.0
@@ -480,11 +474,35 @@ def _read_log(log: IO[bytes]) -> str:
     return f"The kernel process wrote to stderr:\n{text}" if text else "The kernel process wrote nothing to stderr."
 
 
-def _kernel_problem(error: Exception, kernel: str) -> str:
-    if isinstance(error, NoSuchKernel):
-        installed = ", ".join(sorted(KernelSpecManager().find_kernel_specs())) or "none"
-        return f"no kernel named {kernel!r} is installed; installed kernels: {installed}"
-    return f"the kernel {kernel!r} did not start: {error}"
+async def _start_kernel(client: BoundedClient, cwd: Path, log: IO[bytes], run: RunFolder) -> Failure | None:
+    """Start the notebook's kernel in ``run``, retrying once: a start fails now and then for no lasting reason.
+
+    The kernel's connection file goes into the run's folder, and its environment carries the
+    run's id, so that whatever it starts can be found and ended with the run.
+    """
+    for attempt in (1, 2):
+        try:
+            manager = client.create_kernel_manager()
+            manager.connection_file = run.connection_file()
+            await client.async_start_new_kernel(cwd=str(cwd), stderr=log, env=run.environment())
+            await client.async_start_new_kernel_client()
+            return None
+        except Exception as error:
+            await _stop_kernel(client)
+            client.km = None
+            if isinstance(error, NoSuchKernel):
+                installed = ", ".join(sorted(KernelSpecManager().find_kernel_specs())) or "none"
+                evalue = f"no kernel named {client.kernel_name!r} is installed; installed kernels: {installed}"
+                return Failure("kernel", "NoSuchKernel", evalue)
+            if attempt == 1:
+                log.seek(0)
+                log.truncate()
+                continue
+            stderr = _read_log(log)
+            last = stderr.splitlines()[-1] if "\n" in stderr else stderr
+            evalue = f"the kernel {client.kernel_name!r} did not start, twice: {error_text(error)}; {last.strip()}"
+            return Failure("kernel", type(error).__name__, evalue, traceback=stderr)
+    return None  # not reached: the second attempt returns
 
 
 async def _stop_kernel(client: BoundedClient) -> None:
@@ -511,17 +529,14 @@ def _run_copies(
     root: Path, notebooks: Mapping[str, NotebookNode], options: _Options, jobs: int
 ) -> list[NotebookResult]:
     """Run ``notebooks`` in a temporary copy of ``root``, removed afterwards, ``jobs`` at a time."""
-    with tempfile.TemporaryDirectory(prefix="sphinx-event-run-", ignore_cleanup_errors=True) as temporary:
-        copy = Path(temporary) / root.name
+    with terminate_as_interrupt(), RunFolder() as folder:
+        copy = folder.path / root.name
         shutil.copytree(root, copy, symlinks=True, ignore=shutil.ignore_patterns(*NEVER_RUN))
 
         async def run_all() -> list[NotebookResult]:
-            slots = _Slots(jobs)
-            runs = [
-                _run_notebook(copy / name, name, notebook, options, slots, root, copy)
-                for name, notebook in notebooks.items()
-            ]
-            return list(await asyncio.gather(*runs))
+            slots = _Slots(jobs, folder)
+            queued = [_Job(copy / name, name, notebook, root, copy) for name, notebook in notebooks.items()]
+            return list(await asyncio.gather(*(_run_notebook(job, options, slots) for job in queued)))
 
         return _run_sync(run_all())
 
