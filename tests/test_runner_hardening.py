@@ -261,3 +261,45 @@ def test_a_memory_error_in_a_cell_is_reported_with_a_message(tmp_path: Path) -> 
     write_json(tmp_path / "memory.ipynb", notebook_json("raise MemoryError()"))
     (result,) = run_event_content(tmp_path, timeout=60).results
     assert result.message.endswith("`raise MemoryError()` raised MemoryError: out of memory"), result.message
+
+
+WRAPPER = """
+import os, sys
+marker = sys.argv[1]
+if not os.path.exists(marker):
+    sys.stderr.write("flaky kernel: no marker yet, this start fails on purpose\\n")
+    if marker.endswith("flaky"):
+        open(marker, "w").close()
+    sys.exit(3)
+os.execv(sys.executable, [sys.executable, "-m", "ipykernel_launcher", *sys.argv[2:]])
+"""
+
+
+def _kernelspec(root: Path, name: str, marker: Path) -> None:
+    """A kernel whose start fails until ``marker`` exists; a marker named ``flaky`` is made by the first start."""
+    spec = root / "kernels" / name
+    spec.mkdir(parents=True)
+    wrapper = root / "wrapper.py"
+    wrapper.write_text(WRAPPER, "utf-8")
+    argv = [sys.executable, str(wrapper), str(marker), "-f", "{connection_file}"]
+    (spec / "kernel.json").write_text(json.dumps({"argv": argv, "display_name": name, "language": "python"}))
+
+
+def test_a_kernel_that_fails_its_first_start_is_started_again(tmp_path: Path, monkeypatch: Any) -> None:
+    _kernelspec(tmp_path / "jupyter", "flaky", tmp_path / "flaky")
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
+    write_json(tmp_path / "content" / "lesson.ipynb", notebook_json("print('hello')"))
+    (result,) = run_event_content(tmp_path / "content", timeout=60, kernel_name="flaky").results
+    assert result.status == PASSED, result.message
+    assert (tmp_path / "flaky").exists()
+
+
+def test_a_kernel_that_fails_twice_is_reported_with_its_stderr(tmp_path: Path, monkeypatch: Any) -> None:
+    _kernelspec(tmp_path / "jupyter", "broken", tmp_path / "never")
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))
+    write_json(tmp_path / "content" / "lesson.ipynb", notebook_json("print('hello')"))
+    (result,) = run_event_content(tmp_path / "content", timeout=60, kernel_name="broken").results
+    assert (result.status, result.failure.kind) == (FAILED, "kernel")
+    assert result.message.startswith("lesson.ipynb: before the first cell: the kernel 'broken' did not start, twice: ")
+    assert result.message.endswith("flaky kernel: no marker yet, this start fails on purpose"), result.message
+    assert "flaky kernel: no marker yet" in result.failure.traceback
