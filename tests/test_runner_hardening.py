@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import nbformat
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
@@ -303,3 +304,39 @@ def test_a_kernel_that_fails_twice_is_reported_with_its_stderr(tmp_path: Path, m
     assert result.message.startswith("lesson.ipynb: before the first cell: the kernel 'broken' did not start, twice: ")
     assert result.message.endswith("flaky kernel: no marker yet, this start fails on purpose"), result.message
     assert "flaky kernel: no marker yet" in result.failure.traceback
+
+
+def test_a_run_that_changes_the_source_fails_and_names_the_files(tmp_path: Path, monkeypatch: Any) -> None:
+    docs = tmp_path / "docs"
+    root = docs / "content"
+    (docs / "_build").mkdir(parents=True)
+    write_json(root / "lesson.ipynb", notebook_json("import os\nopen(os.environ['TARGET'], 'a').write('changed')"))
+    (root / "data.txt").write_text("data")
+    (docs / "index.md").write_text("# Docs")
+    monkeypatch.setenv("TARGET", str(docs / "index.md"))
+    report = run_event_content(root, timeout=60, protect=[docs], unprotected=[docs / "_build"])
+    assert [result.status for result in report.results] == [PASSED]
+    assert report.changed_source == (str(docs / "index.md"),)
+    assert not report.ok
+    assert (
+        f"the notebooks changed 1 file(s) outside their temporary copy, in the source or content folders: "
+        f"{docs / 'index.md'}" in report.console_lines()[-1]
+    )
+    monkeypatch.setenv("TARGET", str(docs / "_build" / "out.txt"))  # the build's own output is not the source
+    assert run_event_content(root, timeout=60, protect=[docs], unprotected=[docs / "_build"]).ok
+
+
+def test_links_are_copied_as_what_they_point_to_and_links_out_are_refused(tmp_path: Path) -> None:
+    root = tmp_path / "content"
+    write_json(root / "lesson.ipynb", notebook_json("open('link.txt', 'w').write('through the link')"))
+    (root / "data.txt").write_text("data")
+    (root / "link.txt").symlink_to(root / "data.txt")  # absolute: in a plain copy it still leads to the source
+    report = run_event_content(root, timeout=60)
+    assert report.ok, report.console_lines()
+    assert (root / "data.txt").read_text() == "data"
+    (tmp_path / "private").mkdir()
+    (root / "shared").symlink_to(tmp_path / "private")
+    with pytest.raises(
+        ValueError, match=f"the content has links that leave its folder.*: shared -> {tmp_path}/private"
+    ):
+        run_event_content(root, timeout=60)

@@ -36,6 +36,7 @@ from .cleanup import RunFolder, sweep_dead_runs, terminate_as_interrupt
 from .notebooks import load_notebook, notebook_settings
 from .output_limits import DEFAULT_OUTPUT_LIMIT, OutputBudget
 from .results import CACHED, EXPECTED_ERRORS, FAILED, PASSED, SKIPPED, ExecutionReport, Failure, NotebookResult
+from .sandbox import changed_paths, copy_content, fingerprint
 from .sanitize import error_text, one_line, printable_lines
 from .select import DEFAULT_GLOBS, NEVER_RUN, matching_notebooks, select_notebooks
 
@@ -188,6 +189,8 @@ def run_event_content(
     log_dir: str | os.PathLike[str] | None = None,
     compare_outputs: bool = False,
     output_limit: int = DEFAULT_OUTPUT_LIMIT,
+    protect: Iterable[str | os.PathLike[str]] = (),
+    unprotected: Iterable[str | os.PathLike[str]] = (),
 ) -> ExecutionReport:
     """Run every selected notebook of an event's content in a temporary copy, in parallel.
 
@@ -197,6 +200,10 @@ def run_event_content(
     notebook lists the cells whose fresh outputs differ from the saved ones. A notebook whose
     output passes ``output_limit`` bytes (text and data, all cells together) fails at the cell
     that passed it; each cell keeps only the first and last part of a long output.
+
+    The content folder and the ``protect`` folders (the docs' source), less ``unprotected``
+    ones (the build's output), must be as they were after the run: the report names every
+    file a notebook changed there, and such a run fails.
     """
     started = time.monotonic()
     root = Path(content_dir).resolve()
@@ -231,12 +238,18 @@ def run_event_content(
             pending[name] = key
             notebooks[name] = notebook
     workers = max(1, min(jobs or os.cpu_count() or 1, len(pending) or 1))
+    changed: list[str] = []
     if pending:
-        for result in _run_copies(root, notebooks, options, workers):
+        watched = [root, *(Path(folder) for folder in protect)]
+        ours = [Path(folder) for folder in (*unprotected, *(path for path in (cache, logs) if path is not None))]
+        before = fingerprint(watched, ours)
+        ran = _run_copies(root, notebooks, options, workers)
+        changed = changed_paths(before, fingerprint(watched, ours))
+        for result in ran:
             result = _record(result, pending[result.path], cache, logs)
             results[result.path] = result
     ordered = tuple(results[name] for name in sorted(results))
-    return ExecutionReport(ordered, workers, time.monotonic() - started, unmatched)
+    return ExecutionReport(ordered, workers, time.monotonic() - started, unmatched, tuple(changed))
 
 
 def _kernel_of(notebook: Mapping[str, Any]) -> str:
@@ -531,7 +544,7 @@ def _run_copies(
     """Run ``notebooks`` in a temporary copy of ``root``, removed afterwards, ``jobs`` at a time."""
     with terminate_as_interrupt(), RunFolder() as folder:
         copy = folder.path / root.name
-        shutil.copytree(root, copy, symlinks=True, ignore=shutil.ignore_patterns(*NEVER_RUN))
+        copy_content(root, copy, NEVER_RUN)
 
         async def run_all() -> list[NotebookResult]:
             slots = _Slots(jobs, folder)

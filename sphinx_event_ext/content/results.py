@@ -21,6 +21,7 @@ STATUSES = (PASSED, EXPECTED_ERRORS, FAILED, SKIPPED, CACHED)
 REPORT_VERSION = "1"
 
 _TAIL_LINES = 10
+_SHOWN_CHANGES = 10
 
 
 @dataclass(frozen=True)
@@ -132,6 +133,7 @@ class ExecutionReport:
     jobs: int
     duration: float
     unmatched_globs: tuple[str, ...] = ()
+    changed_source: tuple[str, ...] = ()  # files under the source or content folders that the run changed
 
     @property
     def failed(self) -> list[NotebookResult]:
@@ -140,8 +142,21 @@ class ExecutionReport:
 
     @property
     def ok(self) -> bool:
-        """Whether every notebook passed, was cached, skipped or raised only expected errors."""
-        return not self.failed
+        """Whether every notebook passed, was cached, skipped or raised only expected errors, and the source is intact."""
+        return not self.failed and not self.changed_source
+
+    @property
+    def changed_message(self) -> str:
+        """What the run changed outside its copy, on one line; empty when it changed nothing."""
+        if not self.changed_source:
+            return ""
+        shown = [one_line(path) for path in self.changed_source[:_SHOWN_CHANGES]]
+        more = len(self.changed_source) - len(shown)
+        listed = ", ".join(shown) + (f" and {more} more" if more else "")
+        return (
+            f"the notebooks changed {len(self.changed_source)} file(s) outside their temporary copy, "
+            f"in the source or content folders: {listed}; a notebook must write only beside itself, by relative path"
+        )
 
     @property
     def counts(self) -> dict[str, int]:
@@ -157,6 +172,8 @@ class ExecutionReport:
                 lines.extend(f"{'':>17}| {line}" for line in result.failure.traceback_tail.splitlines())
             if result.log:
                 lines.append(f"{'':>17}full traceback: {one_line(result.log)}")
+        if self.changed_source:
+            lines.append(f"{'failed':>15}  {self.changed_message}")
         return lines
 
     def to_json(self) -> dict[str, Any]:
@@ -167,6 +184,7 @@ class ExecutionReport:
             "duration": round(self.duration, 2),
             "summary": self.counts,
             "unmatched_globs": list(self.unmatched_globs),
+            "changed_source": list(self.changed_source),
             "notebooks": [result.to_json() for result in self.results],
         }
 

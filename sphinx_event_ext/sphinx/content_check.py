@@ -58,6 +58,8 @@ def _run(app: Sphinx, record: ValidRecord, config: EventConfig) -> dict[str, Any
             log_dir=folder / "logs" / event.id,
             compare_outputs=event.compare_outputs,
             output_limit=config.execute_output_limit,
+            protect=[app.srcdir],
+            unprotected=[app.outdir, app.doctreedir],
         )
     except (MissingExtra, PullError, OSError, ValueError) as error:
         logger.error(
@@ -91,6 +93,15 @@ def _run(app: Sphinx, record: ValidRecord, config: EventConfig) -> dict[str, Any
                 type="event",
                 subtype="outputs",
             )
+    if report.changed_source:
+        logger.error(
+            "content of event %r: %s",
+            event.id,
+            report.changed_message,
+            location=location,
+            type="event",
+            subtype="execution",
+        )
     for result in report.failed:
         logger.error(
             "notebook %s",
@@ -134,7 +145,7 @@ def run_content_checks(app: Sphinx, env: BuildEnvironment) -> list[str]:
                     changed.append(record.docname)
                     continue
                 results[record.event.id] = report
-                failures += report["summary"][FAILED]
+                failures += report["summary"][FAILED] + bool(report["changed_source"])
                 if _without_run_time(report) != _without_run_time(previous.get(record.event.id)):
                     changed.append(record.docname)
     changed.extend(
