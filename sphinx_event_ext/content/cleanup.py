@@ -123,8 +123,8 @@ def sweep_dead_runs() -> list[Path]:
             run, pid, started = str(marker["run"]), int(marker["pid"]), marker["started"]
         except (OSError, ValueError, KeyError, TypeError):
             continue  # not one of ours, or its marker is still being written
-        if started is not None and process_start(pid) == started:
-            continue  # its checker is still running
+        if started is None or process_start(pid) == started:
+            continue  # its checker is still running, or there is no /proc to tell
         end_processes(run)
         shutil.rmtree(folder, ignore_errors=True)
         cleared.append(folder)
