@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import re
 import subprocess
 import sys
@@ -340,3 +341,29 @@ def test_links_are_copied_as_what_they_point_to_and_links_out_are_refused(tmp_pa
         ValueError, match=f"the content has links that leave its folder.*: shared -> {tmp_path}/private"
     ):
         run_event_content(root, timeout=60)
+
+
+def test_in_a_build_a_changed_source_fails_at_the_event_and_a_name_forges_no_line(
+    build_site: Any, tmp_path: Path
+) -> None:
+    from sites import GOOD_OPTIONS, event_block
+
+    src = tmp_path / "src"
+    writes = "import os\nopen(os.environ['SOURCE_PAGE'], 'a').write(' ')"
+    write_json(src / "content" / "writes.ipynb", notebook_json(writes))
+    write_json(src / "content" / EVIL_NAME, notebook_json("1 / 0"))
+    page = "# Event\n\n" + event_block(options=GOOD_OPTIONS + ":content-path: content\n")
+    conf = "event_execute = True\nexclude_patterns = ['_build', 'content']\nevent_today = '2026-12-01'\n"
+    os.environ["SOURCE_PAGE"] = str(src / "index.md")  # the kernel inherits the build's environment
+    try:
+        result = build_site({"index": page}, conf=conf, src=src)
+    finally:
+        del os.environ["SOURCE_PAGE"]
+    assert result.status != 0
+    assert (
+        f"index.md:3: ERROR: content of event 'index': the notebooks changed 1 file(s) "
+        f"outside their temporary copy, in the source or content folders: {src / 'index.md'}" in result.warnings
+    ), result.warnings
+    assert "ERROR: notebook evil\\nERROR: fake message [event.execution]\\x1b[31m.ipynb: cell 2 of 2" in result.warnings
+    assert not [line for line in result.warnings.splitlines() if line.startswith("ERROR: fake")]
+    assert "\x1b" not in result.warnings
