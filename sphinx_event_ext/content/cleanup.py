@@ -87,7 +87,6 @@ class RunFolder:
     """The temporary folder of one run, its marker, and the environment its kernels get."""
 
     def __init__(self) -> None:
-        sweep_dead_runs()
         self.id = uuid.uuid4().hex
         self.path = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{self.id[:12]}-"))
         marker = {"run": self.id, "pid": os.getpid(), "started": process_start(os.getpid())}
