@@ -201,7 +201,15 @@ def test_environment_file_follows_repo2docker(tmp_path: Path) -> None:
 def test_report_json_is_deterministic(workshop: Any) -> None:
     _, _, _, report = workshop
     data = report.to_json()
-    assert list(data) == ["schema_version", "jobs", "duration", "summary", "unmatched_globs", "notebooks"]
+    assert list(data) == [
+        "schema_version",
+        "jobs",
+        "duration",
+        "summary",
+        "unmatched_globs",
+        "changed_source",
+        "notebooks",
+    ]
     assert [entry["path"] for entry in data["notebooks"]] == sorted(EXPECTED_STATUS)
     assert json.loads(report.dumps()) == data
 

@@ -7,8 +7,12 @@ The command line reaches Sphinx only here, through ``sphinx.cmd.build``, as a us
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 
 from ..content.extra import INSTALL_LINE, missing_modules
 from .scan import scan
@@ -49,9 +53,43 @@ def run_check(args: argparse.Namespace) -> int:
     if args.fresh:
         flags.append("-E")
     flags += ["-D", f"event_execute_jobs={args.jobs}", "-D", f"event_execute_force={int(args.force)}"]
-    status = build_main([*flags, "-c", str(confdir), "-d", str(doctrees), str(source), str(out)])
+    warnings = doctrees / "check-warnings.txt"
+    doctrees.mkdir(parents=True, exist_ok=True)
+    with _interrupts() as interrupted:
+        status = build_main(
+            [*flags, "-w", str(warnings), "-c", str(confdir), "-d", str(doctrees), str(source), str(out)]
+        )
+    if interrupted:
+        name = signal.Signals(interrupted[0]).name
+        print(f"sphinx-event check: the check was interrupted ({name}); its kernels were ended", file=sys.stderr)
+        return 128 + interrupted[0]
     if status:
-        print("sphinx-event check: the build failed; see the problems above", file=sys.stderr)
+        reported = warnings.is_file() and warnings.read_text("utf-8", "replace").strip()
+        problem = (
+            "see the problems above" if reported else f"Sphinx stopped with status {status} and reported no problem"
+        )
+        print(f"sphinx-event check: the build failed; {problem}", file=sys.stderr)
         return 1
     print(f"sphinx-event check: all events valid, site built in {relative(out)}", file=sys.stderr)
     return 0
+
+
+@contextmanager
+def _interrupts() -> Iterator[list[int]]:
+    """SIGINT and SIGTERM (what CI sends to cancel a job) both interrupt the build, which then cleans up.
+
+    The list names the signals that came, so the message can say the check was interrupted
+    rather than that it failed.
+    """
+    came: list[int] = []
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        came.append(signum)
+        raise KeyboardInterrupt
+
+    previous = {signum: signal.signal(signum, interrupt) for signum in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield came
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)

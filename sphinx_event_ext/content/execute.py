@@ -32,14 +32,22 @@ from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 from jupyter_core.utils import ensure_async
 
 from ..util.atomic import dumps, write_atomic
+from .cleanup import RunFolder, sweep_dead_runs, terminate_as_interrupt
+from .notebooks import load_notebook, notebook_settings
+from .output_limits import DEFAULT_OUTPUT_LIMIT, OutputBudget
 from .results import CACHED, EXPECTED_ERRORS, FAILED, PASSED, SKIPPED, ExecutionReport, Failure, NotebookResult
+from .sandbox import changed_paths, copy_content, fingerprint
+from .sanitize import error_text, one_line, printable_lines
 from .select import DEFAULT_GLOBS, NEVER_RUN, matching_notebooks, select_notebooks
 
 if TYPE_CHECKING:
     from nbclient import NotebookClient
+    from nbformat import NotebookNode
 
-# nbformat and nbclient are imported where notebooks run, not here: nbformat imports
-# jsonschema, which can take seconds, and a check where every notebook is cached needs neither.
+    from .client import BoundedClient
+
+# nbclient is imported where notebooks run, not here: a check where every notebook is cached
+# needs none of it. nbformat validates every notebook, cached or not (see notebooks.py).
 
 DEFAULT_TIMEOUT = 300
 ENVIRONMENT_FILES = ("requirements.txt", "environment.yml", "pyproject.toml")
@@ -73,13 +81,26 @@ class _Options:
     allow_errors: bool
     startup_timeout: int
     compare_outputs: bool = False
+    output_limit: int = DEFAULT_OUTPUT_LIMIT
+
+
+@dataclass(frozen=True)
+class _Job:
+    """One notebook to run: where it runs, its name in the content, and its content, already validated."""
+
+    path: Path
+    name: str
+    notebook: NotebookNode
+    source_root: Path
+    copy_root: Path | None
 
 
 @dataclass
 class _Slots:
-    """At most ``jobs`` notebooks executing, and as many kernels again starting up ahead of them."""
+    """At most ``jobs`` notebooks executing, and as many kernels again starting up ahead of them, in ``run``."""
 
     jobs: int
+    run: RunFolder
     kernels: asyncio.Semaphore = field(init=False)
     running: asyncio.Semaphore = field(init=False)
 
@@ -132,6 +153,7 @@ def run_notebook(
     allow_errors: bool = False,
     startup_timeout: int = 60,
     content_dir: str | os.PathLike[str] | None = None,
+    output_limit: int = DEFAULT_OUTPUT_LIMIT,
 ) -> NotebookResult:
     """Run one notebook in place, in a fresh kernel, with its folder as working directory.
 
@@ -142,12 +164,16 @@ def run_notebook(
     path = Path(path_in_copy).resolve()
     root = Path(content_dir).resolve() if content_dir else path.parent
     name = path.relative_to(root).as_posix() if path.is_relative_to(root) else path.name
-    options = _Options(timeout, kernel_name, allow_errors, startup_timeout)
+    options = _Options(timeout, kernel_name, allow_errors, startup_timeout, output_limit=output_limit)
 
-    async def run() -> NotebookResult:
-        return await _run_notebook(path, name, options, _Slots(1), root, None)
-
-    return _run_sync(run())
+    try:
+        notebook = load_notebook(path)
+    except Exception as error:
+        return _unreadable(name, error)
+    sweep_dead_runs()
+    with terminate_as_interrupt(), RunFolder() as folder:
+        job = _Job(path, name, notebook, root, None)
+        return _run_sync(_run_notebook(job, options, _Slots(1, folder)))
 
 
 def run_event_content(
@@ -162,62 +188,73 @@ def run_event_content(
     force: bool = False,
     log_dir: str | os.PathLike[str] | None = None,
     compare_outputs: bool = False,
+    output_limit: int = DEFAULT_OUTPUT_LIMIT,
+    protect: Iterable[str | os.PathLike[str]] = (),
+    unprotected: Iterable[str | os.PathLike[str]] = (),
 ) -> ExecutionReport:
     """Run every selected notebook of an event's content in a temporary copy, in parallel.
 
     Notebooks found unchanged in ``cache_dir`` since they last passed are reported as
     ``cached`` without starting a kernel (``force`` runs them anyway). The full traceback
     of each failure goes to ``log_dir/<notebook>.log``. With ``compare_outputs``, each passing
-    notebook lists the cells whose fresh outputs differ from the saved ones.
+    notebook lists the cells whose fresh outputs differ from the saved ones. A notebook whose
+    output passes ``output_limit`` bytes (text and data, all cells together) fails at the cell
+    that passed it; each cell keeps only the first and last part of a long output.
+
+    The content folder and the ``protect`` folders (the docs' source), less ``unprotected``
+    ones (the build's output), must be as they were after the run: the report names every
+    file a notebook changed there, and such a run fails.
     """
     started = time.monotonic()
     root = Path(content_dir).resolve()
     if not root.is_dir():
         raise FileNotFoundError(f"the content folder {root} does not exist")
+    sweep_dead_runs()
     patterns = tuple(globs) or DEFAULT_GLOBS
     unmatched = tuple(pattern for pattern in patterns if not matching_notebooks(root, pattern))
-    options = _Options(timeout, kernel_name, allow_errors, 60, compare_outputs)
+    options = _Options(timeout, kernel_name, allow_errors, 60, compare_outputs, output_limit)
     environment = environment_digest(root)
     cache = Path(cache_dir) if cache_dir is not None else None
     logs = Path(log_dir) if log_dir is not None else None
     results: dict[str, NotebookResult] = {}
     pending: dict[str, str] = {}
+    notebooks: dict[str, NotebookNode] = {}
     argv_of: dict[str, list[str] | None] = {}
     for relative in select_notebooks(root, patterns):
         name = relative.as_posix()
         try:
-            notebook = _read_raw(root / relative)
-        except Exception as error:
+            notebook = load_notebook(root / relative)
+            kernel = kernel_name or _kernel_of(notebook)
+            if kernel not in argv_of:
+                argv_of[kernel] = _kernel_argv(kernel)
+            key = _cache_key(notebook, name, environment, argv_of[kernel], options)
+        except Exception as error:  # whatever a notebook holds, it is that notebook's failure
             results[name] = _record(_unreadable(name, error), "", None, logs)
             continue
-        kernel = kernel_name or notebook.get("metadata", {}).get("kernelspec", {}).get("name") or ""
-        if kernel not in argv_of:
-            argv_of[kernel] = _kernel_argv(kernel)
-        key = _cache_key(notebook, name, environment, argv_of[kernel], options)
         hit = None if force or cache is None else _read_cache(cache, key, name)
         if hit is not None:
             results[name] = hit
         else:
             pending[name] = key
+            notebooks[name] = notebook
     workers = max(1, min(jobs or os.cpu_count() or 1, len(pending) or 1))
+    changed: list[str] = []
     if pending:
-        for result in _run_copies(root, list(pending), options, workers):
+        watched = [root, *(Path(folder) for folder in protect)]
+        ours = [Path(folder) for folder in (*unprotected, *(path for path in (cache, logs) if path is not None))]
+        before = fingerprint(watched, ours)
+        ran = _run_copies(root, notebooks, options, workers)
+        changed = changed_paths(before, fingerprint(watched, ours))
+        for result in ran:
             result = _record(result, pending[result.path], cache, logs)
             results[result.path] = result
     ordered = tuple(results[name] for name in sorted(results))
-    return ExecutionReport(ordered, workers, time.monotonic() - started, unmatched)
+    return ExecutionReport(ordered, workers, time.monotonic() - started, unmatched, tuple(changed))
 
 
-def _read_raw(path: Path) -> dict[str, Any]:
-    """A notebook's JSON, unvalidated: enough for the cache key, and much faster than nbformat."""
-    data = json.loads(path.read_text("utf-8"))
-    if not isinstance(data, dict):
-        raise ValueError("not a notebook: the JSON is not an object")
-    if data.get("nbformat", 4) < 4:
-        import nbformat
-
-        return dict(nbformat.reads(json.dumps(data), as_version=4))
-    return data
+def _kernel_of(notebook: Mapping[str, Any]) -> str:
+    """The kernel the notebook asks for, or "" for the default."""
+    return str((notebook.get("metadata", {}).get("kernelspec") or {}).get("name") or "")
 
 
 def _source(cell: Mapping[str, Any]) -> str:
@@ -246,13 +283,14 @@ def _cache_key(
     data = {
         "version": _CACHE_VERSION,
         "notebook": name,
-        "kernel": options.kernel_name or notebook.get("metadata", {}).get("kernelspec", {}).get("name") or "",
+        "kernel": options.kernel_name or _kernel_of(notebook),
         "kernel_argv": kernel_argv,
-        "settings": _notebook_settings(notebook),
+        "settings": notebook_settings(notebook),
         "options": {
             "timeout": options.timeout,
             "allow_errors": options.allow_errors,
             "compare_outputs": options.compare_outputs,
+            "output_limit": options.output_limit,
         },
         "environment": environment,
         "cells": cells,
@@ -279,26 +317,6 @@ def _saved_errors(cell: Mapping[str, Any]) -> set[str]:
     return {output.get("ename", "") for output in cell.get("outputs", []) if output.get("output_type") == "error"}
 
 
-def _notebook_settings(notebook: Mapping[str, Any]) -> dict[str, Any]:
-    """Per-notebook overrides, so one slow or demonstrative notebook needs no event-wide setting.
-
-    Read from the notebook metadata ``execution`` (``timeout``, ``allow_errors``, ``skip``),
-    or MyST-NB's ``mystnb`` spelling (``execution_timeout``, ``execution_allow_errors``,
-    ``execution_mode: off``) so notebooks written for MyST-NB keep their meaning.
-    """
-    metadata = notebook.get("metadata", {})
-    execution = metadata.get("execution", {}) or {}
-    mystnb = metadata.get("mystnb", {}) or {}
-    timeout = execution.get("timeout", mystnb.get("execution_timeout"))
-    allow = execution.get("allow_errors", mystnb.get("execution_allow_errors", False))
-    skip = bool(execution.get("skip", False)) or mystnb.get("execution_mode") == "off"
-    return {
-        "timeout": math.ceil(timeout) if isinstance(timeout, (int, float)) and timeout > 0 else None,
-        "allow_errors": bool(allow),
-        "skip": skip,
-    }
-
-
 def _first_line(source: str) -> str:
     line = next((line.strip() for line in source.splitlines() if line.strip()), "")
     return line if len(line) <= 80 else line[:77] + "..."
@@ -312,28 +330,26 @@ def _clean(text: str, copy_root: Path | None, source_root: Path) -> str:
     return text
 
 
-async def _run_notebook(
-    path: Path,
-    name: str,
-    options: _Options,
-    slots: _Slots,
-    source_root: Path,
-    copy_root: Path | None,
-) -> NotebookResult:
-    """Run one notebook; every outcome, even a dead kernel, comes back as a result, never an exception."""
-    import nbformat
-    from nbclient import NotebookClient
+async def _run_notebook(job: _Job, options: _Options, slots: _Slots) -> NotebookResult:
+    """Run one notebook; every outcome, even a dead kernel or a bug here, comes back as a result."""
+    try:
+        return await _execute(job, options, slots)
+    except Exception as error:
+        problem = Failure("internal", type(error).__name__, f"the check could not run it: {error_text(error)}")
+        return NotebookResult(job.name, FAILED, 0.0, code_cells=0, cells=0, failure=problem)
+
+
+async def _execute(job: _Job, options: _Options, slots: _Slots) -> NotebookResult:
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
-    try:
-        notebook = nbformat.read(path, as_version=4)
-    except Exception as error:
-        return _unreadable(name, error)
+    from .client import BoundedClient, OutputLimitExceeded
+
+    path, name, notebook, source_root, copy_root = job.path, job.name, job.notebook, job.source_root, job.copy_root
     cells = notebook.cells
     code = [index for index, cell in enumerate(cells) if cell.cell_type == "code"]
     skipped = tuple(index + 1 for index in code if _SKIP_TAG in _tags(cells[index]))
     runnable = [index for index in code if cells[index].source.strip() and _SKIP_TAG not in _tags(cells[index])]
-    settings = _notebook_settings(notebook)
+    settings = notebook_settings(notebook)
     summary: dict[str, Any] = {"code_cells": len(code), "cells": len(cells), "skipped_cells": skipped}
     if settings["skip"]:
         return NotebookResult(name, SKIPPED, 0.0, reason="the notebook's metadata turns execution off", **summary)
@@ -344,8 +360,9 @@ async def _run_notebook(
     allow_all = options.allow_errors or settings["allow_errors"]
     saved = {index: _saved_errors(cells[index]) for index in code}
     before = copy.deepcopy(notebook) if options.compare_outputs else None  # the saved outputs, to compare
-    client = NotebookClient(
+    client = BoundedClient(
         notebook,
+        OutputBudget(options.output_limit),
         timeout=timeout,
         startup_timeout=options.startup_timeout,
         kernel_name=options.kernel_name or "",
@@ -376,14 +393,9 @@ async def _run_notebook(
         )
 
     async with slots.kernels, _kernel_log() as kernel_log:
-        try:
-            client.create_kernel_manager()
-            await client.async_start_new_kernel(cwd=str(path.parent), stderr=kernel_log)
-            await client.async_start_new_kernel_client()
-        except Exception as error:
-            await _stop_kernel(client)
-            problem = failure("kernel", None, type(error).__name__, _kernel_problem(error, client.kernel_name))
-            return NotebookResult(name, FAILED, 0.0, failure=problem, **summary)
+        problem = await _start_kernel(client, path.parent, kernel_log, slots.run)
+        if problem is not None:
+            return NotebookResult(name, FAILED, 0.0, failure=replace(problem, cells=len(cells)), **summary)
         expected: list[int] = []
         broken: Failure | None = None
         duration = 0.0
@@ -398,19 +410,23 @@ async def _run_notebook(
                         stuck_at = await _interrupt_for_traceback(client, cell)
                         broken = failure("timeout", index, "CellTimeoutError", f"timed out after {timeout} s", stuck_at)
                         break
+                    except OutputLimitExceeded as error:
+                        broken = failure("output", index, "OutputLimitExceeded", str(error))
+                        break
                     except DeadKernelError:
                         evalue = "the kernel died while running it (DeadKernelError): out of memory, or the code ended the process"
                         broken = failure("dead-kernel", index, "DeadKernelError", evalue, _read_log(kernel_log))
                         break
                     except Exception as error:
                         broken = failure(
-                            "kernel", index, type(error).__name__, f"the kernel stopped answering: {error}"
+                            "kernel", index, type(error).__name__, f"the kernel stopped answering: {error_text(error)}"
                         )
                         break
                     reply = replies.pop(index, {})
                     if reply.get("status") != "error":
                         continue
                     ename, evalue = reply.get("ename", "Error"), reply.get("evalue", "")
+                    evalue = evalue or ("out of memory" if ename == "MemoryError" else f"{ename} with no message")
                     if allow_all or _RAISES_TAG in _tags(cell) or ename in saved[index]:
                         expected.append(index + 1)
                         continue
@@ -471,15 +487,40 @@ def _read_log(log: IO[bytes]) -> str:
     return f"The kernel process wrote to stderr:\n{text}" if text else "The kernel process wrote nothing to stderr."
 
 
-def _kernel_problem(error: Exception, kernel: str) -> str:
-    if isinstance(error, NoSuchKernel):
-        installed = ", ".join(sorted(KernelSpecManager().find_kernel_specs())) or "none"
-        return f"no kernel named {kernel!r} is installed; installed kernels: {installed}"
-    return f"the kernel {kernel!r} did not start: {error}"
+async def _start_kernel(client: BoundedClient, cwd: Path, log: IO[bytes], run: RunFolder) -> Failure | None:
+    """Start the notebook's kernel in ``run``, retrying once: a start fails now and then for no lasting reason.
+
+    The kernel's connection file goes into the run's folder, and its environment carries the
+    run's id, so that whatever it starts can be found and ended with the run.
+    """
+    for attempt in (1, 2):
+        try:
+            manager = client.create_kernel_manager()
+            manager.connection_file = run.connection_file()
+            await client.async_start_new_kernel(cwd=str(cwd), stderr=log, env=run.environment())
+            await client.async_start_new_kernel_client()
+            return None
+        except Exception as error:
+            await _stop_kernel(client)
+            client.km = None
+            if isinstance(error, NoSuchKernel):
+                installed = ", ".join(sorted(KernelSpecManager().find_kernel_specs())) or "none"
+                evalue = f"no kernel named {client.kernel_name!r} is installed; installed kernels: {installed}"
+                return Failure("kernel", "NoSuchKernel", evalue)
+            if attempt == 1:
+                log.seek(0)
+                log.truncate()
+                continue
+            stderr = _read_log(log)
+            last = stderr.splitlines()[-1] if "\n" in stderr else stderr
+            evalue = f"the kernel {client.kernel_name!r} did not start, twice: {error_text(error)}; {last.strip()}"
+            return Failure("kernel", type(error).__name__, evalue, traceback=stderr)
+    return None  # not reached: the second attempt returns
 
 
-async def _stop_kernel(client: NotebookClient) -> None:
+async def _stop_kernel(client: BoundedClient) -> None:
     """Stop the kernel however it ended; a kernel that already died only needs its files cleaned up."""
+    await client.stop_polling()
     if client.kc is not None:
         client.kc.stop_channels()
         client.kc = None
@@ -493,20 +534,22 @@ async def _stop_kernel(client: NotebookClient) -> None:
 
 
 def _unreadable(name: str, error: Exception) -> NotebookResult:
-    problem = Failure("notebook", type(error).__name__, f"the notebook cannot be read: {error}")
+    problem = Failure("notebook", type(error).__name__, f"the notebook cannot be read: {error_text(error)}")
     return NotebookResult(name, FAILED, 0.0, code_cells=0, cells=0, failure=problem)
 
 
-def _run_copies(root: Path, names: list[str], options: _Options, jobs: int) -> list[NotebookResult]:
-    """Run ``names`` in a temporary copy of ``root``, removed afterwards, ``jobs`` at a time."""
-    with tempfile.TemporaryDirectory(prefix="sphinx-event-run-", ignore_cleanup_errors=True) as temporary:
-        copy = Path(temporary) / root.name
-        shutil.copytree(root, copy, symlinks=True, ignore=shutil.ignore_patterns(*NEVER_RUN))
+def _run_copies(
+    root: Path, notebooks: Mapping[str, NotebookNode], options: _Options, jobs: int
+) -> list[NotebookResult]:
+    """Run ``notebooks`` in a temporary copy of ``root``, removed afterwards, ``jobs`` at a time."""
+    with terminate_as_interrupt(), RunFolder() as folder:
+        copy = folder.path / root.name
+        copy_content(root, copy, NEVER_RUN)
 
         async def run_all() -> list[NotebookResult]:
-            slots = _Slots(jobs)
-            runs = [_run_notebook(copy / name, name, options, slots, root, copy) for name in names]
-            return list(await asyncio.gather(*runs))
+            slots = _Slots(jobs, folder)
+            queued = [_Job(copy / name, name, notebook, root, copy) for name, notebook in notebooks.items()]
+            return list(await asyncio.gather(*(_run_notebook(job, options, slots) for job in queued)))
 
         return _run_sync(run_all())
 
@@ -549,10 +592,11 @@ def _record(result: NotebookResult, key: str, cache: Path | None, logs: Path | N
         log.unlink(missing_ok=True)
         return result
     problem = result.failure
-    header = [f"notebook: {result.path}", f"failure: {problem.description}"]
+    header = [f"notebook: {one_line(result.path)}", f"failure: {problem.description}"]
     if problem.hint:
-        header.append(f"error: {problem.ename}: {problem.evalue}")
-    write_atomic(log, "\n".join(header) + "\n\n" + (problem.traceback or f"{problem.ename}: {problem.evalue}") + "\n")
+        header.append(f"error: {one_line(problem.ename)}: {one_line(problem.evalue)}")
+    body = printable_lines(problem.traceback or f"{problem.ename}: {problem.evalue}")
+    write_atomic(log, "\n".join(header) + "\n\n" + body + "\n")
     return replace(result, log=_log_path(result.path).as_posix())
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..util.atomic import dumps
+from .sanitize import one_line, printable_lines
 
 PASSED = "passed"
 EXPECTED_ERRORS = "expected-errors"
@@ -20,6 +21,7 @@ STATUSES = (PASSED, EXPECTED_ERRORS, FAILED, SKIPPED, CACHED)
 REPORT_VERSION = "1"
 
 _TAIL_LINES = 10
+_SHOWN_CHANGES = 10
 
 
 @dataclass(frozen=True)
@@ -31,7 +33,7 @@ class Failure:
     (the notebook could not be read or its kernel did not start).
     """
 
-    kind: str  # "error", "timeout", "dead-kernel", "kernel" or "notebook"
+    kind: str  # "error", "timeout", "output", "dead-kernel", "kernel", "notebook", "internal"
     ename: str
     evalue: str
     cell: int | None = None
@@ -46,19 +48,20 @@ class Failure:
         """``cell 4 of 9, Markdown included (code cell 2), `x = 1 / 0```, or "before the first cell"."""
         if self.cell is None:
             return "before the first cell"
-        return f"cell {self.cell} of {self.cells}, Markdown included (code cell {self.code_cell}), `{self.first_line}`"
+        line = one_line(self.first_line)
+        return f"cell {self.cell} of {self.cells}, Markdown included (code cell {self.code_cell}), `{line}`"
 
     @property
     def description(self) -> str:
-        """One line that says what went wrong where."""
+        """One line that says what went wrong where, control characters shown escaped."""
         if self.kind == "error":
-            return f"{self.where} raised {self.ename}: {self.hint or self.evalue}"
-        return f"{self.where}: {self.evalue}"
+            return f"{self.where} raised {one_line(self.ename)}: {one_line(self.hint or self.evalue)}"
+        return f"{self.where}: {one_line(self.evalue)}"
 
     @property
     def traceback_tail(self) -> str:
-        """The last lines of the traceback: what a console has room for."""
-        lines = self.traceback.rstrip().splitlines()
+        """The last lines of the traceback, what a console has room for; control characters shown escaped."""
+        lines = printable_lines(self.traceback.rstrip()).split("\n")
         return "\n".join(lines[-_TAIL_LINES:])
 
     def to_json(self) -> dict[str, Any]:
@@ -99,11 +102,11 @@ class NotebookResult:
 
     @property
     def message(self) -> str:
-        """``path: what happened``, the line a console or a Sphinx error shows."""
+        """``path: what happened``, the one line a console or a Sphinx error shows."""
         if self.failure is not None:
-            return f"{self.path}: {self.failure.description}"
-        detail = f" ({self.reason})" if self.reason else ""
-        return f"{self.path}: {self.status}{detail}"
+            return f"{one_line(self.path)}: {self.failure.description}"
+        detail = f" ({one_line(self.reason)})" if self.reason else ""
+        return f"{one_line(self.path)}: {self.status}{detail}"
 
     def to_json(self) -> dict[str, Any]:
         """The result as ``execution.json`` records it."""
@@ -130,6 +133,7 @@ class ExecutionReport:
     jobs: int
     duration: float
     unmatched_globs: tuple[str, ...] = ()
+    changed_source: tuple[str, ...] = ()  # files under the source or content folders that the run changed
 
     @property
     def failed(self) -> list[NotebookResult]:
@@ -138,8 +142,21 @@ class ExecutionReport:
 
     @property
     def ok(self) -> bool:
-        """Whether every notebook passed, was cached, skipped or raised only expected errors."""
-        return not self.failed
+        """Whether every notebook passed, was cached, skipped or raised only expected errors, and the source is intact."""
+        return not self.failed and not self.changed_source
+
+    @property
+    def changed_message(self) -> str:
+        """What the run changed outside its copy, on one line; empty when it changed nothing."""
+        if not self.changed_source:
+            return ""
+        shown = [one_line(path) for path in self.changed_source[:_SHOWN_CHANGES]]
+        more = len(self.changed_source) - len(shown)
+        listed = ", ".join(shown) + (f" and {more} more" if more else "")
+        return (
+            f"the notebooks changed {len(self.changed_source)} file(s) outside their temporary copy, "
+            f"in the source or content folders: {listed}; a notebook must write only beside itself, by relative path"
+        )
 
     @property
     def counts(self) -> dict[str, int]:
@@ -154,7 +171,9 @@ class ExecutionReport:
             if result.failure is not None and result.failure.traceback:
                 lines.extend(f"{'':>17}| {line}" for line in result.failure.traceback_tail.splitlines())
             if result.log:
-                lines.append(f"{'':>17}full traceback: {result.log}")
+                lines.append(f"{'':>17}full traceback: {one_line(result.log)}")
+        if self.changed_source:
+            lines.append(f"{'failed':>15}  {self.changed_message}")
         return lines
 
     def to_json(self) -> dict[str, Any]:
@@ -165,6 +184,7 @@ class ExecutionReport:
             "duration": round(self.duration, 2),
             "summary": self.counts,
             "unmatched_globs": list(self.unmatched_globs),
+            "changed_source": list(self.changed_source),
             "notebooks": [result.to_json() for result in self.results],
         }
 

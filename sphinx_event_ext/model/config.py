@@ -147,6 +147,14 @@ class EventConfig:
             "check": _check_positive_int,
         },
     )
+    execute_output_limit: int = field(
+        default=32_000_000,
+        metadata={
+            "help": "Characters of output (text and data) one notebook may print before the check stops the cell "
+            "that passed it, failing the notebook. Each cell keeps only the first and last part of a long output.",
+            "check": _check_positive_int,
+        },
+    )
 
     @classmethod
     def from_sphinx(cls, config: Any) -> tuple[EventConfig, list[str]]:

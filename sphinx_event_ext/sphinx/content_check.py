@@ -14,6 +14,7 @@ from sphinx.util import logging
 from ..content.extra import MissingExtra, require_check_extra
 from ..content.pull import PullError
 from ..content.results import CACHED, EXPECTED_ERRORS, FAILED, PASSED, SKIPPED, NotebookResult
+from ..content.sanitize import one_line
 from ..model.config import EventConfig, settings
 from . import warning_replay
 from .card import badge
@@ -56,12 +57,15 @@ def _run(app: Sphinx, record: ValidRecord, config: EventConfig) -> dict[str, Any
             force=config.execute_force,
             log_dir=folder / "logs" / event.id,
             compare_outputs=event.compare_outputs,
+            output_limit=config.execute_output_limit,
+            protect=[app.srcdir],
+            unprotected=[app.outdir, app.doctreedir],
         )
     except (MissingExtra, PullError, OSError, ValueError) as error:
         logger.error(
             "content of event %r cannot be run: %s",
             event.id,
-            error,
+            one_line(str(error)),
             location=location,
             type="event",
             subtype="execution",
@@ -69,22 +73,35 @@ def _run(app: Sphinx, record: ValidRecord, config: EventConfig) -> dict[str, Any
         return None
     logger.info("content of event %r: %d notebooks in %.1f s", event.id, len(report.results), report.duration)
     for result in report.results:
-        logger.info("  %-15s %6.1f s  %s", result.status, result.duration, result.path)
+        logger.info("  %-15s %6.1f s  %s", result.status, result.duration, one_line(result.path))
     for pattern in report.unmatched_globs:
         logger.warning(
-            "notebooks: %r matches no notebook", pattern, location=location, type="event", subtype="execution"
+            "notebooks: %s matches no notebook",
+            one_line(repr(pattern)),
+            location=location,
+            type="event",
+            subtype="execution",
         )
     for result in report.results:
         if result.changed_outputs:
             cells = ", ".join(str(cell) for cell in result.changed_outputs)
             logger.warning(
                 "notebook %s: the outputs of cell(s) %s differ from the saved ones",
-                result.path,
+                one_line(result.path),
                 cells,
                 location=location,
                 type="event",
                 subtype="outputs",
             )
+    if report.changed_source:
+        logger.error(
+            "content of event %r: %s",
+            event.id,
+            report.changed_message,
+            location=location,
+            type="event",
+            subtype="execution",
+        )
     for result in report.failed:
         logger.error(
             "notebook %s",
@@ -102,7 +119,7 @@ def failure_text(result: NotebookResult, log_dir: Path) -> str:
     if result.failure is not None and result.failure.traceback:
         lines.extend(f"    | {line}" for line in result.failure.traceback_tail.splitlines())
     if result.log:
-        lines.append(f"    full traceback: {log_dir / result.log}")
+        lines.append(f"    full traceback: {one_line(str(log_dir / result.log))}")
     return "\n".join(lines)
 
 
@@ -128,7 +145,7 @@ def run_content_checks(app: Sphinx, env: BuildEnvironment) -> list[str]:
                     changed.append(record.docname)
                     continue
                 results[record.event.id] = report
-                failures += report["summary"][FAILED]
+                failures += report["summary"][FAILED] + bool(report["changed_source"])
                 if _without_run_time(report) != _without_run_time(previous.get(record.event.id)):
                     changed.append(record.docname)
     changed.extend(

@@ -1,0 +1,164 @@
+"""Leave nothing behind: every process a run started, its content copy and its kernels' connection files.
+
+Each run of the content check gets a folder of its own in the temporary directory, with a
+marker file naming the run and the checker process (pid and start time, so a reused pid is
+not mistaken for it). The copy of the content and the kernels' connection files (which hold
+their HMAC keys) live in that folder, and every kernel is started with the run's id in its
+environment, which every process it starts inherits, even one that escapes into a session
+of its own. Ending a run ends every process carrying its id and removes the folder. A check
+killed outright (SIGKILL) cannot do that, so each check first clears the folders of runs whose
+checker is gone, by their marker: never by a process's name.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import tempfile
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+from types import FrameType
+
+RUN_VARIABLE = "SPHINX_EVENT_RUN"
+PREFIX = "sphinx-event-run-"
+MARKER = "sphinx-event-run.json"
+_GRACE = 1.0  # seconds between asking processes to end and killing them
+_ROUNDS = 5  # a process may start another while the others end; look again this often
+_PROC = Path("/proc")
+
+
+def process_start(pid: int) -> str | None:
+    """When ``pid`` started (clock ticks since boot), or None when there is no such process."""
+    try:
+        stat = (_PROC / str(pid) / "stat").read_text()
+    except OSError:
+        return None
+    fields = stat.rsplit(")", 1)[-1].split()
+    if len(fields) < 20 or fields[0] == "Z":  # a zombie has ended: only its exit status is left
+        return None
+    return fields[19]
+
+
+def run_processes(run_id: str) -> list[int]:
+    """The processes whose environment carries the run's id: its kernels and all they started."""
+    tag = f"{RUN_VARIABLE}={run_id}".encode()
+    found = []
+    for entry in _PROC.iterdir() if _PROC.is_dir() else ():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            environment = (entry / "environ").read_bytes()
+        except OSError:
+            continue
+        if tag in environment.split(b"\0"):
+            found.append(int(entry.name))
+    return found
+
+
+def end_processes(run_id: str) -> None:
+    """End every process of the run: asked first (SIGTERM), killed after a moment if still there."""
+    pids = run_processes(run_id)
+    _signal_all(pids, signal.SIGTERM)
+    deadline = time.monotonic() + _GRACE
+    while pids and time.monotonic() < deadline:
+        time.sleep(0.05)
+        pids = [pid for pid in pids if process_start(pid) is not None]
+    for _ in range(_ROUNDS):
+        pids = run_processes(run_id)
+        if not pids:
+            return
+        _signal_all(pids, signal.SIGKILL)
+        time.sleep(0.05)
+
+
+def _signal_all(pids: list[int], signum: int) -> None:
+    for pid in pids:
+        with suppress(OSError):  # ended meanwhile, or not ours to signal
+            os.kill(pid, signum)
+
+
+class RunFolder:
+    """The temporary folder of one run, its marker, and the environment its kernels get."""
+
+    def __init__(self) -> None:
+        self.id = uuid.uuid4().hex
+        self.path = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{self.id[:12]}-"))
+        marker = {"run": self.id, "pid": os.getpid(), "started": process_start(os.getpid())}
+        (self.path / MARKER).write_text(json.dumps(marker), "utf-8")
+
+    def environment(self) -> dict[str, str]:
+        """The checker's environment with the run's id, for a kernel to start with."""
+        return {**os.environ, RUN_VARIABLE: self.id}
+
+    def connection_file(self) -> str:
+        """Where a kernel's connection file goes: in the run's folder, removed with it."""
+        return str(self.path / f"kernel-{uuid.uuid4().hex}.json")
+
+    def close(self) -> None:
+        """End the run's processes and remove its folder; an interrupt waits until this is done."""
+        with _signals_held():
+            end_processes(self.id)
+            shutil.rmtree(self.path, ignore_errors=True)
+
+    def __enter__(self) -> RunFolder:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+def sweep_dead_runs() -> list[Path]:
+    """Clear what runs whose checker is gone left behind: their processes, then their folders."""
+    cleared = []
+    for folder in Path(tempfile.gettempdir()).glob(f"{PREFIX}*"):
+        try:
+            marker = json.loads((folder / MARKER).read_text("utf-8"))
+            run, pid, started = str(marker["run"]), int(marker["pid"]), marker["started"]
+        except (OSError, ValueError, KeyError, TypeError):
+            continue  # not one of ours, or its marker is still being written
+        if started is None or process_start(pid) == started:
+            continue  # its checker is still running, or there is no /proc to tell
+        end_processes(run)
+        shutil.rmtree(folder, ignore_errors=True)
+        cleared.append(folder)
+    return cleared
+
+
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """SIGINT and SIGTERM wait until the block ends: a second Ctrl-C must not cut the cleanup short."""
+    held = {signal.SIGINT, signal.SIGTERM}
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+@contextmanager
+def terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM, as CI sends when a job is cancelled, ends the run as Ctrl-C does: cleaning up.
+
+    Only where SIGTERM would otherwise kill the process outright (its default) and only in the
+    main thread, the one place a handler can be set; a program with its own handler keeps it.
+    """
+    if threading.current_thread() is not threading.main_thread() or (
+        signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL
+    ):
+        yield
+        return
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
