@@ -22,7 +22,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import AsyncIterator, Coroutine, Iterable, Mapping
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -32,6 +32,7 @@ from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 from jupyter_core.utils import ensure_async
 
 from ..util.atomic import dumps, write_atomic
+from .kernels import EnvironmentKernels, is_python_kernel
 from .results import CACHED, EXPECTED_ERRORS, FAILED, PASSED, SKIPPED, ExecutionReport, Failure, NotebookResult
 from .select import DEFAULT_GLOBS, NEVER_RUN, matching_notebooks, select_notebooks
 
@@ -73,6 +74,8 @@ class _Options:
     allow_errors: bool
     startup_timeout: int
     compare_outputs: bool = False
+    kernel_argv: tuple[str, ...] | None = None
+    module_hint: Callable[[str], str] | None = None
 
 
 @dataclass
@@ -124,6 +127,10 @@ def missing_module_hint(evalue: str, content_dir: str | os.PathLike[str]) -> str
     return hint
 
 
+def _module_hint(evalue: str, source_root: Path, options: _Options) -> str:
+    return options.module_hint(evalue) if options.module_hint else missing_module_hint(evalue, source_root)
+
+
 def run_notebook(
     path_in_copy: str | os.PathLike[str],
     *,
@@ -162,13 +169,17 @@ def run_event_content(
     force: bool = False,
     log_dir: str | os.PathLike[str] | None = None,
     compare_outputs: bool = False,
+    kernel_argv: Sequence[str] | None = None,
+    module_hint: Callable[[str], str] | None = None,
 ) -> ExecutionReport:
     """Run every selected notebook of an event's content in a temporary copy, in parallel.
 
     Notebooks found unchanged in ``cache_dir`` since they last passed are reported as
     ``cached`` without starting a kernel (``force`` runs them anyway). The full traceback
     of each failure goes to ``log_dir/<notebook>.log``. With ``compare_outputs``, each passing
-    notebook lists the cells whose fresh outputs differ from the saved ones.
+    notebook lists the cells whose fresh outputs differ from the saved ones. ``kernel_argv``
+    starts every Python kernel (the event's own environment, see :mod:`.environment`), and
+    ``module_hint`` says what to do about a ``ModuleNotFoundError`` there.
     """
     started = time.monotonic()
     root = Path(content_dir).resolve()
@@ -176,7 +187,8 @@ def run_event_content(
         raise FileNotFoundError(f"the content folder {root} does not exist")
     patterns = tuple(globs) or DEFAULT_GLOBS
     unmatched = tuple(pattern for pattern in patterns if not matching_notebooks(root, pattern))
-    options = _Options(timeout, kernel_name, allow_errors, 60, compare_outputs)
+    argv = tuple(kernel_argv) if kernel_argv else None
+    options = _Options(timeout, kernel_name, allow_errors, 60, compare_outputs, argv, module_hint)
     environment = environment_digest(root)
     cache = Path(cache_dir) if cache_dir is not None else None
     logs = Path(log_dir) if log_dir is not None else None
@@ -192,7 +204,7 @@ def run_event_content(
             continue
         kernel = kernel_name or notebook.get("metadata", {}).get("kernelspec", {}).get("name") or ""
         if kernel not in argv_of:
-            argv_of[kernel] = _kernel_argv(kernel)
+            argv_of[kernel] = list(argv) if argv and is_python_kernel(kernel) else _kernel_argv(kernel)
         key = _cache_key(notebook, name, environment, argv_of[kernel], options)
         hit = None if force or cache is None else _read_cache(cache, key, name)
         if hit is not None:
@@ -378,6 +390,8 @@ async def _run_notebook(
     async with slots.kernels, _kernel_log() as kernel_log:
         try:
             client.create_kernel_manager()
+            if options.kernel_argv:
+                client.km.kernel_spec_manager = EnvironmentKernels(options.kernel_argv)
             await client.async_start_new_kernel(cwd=str(path.parent), stderr=kernel_log)
             await client.async_start_new_kernel_client()
         except Exception as error:
@@ -415,7 +429,7 @@ async def _run_notebook(
                         expected.append(index + 1)
                         continue
                     traceback = "\n".join(reply.get("traceback", [])) or f"{ename}: {evalue}"
-                    hint = missing_module_hint(evalue, source_root) if ename == "ModuleNotFoundError" else ""
+                    hint = _module_hint(evalue, source_root, options) if ename == "ModuleNotFoundError" else ""
                     if saved[index] and not hint:
                         evalue += f" (the saved output shows {', '.join(sorted(saved[index]))} instead)"
                     broken = failure("error", index, ename, evalue, traceback, hint)
