@@ -18,7 +18,9 @@ def make_wheel(folder: Path, name: str, version: str = "1.0", modules: dict[str,
     folder.mkdir(parents=True, exist_ok=True)
     dist = name.replace("-", "_")
     info = f"{dist}-{version}.dist-info"
-    files = {f"{module}.py": source.encode() for module, source in (modules or {dist: f"VERSION = {version!r}\n"}).items()}
+    files = {
+        f"{module}.py": source.encode() for module, source in (modules or {dist: f"VERSION = {version!r}\n"}).items()
+    }
     files[f"{info}/METADATA"] = f"Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n".encode()
     files[f"{info}/WHEEL"] = b"Wheel-Version: 1.0\nGenerator: tests\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
     record = [_record_line(path, data) for path, data in files.items()] + [f"{info}/RECORD,,"]

@@ -20,18 +20,22 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from ..util.atomic import dumps, write_atomic
-from .environment_files import PACKAGE_NAMES, EnvironmentSpec, conda_as_pip
+from .environment_files import PACKAGE_NAMES, EnvironmentSpec, conda_as_pip, read_environment
 
 #: The file in a built environment that records what it holds; written last, so its presence means complete.
 RECORD = "sphinx-event-environment.json"
 CONDA_SOLVERS = ("micromamba", "conda", "pixi")
 _MISSING_MODULE = re.compile(r"No module named '([^']+)'")
 _TIMEOUT = 1800
+_CHATTER = re.compile(
+    r"^(Using Python|Using CPython|Creating virtual environment|Resolved|Prepared|Installed|Audited) "
+)
 _MESSAGE_LINES = 12
 
 
@@ -160,11 +164,28 @@ def find_uv() -> str:
         ) from None
 
 
-def checker_environment(source: EnvironmentSource | None, spec: EnvironmentSpec | None) -> KernelEnvironment:
+def checker_environment(
+    source: EnvironmentSource | None, spec: EnvironmentSpec | None, reason: str = ""
+) -> KernelEnvironment:
     """The checker's own environment, used when nothing is declared; the note says so."""
-    where = f"in {source.location}" if source else "for the event"
-    note = f"no environment is declared {where}; the notebooks ran in the checker's own environment"
+    reason = reason or f"no environment is declared {f'in {source.location}' if source else 'for the event'}"
+    note = f"{reason}; the notebooks ran in the checker's own environment"
     return KernelEnvironment(source, spec, None, platform.python_version(), notes=(note,))
+
+
+def choose_environment(
+    candidates: Iterable[tuple[Path, EnvironmentSource]],
+    cache_dir: Path | None = None,
+    installer: Installer | None = None,
+) -> KernelEnvironment:
+    """The first candidate that declares an environment, built; the checker's own when none declares one."""
+    first: tuple[EnvironmentSource, EnvironmentSpec] | None = None
+    for root, source in candidates:
+        spec = read_environment(root)
+        if spec.installs_anything:
+            return build_environment(spec, source, cache_dir, installer)
+        first = first or (source, spec)
+    return checker_environment(*first) if first else checker_environment(None, None)
 
 
 def build_environment(
@@ -244,9 +265,7 @@ def _pip_args(spec: EnvironmentSpec) -> list[str]:
     return args
 
 
-def _install_by_name(
-    uv: str, python: Path, spec: EnvironmentSpec, installer: Installer
-) -> tuple[tuple[str, str], ...]:
+def _install_by_name(uv: str, python: Path, spec: EnvironmentSpec, installer: Installer) -> tuple[tuple[str, str], ...]:
     """Conda dependencies without a conda solver: the package of the same name, each one that has none listed."""
     if not spec.conda:
         return ()
@@ -332,7 +351,9 @@ def _from_record(
     reused: bool,
 ) -> KernelEnvironment:
     unmatched = tuple((str(conda), str(message)) for conda, message in record["unmatched"])
-    notes = tuple(f"{conda} (conda) has no package of the same name to install: {message}" for conda, message in unmatched)
+    notes = tuple(
+        f"{conda} (conda) has no package of the same name to install: {message}" for conda, message in unmatched
+    )
     return KernelEnvironment(
         source,
         spec,
@@ -368,6 +389,6 @@ def _command(argv: list[str], cwd: Path | None = None, env: dict[str, str] | Non
     except subprocess.TimeoutExpired:
         raise EnvironmentBuildError(f"{Path(argv[0]).name} took longer than {_TIMEOUT} s") from None
     if result.returncode != 0:
-        lines = [line.rstrip() for line in result.stderr.splitlines() if line.strip()]
+        lines = [line.rstrip() for line in result.stderr.splitlines() if line.strip() and not _CHATTER.match(line)]
         raise EnvironmentBuildError("\n".join(lines[-_MESSAGE_LINES:]) or f"exit status {result.returncode}")
     return result.stdout

@@ -114,9 +114,7 @@ def read_environment(root: Path) -> EnvironmentSpec:
     root = root.resolve()
     folders = [name for name in BINDER_FOLDERS if (root / name).is_dir()]
     if len(folders) > 1:
-        raise EnvironmentFileError(
-            f"{root} has both binder/ and .binder/; repo2docker refuses that, keep one of them"
-        )
+        raise EnvironmentFileError(f"{root} has both binder/ and .binder/; repo2docker refuses that, keep one of them")
     folder = folders[0] if folders else ""
     base = root / folder
 
@@ -229,7 +227,7 @@ def _conda_as_pip(specs: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _names(lines: tuple[str, ...]) -> list[str]:
-    names = []
+    names: list[str] = []
     for line in lines:
         try:
             names.append(canonicalize_name(Requirement(line.split("#", 1)[0].strip()).name))

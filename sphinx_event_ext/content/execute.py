@@ -389,9 +389,9 @@ async def _run_notebook(
 
     async with slots.kernels, _kernel_log() as kernel_log:
         try:
-            client.create_kernel_manager()
+            manager = client.create_kernel_manager()
             if options.kernel_argv:
-                client.km.kernel_spec_manager = EnvironmentKernels(options.kernel_argv)
+                manager.kernel_spec_manager = EnvironmentKernels(options.kernel_argv)
             await client.async_start_new_kernel(cwd=str(path.parent), stderr=kernel_log)
             await client.async_start_new_kernel_client()
         except Exception as error:

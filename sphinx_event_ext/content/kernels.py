@@ -15,7 +15,7 @@ def is_python_kernel(name: str) -> bool:
     return bool(_PYTHON_KERNEL.match(name or ""))
 
 
-class EnvironmentKernels(KernelSpecManager):  # type: ignore[misc]
+class EnvironmentKernels(KernelSpecManager):
     """Kernel specs where every Python kernel starts ``argv``; other kernels (R, Julia...) are found as usual."""
 
     def __init__(self, argv: Sequence[str], **kwargs: object) -> None:
