@@ -206,7 +206,7 @@ def test_repo2docker_reading_order(tmp_path):
     assert spec.not_reproduced == ("binder/postBuild: a script run after the install",)
     assert spec.declare_in == "binder/requirements.txt"
     (tmp_path / ".binder").mkdir()
-    with pytest.raises(ValueError, match="both binder/ and .binder/"):
+    with pytest.raises(ValueError, match=r"both binder/ and \.binder/"):
         read_environment(tmp_path)
 
 

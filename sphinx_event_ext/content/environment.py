@@ -102,9 +102,11 @@ class KernelEnvironment:
     def missing_module_hint(self, evalue: str) -> str:
         """What to do about ``No module named 'x'``: declare it, in which file, or why the declared one failed."""
         match = _MISSING_MODULE.search(evalue)
-        if match is None or self.spec is None or self.source is None:
+        if match is None:
             return ""
         module = match.group(1)
+        if self.spec is None or self.source is None:
+            return f"module {module} is not installed in the checker's own environment, where the notebooks ran"
         declared_in = self.spec.declaring_file(module)
         if declared_in is None:
             hint = (
