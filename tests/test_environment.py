@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import platform
 import re
 import shutil
 from importlib.util import find_spec
@@ -22,7 +23,7 @@ from gitrepos import git_daemon, make_bare_repo
 from sites import GOOD_OPTIONS, event_block
 from wheels import make_wheel
 
-from sphinx_event_ext.content.environment import CONDA_SOLVERS
+from sphinx_event_ext.content.environment import CONDA_SOLVERS, EnvironmentSource, Installer, build_environment
 from sphinx_event_ext.content.environment_files import conda_as_pip, read_environment
 
 PACKAGE = "tinyturtle_sphinx_event_test"  # a module the checker's own environment must not have
@@ -216,3 +217,33 @@ def test_repo2docker_reading_order(tmp_path):
 )
 def test_conda_specs_as_pip_requirements(conda, pip):
     assert conda_as_pip(conda) == pip
+
+
+def test_hints_for_declared_packages_and_a_python_this_machine_lacks(tmp_path, wheels):
+    repo = tmp_path / "env"
+    (repo / "binder").mkdir(parents=True)
+    (repo / "binder" / "runtime.txt").write_text("python-3.99\n")
+    (repo / "binder" / "environment.yml").write_text(
+        f"dependencies:\n  - {PACKAGE}\n  - missingpkg-sphinx-event\n  - pip:\n    - tinyrabbit-sphinx-event-test\n"
+    )
+    source = EnvironmentSource("environment-repo", "https://git.example.org/env", "main", "0" * 40)
+    installer = Installer(find_links=(str(wheels),), offline=True)
+    environment = build_environment(read_environment(repo), source, tmp_path / "environments", installer)
+    assert environment.warnings == (
+        "binder/runtime.txt in https://git.example.org/env asks for Python 3.99, which this machine does not have; "
+        f"the notebooks ran with Python {platform.python_version()} instead",
+    )
+    assert environment.python_version == platform.python_version()
+    missing = environment.missing_module_hint("No module named 'missingpkg_sphinx_event'")
+    assert missing.startswith(
+        "module missingpkg_sphinx_event is declared in binder/environment.yml in https://git.example.org/env "
+        "but did not install: "
+    )
+    assert "missingpkg-sphinx-event was not found" in missing
+    installed = environment.missing_module_hint(f"No module named '{PACKAGE}.extra'")
+    assert installed.startswith(f"module {PACKAGE}.extra is declared in binder/environment.yml")
+    assert "does not import" in installed
+    assert environment.missing_module_hint("No module named 'pandas'") == (
+        "module pandas is not installed in the event's environment; "
+        "declare it in binder/environment.yml in https://git.example.org/env"
+    )
