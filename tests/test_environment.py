@@ -17,10 +17,10 @@ import shutil
 from importlib.util import find_spec
 from pathlib import Path
 
-import nbformat
 import pytest
 from gitrepos import git_daemon, make_bare_repo
 from sites import GOOD_OPTIONS, event_block
+from sites import write_notebook as _notebook
 from wheels import make_wheel
 
 from sphinx_event_ext.content.environment import CONDA_SOLVERS, EnvironmentSource, Installer, build_environment
@@ -43,14 +43,6 @@ def served(tmp_path: Path):
     root.mkdir()
     with git_daemon(root) as base:
         yield root, base
-
-
-def _notebook(path: Path, *sources: str) -> None:
-    notebook = nbformat.v4.new_notebook()
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    notebook.cells = [nbformat.v4.new_markdown_cell("# Lesson"), *(nbformat.v4.new_code_cell(s) for s in sources)]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(notebook, path)
 
 
 def _conf(tmp_path: Path, wheels: Path) -> str:

@@ -32,6 +32,7 @@ from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 from jupyter_core.utils import ensure_async
 
 from ..util.atomic import dumps, write_atomic
+from .environment_files import PACKAGE_NAMES
 from .kernels import EnvironmentKernels, is_python_kernel
 from .results import CACHED, EXPECTED_ERRORS, FAILED, PASSED, SKIPPED, ExecutionReport, Failure, NotebookResult
 from .select import DEFAULT_GLOBS, NEVER_RUN, matching_notebooks, select_notebooks
@@ -53,16 +54,6 @@ _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 _MISSING_MODULE = re.compile(r"No module named '([^']+)'")
 _INTERRUPT_WAIT = 2.0
 _BENIGN_KERNEL_WARNING = re.compile(r"Kernel is running over TCP without encryption")
-# Import names whose package on PyPI is named differently, the usual surprise in a requirements file.
-_PACKAGE_NAMES = {
-    "PIL": "pillow",
-    "bs4": "beautifulsoup4",
-    "cv2": "opencv-python",
-    "sklearn": "scikit-learn",
-    "skimage": "scikit-image",
-    "yaml": "pyyaml",
-    "dateutil": "python-dateutil",
-}
 
 _T = TypeVar("_T")
 
@@ -122,8 +113,8 @@ def missing_module_hint(evalue: str, content_dir: str | os.PathLike[str]) -> str
     module = match.group(1)
     top = module.split(".")[0]
     hint = f"module {module} is not installed in the event's environment; add it to {environment_file(content_dir)}"
-    if top in _PACKAGE_NAMES:
-        hint += f" (its package is named {_PACKAGE_NAMES[top]})"
+    if top in PACKAGE_NAMES:
+        hint += f" (its package is named {PACKAGE_NAMES[top]})"
     return hint
 
 
