@@ -160,7 +160,8 @@ class EventConfig:
         default=None,
         metadata={
             "help": "The folder where built environments are kept, one per distinct set of environment files and "
-            "Python version; by default `~/.cache/sphinx-event-ext/environments` (or under `XDG_CACHE_HOME`).",
+            "Python version (relative to the folder of `conf.py`); by default `~/.cache/sphinx-event-ext/environments` "
+            "(or under `XDG_CACHE_HOME`).",
             "check": _check_optional_text,
         },
     )
@@ -174,7 +175,8 @@ class EventConfig:
     environment_find_links: str | None = field(
         default=None,
         metadata={
-            "help": "A folder of wheels (or a page of links) to install environments from, besides the index.",
+            "help": "A folder of wheels (relative to the folder of `conf.py`) to install environments from, "
+            "besides the index.",
             "check": _check_optional_text,
         },
     )
