@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 #: Identity and config so commits work on a fresh machine without a global git config.
@@ -72,3 +76,39 @@ def push_commit(repo_url: str, branch: str, files: dict[str, str], scratch: Path
     git("commit", "-q", "-m", "update", cwd=work)
     git("push", "-q", "origin", branch, cwd=work)
     return git("rev-parse", "HEAD", cwd=work).strip()
+
+
+@contextmanager
+def git_daemon(root: Path) -> Iterator[str]:
+    """Serve every repository under ``root`` with git's own daemon on 127.0.0.1; yields ``git://127.0.0.1:PORT``."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    daemon = subprocess.Popen(
+        [
+            "git",
+            "daemon",
+            "--reuseaddr",
+            "--export-all",
+            f"--base-path={root}",
+            "--listen=127.0.0.1",
+            f"--port={port}",
+            str(root),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline or daemon.poll() is not None:
+                    raise AssertionError("git daemon did not start") from None
+                time.sleep(0.05)
+        yield f"git://127.0.0.1:{port}"
+    finally:
+        daemon.terminate()
+        daemon.wait(timeout=10)

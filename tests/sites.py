@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import nbformat
+
 from sphinx_event_ext.model.event import Event
 from sphinx_event_ext.model.validate import parse_event
 
@@ -36,3 +40,12 @@ def make_event(title: str = "Intro to Geospatial Python", **options: str) -> Eve
     result = parse_event(title, {**BASE, **options}, default_id="events/geo")
     assert result.problems == []
     return result.event
+
+
+def write_notebook(path: Path, *sources: str) -> None:
+    """A Python notebook at ``path``: a Markdown title, then one code cell per source."""
+    notebook = nbformat.v4.new_notebook()
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    notebook.cells = [nbformat.v4.new_markdown_cell("# Lesson"), *(nbformat.v4.new_code_cell(s) for s in sources)]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(notebook, path)

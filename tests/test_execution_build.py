@@ -10,16 +10,9 @@ from pathlib import Path
 
 import nbformat
 from sites import GOOD_OPTIONS, event_block
+from sites import write_notebook as _notebook
 
 CONF = "event_execute = True\nexclude_patterns = ['_build', 'content']\nevent_today = '2026-12-01'\n"
-
-
-def _notebook(path: Path, *sources: str) -> None:
-    notebook = nbformat.v4.new_notebook()
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    notebook.cells = [nbformat.v4.new_markdown_cell("# Lesson"), *(nbformat.v4.new_code_cell(s) for s in sources)]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(notebook, path)
 
 
 def _site(src: Path, *, failing: bool) -> dict[str, str]:

@@ -22,7 +22,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import AsyncIterator, Coroutine, Iterable, Mapping
+from collections.abc import AsyncIterator, Callable, Coroutine, Iterable, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -33,6 +33,8 @@ from jupyter_core.utils import ensure_async
 
 from ..util.atomic import dumps, write_atomic
 from .cleanup import RunFolder, sweep_dead_runs, terminate_as_interrupt
+from .environment_files import PACKAGE_NAMES
+from .kernels import EnvironmentKernels, is_python_kernel
 from .notebooks import load_notebook, notebook_settings
 from .output_limits import DEFAULT_OUTPUT_LIMIT, OutputBudget
 from .results import CACHED, EXPECTED_ERRORS, FAILED, PASSED, SKIPPED, ExecutionReport, Failure, NotebookResult
@@ -60,16 +62,6 @@ _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 _MISSING_MODULE = re.compile(r"No module named '([^']+)'")
 _INTERRUPT_WAIT = 2.0
 _BENIGN_KERNEL_WARNING = re.compile(r"Kernel is running over TCP without encryption")
-# Import names whose package on PyPI is named differently, the usual surprise in a requirements file.
-_PACKAGE_NAMES = {
-    "PIL": "pillow",
-    "bs4": "beautifulsoup4",
-    "cv2": "opencv-python",
-    "sklearn": "scikit-learn",
-    "skimage": "scikit-image",
-    "yaml": "pyyaml",
-    "dateutil": "python-dateutil",
-}
 
 _T = TypeVar("_T")
 
@@ -82,6 +74,8 @@ class _Options:
     startup_timeout: int
     compare_outputs: bool = False
     output_limit: int = DEFAULT_OUTPUT_LIMIT
+    kernel_argv: tuple[str, ...] | None = None
+    module_hint: Callable[[str], str] | None = None
 
 
 @dataclass(frozen=True)
@@ -140,9 +134,13 @@ def missing_module_hint(evalue: str, content_dir: str | os.PathLike[str]) -> str
     module = match.group(1)
     top = module.split(".")[0]
     hint = f"module {module} is not installed in the event's environment; add it to {environment_file(content_dir)}"
-    if top in _PACKAGE_NAMES:
-        hint += f" (its package is named {_PACKAGE_NAMES[top]})"
+    if top in PACKAGE_NAMES:
+        hint += f" (its package is named {PACKAGE_NAMES[top]})"
     return hint
+
+
+def _module_hint(evalue: str, source_root: Path, options: _Options) -> str:
+    return options.module_hint(evalue) if options.module_hint else missing_module_hint(evalue, source_root)
 
 
 def run_notebook(
@@ -191,6 +189,8 @@ def run_event_content(
     output_limit: int = DEFAULT_OUTPUT_LIMIT,
     protect: Iterable[str | os.PathLike[str]] = (),
     unprotected: Iterable[str | os.PathLike[str]] = (),
+    kernel_argv: Sequence[str] | None = None,
+    module_hint: Callable[[str], str] | None = None,
 ) -> ExecutionReport:
     """Run every selected notebook of an event's content in a temporary copy, in parallel.
 
@@ -203,7 +203,9 @@ def run_event_content(
 
     The content folder and the ``protect`` folders (the docs' source), less ``unprotected``
     ones (the build's output), must be as they were after the run: the report names every
-    file a notebook changed there, and such a run fails.
+    file a notebook changed there, and such a run fails. ``kernel_argv``
+    starts every Python kernel (the event's own environment, see :mod:`.environment`), and
+    ``module_hint`` says what to do about a ``ModuleNotFoundError`` there.
     """
     started = time.monotonic()
     root = Path(content_dir).resolve()
@@ -212,7 +214,8 @@ def run_event_content(
     sweep_dead_runs()
     patterns = tuple(globs) or DEFAULT_GLOBS
     unmatched = tuple(pattern for pattern in patterns if not matching_notebooks(root, pattern))
-    options = _Options(timeout, kernel_name, allow_errors, 60, compare_outputs, output_limit)
+    argv = tuple(kernel_argv) if kernel_argv else None
+    options = _Options(timeout, kernel_name, allow_errors, 60, compare_outputs, output_limit, argv, module_hint)
     environment = environment_digest(root)
     cache = Path(cache_dir) if cache_dir is not None else None
     logs = Path(log_dir) if log_dir is not None else None
@@ -226,7 +229,7 @@ def run_event_content(
             notebook = load_notebook(root / relative)
             kernel = kernel_name or _kernel_of(notebook)
             if kernel not in argv_of:
-                argv_of[kernel] = _kernel_argv(kernel)
+                argv_of[kernel] = list(argv) if argv and is_python_kernel(kernel) else _kernel_argv(kernel)
             key = _cache_key(notebook, name, environment, argv_of[kernel], options)
         except Exception as error:  # whatever a notebook holds, it is that notebook's failure
             results[name] = _record(_unreadable(name, error), "", None, logs)
@@ -393,7 +396,7 @@ async def _execute(job: _Job, options: _Options, slots: _Slots) -> NotebookResul
         )
 
     async with slots.kernels, _kernel_log() as kernel_log:
-        problem = await _start_kernel(client, path.parent, kernel_log, slots.run)
+        problem = await _start_kernel(client, path.parent, kernel_log, slots.run, options.kernel_argv)
         if problem is not None:
             return NotebookResult(name, FAILED, 0.0, failure=replace(problem, cells=len(cells)), **summary)
         expected: list[int] = []
@@ -431,7 +434,7 @@ async def _execute(job: _Job, options: _Options, slots: _Slots) -> NotebookResul
                         expected.append(index + 1)
                         continue
                     traceback = "\n".join(reply.get("traceback", [])) or f"{ename}: {evalue}"
-                    hint = missing_module_hint(evalue, source_root) if ename == "ModuleNotFoundError" else ""
+                    hint = _module_hint(evalue, source_root, options) if ename == "ModuleNotFoundError" else ""
                     if saved[index] and not hint:
                         evalue += f" (the saved output shows {', '.join(sorted(saved[index]))} instead)"
                     broken = failure("error", index, ename, evalue, traceback, hint)
@@ -487,7 +490,9 @@ def _read_log(log: IO[bytes]) -> str:
     return f"The kernel process wrote to stderr:\n{text}" if text else "The kernel process wrote nothing to stderr."
 
 
-async def _start_kernel(client: BoundedClient, cwd: Path, log: IO[bytes], run: RunFolder) -> Failure | None:
+async def _start_kernel(
+    client: BoundedClient, cwd: Path, log: IO[bytes], run: RunFolder, kernel_argv: tuple[str, ...] | None = None
+) -> Failure | None:
     """Start the notebook's kernel in ``run``, retrying once: a start fails now and then for no lasting reason.
 
     The kernel's connection file goes into the run's folder, and its environment carries the
@@ -496,6 +501,8 @@ async def _start_kernel(client: BoundedClient, cwd: Path, log: IO[bytes], run: R
     for attempt in (1, 2):
         try:
             manager = client.create_kernel_manager()
+            if kernel_argv:  # the event's own environment runs every Python kernel
+                manager.kernel_spec_manager = EnvironmentKernels(kernel_argv)
             manager.connection_file = run.connection_file()
             await client.async_start_new_kernel(cwd=str(cwd), stderr=log, env=run.environment())
             await client.async_start_new_kernel_client()

@@ -155,6 +155,46 @@ class EventConfig:
             "check": _check_positive_int,
         },
     )
+    environment_build: bool = field(
+        default=True,
+        metadata={
+            "help": "Run each event's notebooks in an environment built with uv from the files its environment "
+            "repository (or content) declares, as the hub builds its image; False runs them in the checker's own "
+            "environment.",
+            "check": _check_bool,
+        },
+    )
+    environment_cache: str | None = field(
+        default=None,
+        metadata={
+            "help": "The folder where built environments are kept, one per distinct set of environment files and "
+            "Python version (relative to the folder of `conf.py`); by default `~/.cache/sphinx-event-ext/environments` "
+            "(or under `XDG_CACHE_HOME`).",
+            "check": _check_optional_text,
+        },
+    )
+    environment_index: str | None = field(
+        default=None,
+        metadata={
+            "help": "The package index environments are installed from; by default uv's (PyPI, or `UV_INDEX_URL`).",
+            "check": _check_optional_text,
+        },
+    )
+    environment_find_links: str | None = field(
+        default=None,
+        metadata={
+            "help": "A folder of wheels (relative to the folder of `conf.py`) to install environments from, "
+            "besides the index.",
+            "check": _check_optional_text,
+        },
+    )
+    environment_offline: bool = field(
+        default=False,
+        metadata={
+            "help": "Install environments without network: only from uv's cache and `event_environment_find_links`.",
+            "check": _check_bool,
+        },
+    )
 
     @classmethod
     def from_sphinx(cls, config: Any) -> tuple[EventConfig, list[str]]:

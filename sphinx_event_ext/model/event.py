@@ -40,6 +40,7 @@ class Event:
     content_path: str | None = None
     notebooks: tuple[str, ...] = ("**/*.ipynb",)
     environment_repo: str | None = None
+    environment_branch: str | None = None
     image: str | None = None
     app: str = "lab"
     target_path: str | None = None

@@ -123,6 +123,8 @@ def _cross_checks(values: Mapping[str, Any]) -> list[Problem]:
         problems.append(Problem("memory-per-user", str(error)))
     if "content-branch" in values and "content-repo" not in values:
         problems.append(Problem("content-branch", "a branch needs content-repo to belong to"))
+    if "environment-branch" in values and "environment-repo" not in values:
+        problems.append(Problem("environment-branch", "a branch needs environment-repo to belong to"))
     return problems
 
 

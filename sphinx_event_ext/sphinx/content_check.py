@@ -11,15 +11,23 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
+from ..content.environment import (
+    EnvironmentBuildError,
+    Installer,
+    KernelEnvironment,
+    checker_environment,
+    choose_environment,
+)
+from ..content.environment_files import EnvironmentFileError
 from ..content.extra import MissingExtra, require_check_extra
 from ..content.pull import PullError
 from ..content.results import CACHED, EXPECTED_ERRORS, FAILED, PASSED, SKIPPED, NotebookResult
 from ..content.sanitize import one_line
 from ..model.config import EventConfig, settings
 from . import warning_replay
-from .card import badge
+from .card import badge, button
 from .collector import ValidRecord, valid_events
-from .content_source import content_root
+from .content_source import content_root, environment_candidates
 from .tables import table
 
 logger = logging.getLogger(__name__)
@@ -38,9 +46,46 @@ def execution_folder(app: Sphinx) -> Path:
     return Path(app.doctreedir) / "event-execution"
 
 
+def _environment(app: Sphinx, record: ValidRecord, config: EventConfig) -> KernelEnvironment:
+    """The environment the event's notebooks run in, built (or reused) from what the event declares."""
+    if not config.environment_build:
+        return checker_environment(None, None, "event_environment_build is False")
+    confdir = Path(app.confdir)
+    installer = Installer(
+        index=config.environment_index,
+        find_links=(str(confdir / config.environment_find_links),) if config.environment_find_links else (),
+        offline=config.environment_offline,
+    )
+    cache = confdir / config.environment_cache if config.environment_cache else None
+    return choose_environment(environment_candidates(app, record), cache, installer)
+
+
+def _log_environment(environment: KernelEnvironment, event_id: str, location: tuple[str, int]) -> None:
+    for warning in environment.warnings:
+        logger.warning("%s", warning, location=location, type="event", subtype="environment")
+    kind = "reused" if environment.reused else "built"
+    where = f"{kind} from {environment.source.location}" if environment.python and environment.source else ""
+    logger.info("environment of event %r: Python %s %s", event_id, environment.python_version, where)
+    for line in (*environment.notes, *(environment.spec.not_reproduced if environment.spec else ())):
+        logger.info("  %s", line)
+
+
 def _run(app: Sphinx, record: ValidRecord, config: EventConfig) -> dict[str, Any] | None:
     event, location = record.event, (record.docname, record.lineno)
     folder = execution_folder(app)
+    try:
+        environment = _environment(app, record, config)
+    except (EnvironmentBuildError, EnvironmentFileError, PullError, OSError) as error:
+        logger.error(
+            "the environment of event %r cannot be built, so its notebooks were not run: %s",
+            event.id,
+            error,
+            location=location,
+            type="event",
+            subtype="environment",
+        )
+        return None
+    _log_environment(environment, event.id, location)
     try:
         require_check_extra("running the content (event_execute)")
         # The runner and its Jupyter dependencies load only when content is run.
@@ -60,6 +105,8 @@ def _run(app: Sphinx, record: ValidRecord, config: EventConfig) -> dict[str, Any
             output_limit=config.execute_output_limit,
             protect=[app.srcdir],
             unprotected=[app.outdir, app.doctreedir],
+            kernel_argv=environment.kernel_argv,
+            module_hint=environment.missing_module_hint,
         )
     except (MissingExtra, PullError, OSError, ValueError) as error:
         logger.error(
@@ -110,7 +157,7 @@ def _run(app: Sphinx, record: ValidRecord, config: EventConfig) -> dict[str, Any
             type="event",
             subtype="execution",
         )
-    return report.to_json()
+    return {**report.to_json(), "environment": environment.to_json()}
 
 
 def failure_text(result: NotebookResult, log_dir: Path) -> str:
@@ -161,7 +208,29 @@ def _without_run_time(report: dict[str, Any] | None) -> dict[str, Any] | None:
     return None if report is None else {key: value for key, value in report.items() if key != "duration"}
 
 
-def _report_nodes(report: dict[str, Any]) -> list[nodes.Node]:
+def _environment_nodes(environment: dict[str, Any], event_id: str) -> list[nodes.Node]:
+    """Which environment the notebooks ran in, what it could not reproduce, and a link to the full record."""
+    line = nodes.paragraph(classes=["event-environment"])
+    line += nodes.strong("Environment: ", "Environment: ")
+    source = environment["source"] or {}
+    if environment["declared"]:
+        at = f" at {source['branch']} ({source['commit'][:7]})" if source.get("commit") else ""
+        line += nodes.Text(
+            f"{', '.join(environment['files'])} in {source['location']}{at}; Python {environment['python']}, "
+            f"{len(environment['packages'])} packages "
+        )
+    else:
+        line += nodes.Text(f"Python {environment['python']}, the checker's own environment ")
+    line += button("execution.json", event_asset=f"_events/{event_id}/execution.json", outline=True)
+    items = [*environment["notes"], *(f"not reproduced: {item}" for item in environment["not_reproduced"])]
+    if not items:
+        return [line]
+    listed = nodes.bullet_list()
+    listed.extend(nodes.list_item("", nodes.paragraph(item, item)) for item in items)
+    return [line, listed]
+
+
+def _report_nodes(report: dict[str, Any], event_id: str) -> list[nodes.Node]:
     rows = []
     for notebook in report["notebooks"]:
         status = notebook["status"]
@@ -179,6 +248,7 @@ def _report_nodes(report: dict[str, Any]) -> list[nodes.Node]:
     return [
         nodes.rubric(heading, heading),
         table(["Notebook", "Status", "Duration", "Code cells", "Details"], rows, [30, 12, 10, 8, 40]),
+        *(_environment_nodes(report["environment"], event_id) if "environment" in report else []),
     ]
 
 
@@ -187,4 +257,4 @@ def resolve_execution_reports(app: Sphinx, doctree: nodes.document, docname: str
     results = getattr(app.env, RESULTS, {})
     for node in list(doctree.findall(execution_report)):
         report = results.get(node["event_id"])
-        node.replace_self(_report_nodes(report) if report else [])
+        node.replace_self(_report_nodes(report, node["event_id"]) if report else [])

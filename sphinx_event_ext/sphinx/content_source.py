@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
+from ..content.environment import EnvironmentSource
 from ..content.pull import PullError, pull_content
 from ..model.config import settings
 from .collector import ValidRecord
@@ -34,3 +37,23 @@ def content_root(app: Sphinx, record: ValidRecord) -> Path:
     if event.content_repo is None:
         raise PullError("the event has neither a content-path copy nor a content-repo to pull")
     return pull_content(event.content_repo, event.content_branch, cache_folder(app)).path
+
+
+def environment_candidates(app: Sphinx, record: ValidRecord) -> Iterator[tuple[Path, EnvironmentSource]]:
+    """Where the event's environment may be declared, in order: its environment repository, then its content.
+
+    Pulled lazily, so an environment repository that declares the environment spares pulling the content.
+    The content is read as the check reads it: the ``content-path`` copy when there is one (it stands for the
+    content repository's root), else the pulled content repository.
+    """
+    event = record.event
+    if event.environment_repo:
+        checkout = pull_content(event.environment_repo, event.environment_branch, cache_folder(app))
+        yield checkout.path, EnvironmentSource("environment-repo", checkout.repo, checkout.branch, checkout.commit)
+    local = content_folder(app.env, record)
+    if local is not None:
+        shown = Path(os.path.relpath(local, app.srcdir)).as_posix()
+        yield local, EnvironmentSource("content-path", f"the content-path copy {shown}")
+    elif event.content_repo:
+        checkout = pull_content(event.content_repo, event.content_branch, cache_folder(app))
+        yield checkout.path, EnvironmentSource("content-repo", checkout.repo, checkout.branch, checkout.commit)
