@@ -73,6 +73,7 @@ class _Options:
     allow_errors: bool
     startup_timeout: int
     compare_outputs: bool = False
+    kernel_manager_class: type | None = None  # None: local kernels; a class: kernels elsewhere (a hub's server)
 
 
 @dataclass
@@ -162,13 +163,15 @@ def run_event_content(
     force: bool = False,
     log_dir: str | os.PathLike[str] | None = None,
     compare_outputs: bool = False,
+    kernel_manager_class: type | None = None,
 ) -> ExecutionReport:
     """Run every selected notebook of an event's content in a temporary copy, in parallel.
 
     Notebooks found unchanged in ``cache_dir`` since they last passed are reported as
     ``cached`` without starting a kernel (``force`` runs them anyway). The full traceback
     of each failure goes to ``log_dir/<notebook>.log``. With ``compare_outputs``, each passing
-    notebook lists the cells whose fresh outputs differ from the saved ones.
+    notebook lists the cells whose fresh outputs differ from the saved ones. ``kernel_manager_class``
+    runs the kernels elsewhere, through nbclient's own hook (a hub's server: see ``hub_kernels``).
     """
     started = time.monotonic()
     root = Path(content_dir).resolve()
@@ -176,7 +179,7 @@ def run_event_content(
         raise FileNotFoundError(f"the content folder {root} does not exist")
     patterns = tuple(globs) or DEFAULT_GLOBS
     unmatched = tuple(pattern for pattern in patterns if not matching_notebooks(root, pattern))
-    options = _Options(timeout, kernel_name, allow_errors, 60, compare_outputs)
+    options = _Options(timeout, kernel_name, allow_errors, 60, compare_outputs, kernel_manager_class)
     environment = environment_digest(root)
     cache = Path(cache_dir) if cache_dir is not None else None
     logs = Path(log_dir) if log_dir is not None else None
@@ -352,6 +355,7 @@ async def _run_notebook(
         allow_errors=True,  # every error is judged below, against the saved outputs
         shutdown_kernel="immediate",
         resources={"metadata": {"path": str(path.parent)}},
+        **({"kernel_manager_class": options.kernel_manager_class} if options.kernel_manager_class else {}),
     )
     replies: dict[int, dict[str, Any]] = {}
 

@@ -1,0 +1,231 @@
+"""``sphinx-event rehearse`` against a real JupyterHub on 127.0.0.1, as an organizer runs it: a process.
+
+One hub for the module (configurable-http-proxy, dummy authenticator, simple spawner), with
+the content served by ``git daemon``. Each test uses users or servers of its own prefix and
+checks that the rehearsal left none behind, and that the token appears in no output.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+import pytest
+from gitrepos import make_bare_repo
+from hubs import NAMED_SERVER_LIMIT, RunningHub, serve_git, start_hub
+
+CONF = 'extensions = ["myst_parser", "sphinx_event_ext"]\nevent_today = "2027-03-01"\n'
+TOKEN_ENV = "REHEARSAL_TEST_TOKEN"
+
+
+def _notebook(*cells: str) -> str:
+    return nbformat.writes(
+        nbformat.v4.new_notebook(
+            cells=[nbformat.v4.new_markdown_cell("# Workshop"), *(nbformat.v4.new_code_cell(c) for c in cells)],
+            metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+        )
+    )
+
+
+GOOD = {
+    "01-intro.ipynb": _notebook("print('hello from the hub')"),
+    # Reads a file beside it: proves the kernel runs in the pulled folder on the server.
+    "data/02-data.ipynb": _notebook("rows = open('table.csv').read().splitlines()", "assert len(rows) == 3, rows"),
+    "data/table.csv": "a,b\n1,2\n3,4\n",
+    "03-more.ipynb": _notebook("import json", "json.dumps({'ok': True})"),
+}
+BROKEN = {"01-intro.ipynb": _notebook("x = 1", "y = x / 0", "print('never')")}
+SLOW = {"01-slow.ipynb": _notebook("import time", "time.sleep(120)")}
+
+
+@dataclass
+class World:
+    hub: RunningHub
+    git: str
+    root: Path
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    base = tmp_path_factory.mktemp("rehearsal")
+    repos = base / "repos"
+    repos.mkdir()
+    make_bare_repo(repos, "content.git", {"main": GOOD, "broken": BROKEN, "slow": SLOW})
+    daemon = serve_git(repos)
+    (base / "hub").mkdir()
+    hub = start_hub(base / "hub")
+    try:
+        yield World(hub, daemon.url, base)
+    finally:
+        hub.stop()
+        daemon.stop()
+
+
+def _site(world: World, tmp_path: Path, branch: str = "main", extra: str = "") -> Path:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "conf.py").write_text(CONF, "utf-8")
+    (docs / "index.md").write_text(
+        "# Workshop\n\n```{event} Rehearsed workshop\n"
+        f":id: workshop\n:hub: {world.hub.url}\n:start: 2027-03-10\n:end: 2027-03-11\n"
+        ":active-hours: 09:00-17:00\n:timezone: UTC\n:attendees: 80\n"
+        f":content-repo: {world.git}/content.git\n:content-branch: {branch}\n:target-path: workshop\n"
+        f":timeout: 60\n{extra}```\n",
+        "utf-8",
+    )
+    return docs
+
+
+def _rehearse(docs: Path, *args: str, token: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "sphinx_event_ext.cli", "rehearse", str(docs), "--hub-token-env", TOKEN_ENV, *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, TOKEN_ENV: token},
+        timeout=300,
+        check=False,
+    )
+
+
+def _report(docs: Path) -> dict:
+    return json.loads((docs / "_build" / "html" / "_events" / "workshop" / "rehearsal.json").read_text("utf-8"))
+
+
+def _assert_token_hidden(token: str, result: subprocess.CompletedProcess, docs: Path) -> None:
+    report = docs / "_build" / "html" / "_events" / "workshop" / "rehearsal.json"
+    written = report.read_text("utf-8") if report.exists() else ""
+    for where, text in (("stdout", result.stdout), ("stderr", result.stderr), ("rehearsal.json", written)):
+        assert token not in text, f"the token appears in {where}"
+
+
+def _assert_cleaned_up(hub: RunningHub, prefix: str) -> None:
+    leftovers = {name: user for name, user in hub.users().items() if name.startswith(prefix)}
+    assert leftovers == {}, f"users left behind: {sorted(leftovers)}"
+    for user in hub.users().values():
+        assert not [name for name in user.get("servers", {}) if name.startswith(prefix)], user
+
+
+def test_a_passing_event_starts_clicks_runs_and_cleans_up(world, tmp_path):
+    docs = _site(world, tmp_path)
+    result = _rehearse(docs, "--user-prefix", "pass-", token=world.hub.token)
+    assert result.returncode == 0, result.stdout + result.stderr
+    report = _report(docs)
+    assert report["ok"] is True and report["problems"] == []
+    assert report["mode"] == "users" and report["date"] == "2027-03-01"
+    [server] = report["servers"]
+    assert server["user"] == "pass-1" and server["opened"] == "workshop"
+    assert server["start_seconds"] > 0 and server["pull_seconds"] > 0
+    assert report["wave"]["started"] == 1 and report["wave"]["failures"] == 0
+    statuses = {notebook["path"]: notebook["status"] for notebook in report["execution"]["notebooks"]}
+    assert statuses == {"01-intro.ipynb": "passed", "03-more.ipynb": "passed", "data/02-data.ipynb": "passed"}
+    assert set(report["placement"].values()) == {"pass-1"}
+    assert "ready in" in result.stdout and "workshop exists" in result.stdout
+    _assert_token_hidden(world.hub.token, result, docs)
+    _assert_cleaned_up(world.hub, "pass-")
+
+
+def test_a_broken_notebook_fails_naming_server_notebook_and_cell(world, tmp_path):
+    docs = _site(world, tmp_path, branch="broken")
+    result = _rehearse(docs, "--user-prefix", "broken-", token=world.hub.token)
+    assert result.returncode == 1, result.stdout + result.stderr
+    report = _report(docs)
+    assert report["ok"] is False
+    [problem] = report["problems"]
+    assert problem.startswith("run, server broken-1: 01-intro.ipynb: cell 3 of 4")
+    assert "ZeroDivisionError" in problem
+    assert "server broken-1" in result.stderr and "`y = x / 0`" in result.stderr
+    _assert_token_hidden(world.hub.token, result, docs)
+    _assert_cleaned_up(world.hub, "broken-")
+
+
+def test_a_missing_branch_fails_at_the_pull(world, tmp_path):
+    docs = _site(world, tmp_path, branch="no-such-branch")
+    result = _rehearse(docs, "--user-prefix", "branch-", token=world.hub.token)
+    assert result.returncode == 1
+    report = _report(docs)
+    [server] = report["servers"]
+    assert server["failure"]["step"] == "pull"
+    assert "no-such-branch" in server["failure"]["message"]
+    assert report["execution"] is None
+    assert report["problems"][0].startswith("pull, server branch-1: nbgitpuller could not pull")
+    _assert_token_hidden(world.hub.token, result, docs)
+    _assert_cleaned_up(world.hub, "branch-")
+
+
+def test_a_wave_of_three_users_spreads_the_notebooks_over_their_servers(world, tmp_path):
+    docs = _site(world, tmp_path)
+    result = _rehearse(docs, "--users", "3", "--user-prefix", "wave-", token=world.hub.token)
+    assert result.returncode == 0, result.stdout + result.stderr
+    report = _report(docs)
+    assert [server["user"] for server in report["servers"]] == ["wave-1", "wave-2", "wave-3"]
+    wave = report["wave"]
+    assert wave["servers"] == 3 and wave["started"] == 3 and wave["failures"] == 0
+    times = sorted(server["start_seconds"] for server in report["servers"])
+    assert wave["start_seconds"] == {"median": times[1], "p90": times[2], "max": times[2]}
+    assert report["placement"] == {
+        "01-intro.ipynb": "wave-1",
+        "03-more.ipynb": "wave-2",
+        "data/02-data.ipynb": "wave-3",
+    }
+    assert report["execution"]["summary"]["passed"] == 3
+    assert report["recommendation"]["prewarm"] is False
+    assert report["recommendation"]["capacity"]["nodes_to_prewarm"] >= 1
+    _assert_cleaned_up(world.hub, "wave-")
+
+
+def test_a_plain_users_token_uses_named_servers_up_to_the_hubs_allowance(world, tmp_path):
+    world.hub.api("POST", "users/organizer")
+    token = world.hub.api("POST", "users/organizer/tokens", {"note": "rehearsal test", "expires_in": 3600})["token"]
+    docs = _site(world, tmp_path)
+    result = _rehearse(docs, "--users", str(NAMED_SERVER_LIMIT + 1), "--user-prefix", "named-", token=token)
+    assert result.returncode == 1, result.stdout + result.stderr
+    report = _report(docs)
+    assert report["mode"] == "named-servers"
+    servers = report["servers"]
+    assert {server["user"] for server in servers} == {"organizer"}
+    assert [server["server"] for server in servers] == [f"named-{n}" for n in range(1, NAMED_SERVER_LIMIT + 2)]
+    failed = [server for server in servers if server["failure"]]
+    assert len(failed) == 1 and failed[0]["failure"]["step"] == "start"
+    assert "named-server allowance" in failed[0]["failure"]["message"]
+    assert report["wave"]["started"] == NAMED_SERVER_LIMIT
+    assert report["execution"]["summary"]["passed"] == 3
+    assert report["recommendation"]["prewarm"] is True
+    _assert_token_hidden(token, result, docs)
+    _assert_cleaned_up(world.hub, "named-")
+    assert "organizer" in world.hub.users(), "the organizer's own user is never deleted"
+
+
+def test_an_interrupted_run_still_cleans_up(world, tmp_path):
+    docs = _site(world, tmp_path, branch="slow")
+    command = [sys.executable, "-m", "sphinx_event_ext.cli", "rehearse", str(docs), "--hub-token-env", TOKEN_ENV]
+    process = subprocess.Popen(
+        [*command, "--users", "2", "--user-prefix", "stop-"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, TOKEN_ENV: world.hub.token},
+    )
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        users = world.hub.users()
+        running = [name for name, user in users.items() if name.startswith("stop-") and "" in user.get("servers", {})]
+        if len(running) == 2:
+            break
+        time.sleep(0.5)
+    else:
+        process.kill()
+        pytest.fail("the rehearsal's servers never ran")
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=120)
+    assert process.returncode == 130, stdout + stderr
+    assert "interrupted" in stderr
+    assert world.hub.token not in stdout + stderr
+    _assert_cleaned_up(world.hub, "stop-")
