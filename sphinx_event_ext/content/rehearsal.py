@@ -217,7 +217,8 @@ class Rehearsal:
             seat.url, pull.repo, pull.branch, pull.folder, timeout=max(1.0, deadline - time.monotonic())
         ):
             if update.get("phase") == "error":
-                seat.fail("pull", f"nbgitpuller could not pull {pull.repo}: {update.get('message', '')}")
+                branch = f", branch {pull.branch}" if pull.branch else ""
+                seat.fail("pull", f"nbgitpuller could not pull {pull.repo}{branch}: {update.get('message', '')}")
                 return
             if update.get("phase") == "finished":
                 finished = True
@@ -252,9 +253,11 @@ class Rehearsal:
             self._mirror(ready[0].url, pull.folder, mirror)
             names = [path.as_posix() for path in select_notebooks(mirror, self.event.notebooks)]
             shares = spread(names, len(ready))
-            placement = {name: seat.label for seat, share in zip(ready, shares) for name in share}
+            placement = {name: seat.label for seat, share in zip(ready, shares, strict=True) for name in share}
             with ThreadPoolExecutor(max_workers=len(ready), thread_name_prefix="rehearsal-run") as pool:
-                reports = list(pool.map(lambda pair: self._run_share(*pair, pull, mirror), zip(ready, shares)))
+                reports = list(
+                    pool.map(lambda pair: self._run_share(*pair, pull, mirror), zip(ready, shares, strict=True))
+                )
         results: list[NotebookResult] = sorted((r for report in reports for r in report.results), key=_path)
         for result in results:
             self.say(f"run      {placement[result.path]}: {result.status}, {result.message}")
