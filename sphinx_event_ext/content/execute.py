@@ -36,6 +36,7 @@ from .results import CACHED, EXPECTED_ERRORS, FAILED, PASSED, SKIPPED, Execution
 from .select import DEFAULT_GLOBS, NEVER_RUN, matching_notebooks, select_notebooks
 
 if TYPE_CHECKING:
+    from jupyter_client.manager import KernelManager
     from nbclient import NotebookClient
 
 # nbformat and nbclient are imported where notebooks run, not here: nbformat imports
@@ -73,7 +74,9 @@ class _Options:
     allow_errors: bool
     startup_timeout: int
     compare_outputs: bool = False
-    kernel_manager_class: type | None = None  # None: local kernels; a class: kernels elsewhere (a hub's server)
+    kernel_manager_class: type[KernelManager] | None = (
+        None  # None: local kernels; a class: kernels elsewhere (a hub's server)
+    )
 
 
 @dataclass
@@ -163,7 +166,7 @@ def run_event_content(
     force: bool = False,
     log_dir: str | os.PathLike[str] | None = None,
     compare_outputs: bool = False,
-    kernel_manager_class: type | None = None,
+    kernel_manager_class: type[KernelManager] | None = None,
 ) -> ExecutionReport:
     """Run every selected notebook of an event's content in a temporary copy, in parallel.
 
@@ -355,8 +358,9 @@ async def _run_notebook(
         allow_errors=True,  # every error is judged below, against the saved outputs
         shutdown_kernel="immediate",
         resources={"metadata": {"path": str(path.parent)}},
-        **({"kernel_manager_class": options.kernel_manager_class} if options.kernel_manager_class else {}),
     )
+    if options.kernel_manager_class is not None:
+        client.kernel_manager_class = options.kernel_manager_class
     replies: dict[int, dict[str, Any]] = {}
 
     def keep_reply(cell: Any, cell_index: int, execute_reply: dict[str, Any]) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, cast
 
 import websocket
 from jupyter_core.utils import ensure_async
@@ -35,11 +35,11 @@ def use_token(hub_url: str, token: str, request_timeout: float) -> None:
 class HubKernelClient(GatewayKernelClient):
     """The gateway client, connecting its websocket to this kernel's own server with the token header."""
 
-    async def start_channels(
+    async def start_channels(  # type: ignore[override]  # async, as the gateway client's own
         self, shell: bool = True, iopub: bool = True, stdin: bool = True, hb: bool = True, control: bool = True
     ) -> None:
         """Open the kernel's websocket, then let the gateway client route its messages."""
-        manager: HubKernelManager = self.parent
+        manager = cast(HubKernelManager, self.parent)
         url = "ws" + manager.kernel_url.removeprefix("http") + "/channels"
         self.channel_socket = websocket.create_connection(
             url,
@@ -79,7 +79,7 @@ class HubKernelManager(GatewayKernelManager):
         inside = parts[len(parts) - parts[::-1].index(self.local_root_name) :] if self.local_root_name in parts else ()
         return PurePosixPath(self.server_folder, *inside).as_posix()
 
-    async def start_kernel(self, **kwargs: Any) -> None:
+    async def start_kernel(self, **kwargs: Any) -> None:  # type: ignore[override]  # async, as the gateway's own
         """Start a kernel through the server's REST API, in the notebook's folder on the server."""
         model = {"path": self.server_path(kwargs.get("cwd"))}
         if self.kernel_name:
@@ -87,8 +87,8 @@ class HubKernelManager(GatewayKernelManager):
         response = await gateway_request(
             self.kernels_url, method="POST", headers={"Content-Type": "application/json"}, body=json_encode(model)
         )
-        self.kernel = json_decode(response.body)
-        self.kernel_id = self.kernel["id"]
+        kernel = json_decode(response.body)
+        self.kernel, self.kernel_id = kernel, kernel["id"]
         self.kernel_url = url_path_join(self.kernels_url, url_escape(str(self.kernel_id)))
 
 

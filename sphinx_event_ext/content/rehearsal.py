@@ -255,9 +255,7 @@ class Rehearsal:
             shares = spread(names, len(ready))
             placement = {name: seat.label for seat, share in zip(ready, shares, strict=True) for name in share}
             with ThreadPoolExecutor(max_workers=len(ready), thread_name_prefix="rehearsal-run") as pool:
-                reports = list(
-                    pool.map(lambda pair: self._run_share(*pair, pull, mirror), zip(ready, shares, strict=True))
-                )
+                reports = list(pool.map(lambda seat, share: self._run_share(seat, share, pull, mirror), ready, shares))
         results: list[NotebookResult] = sorted((r for report in reports for r in report.results), key=_path)
         for result in results:
             self.say(f"run      {placement[result.path]}: {result.status}, {result.message}")

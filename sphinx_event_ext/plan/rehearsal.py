@@ -13,6 +13,7 @@ from typing import Any
 
 from ..model.event import Event
 from .capacity import suggest_capacity
+from .checklist import REHEARSAL_STEPS
 
 REHEARSAL_VERSION = "1"
 #: A server that takes this long (or longer) to start waited for a new node: the hub scaled up.
@@ -138,8 +139,9 @@ def rehearsal_json(
     }
 
 
-def rehearsal_proof(data: Mapping[str, Any]) -> str | None:
-    """The checklist's proof from a ``rehearsal.json``: a sentence when the rehearsal passed, else None."""
-    if data.get("schema_version") != REHEARSAL_VERSION or data.get("ok") is not True:
-        return None
-    return f"a rehearsal on the hub passed on {data.get('date')}: the link was clicked and every notebook ran"
+def rehearsal_proofs(data: Mapping[str, Any], event_id: str) -> dict[str, str]:
+    """The checklist steps a ``rehearsal.json`` proves for ``event_id``: none unless that event's rehearsal passed."""
+    if data.get("schema_version") != REHEARSAL_VERSION or data.get("event") != event_id or data.get("ok") is not True:
+        return {}
+    text = f"a rehearsal on the hub passed on {data.get('date')}: the link was clicked and every notebook ran there"
+    return {key: text for key in REHEARSAL_STEPS}
