@@ -15,6 +15,7 @@ import sys
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
 
 import nbformat
@@ -43,6 +44,8 @@ GOOD = {
     "03-more.ipynb": _notebook("import json", "json.dumps({'ok': True})"),
 }
 BROKEN = {"01-intro.ipynb": _notebook("x = 1", "y = x / 0", "print('never')")}
+# The hub's servers run this Python: nbformat matches its pin, nbclient does not, one package is absent.
+ENVIRONMENT = f"nbformat=={version('nbformat')}\npackaging\nnbclient==0.0.1\nno-such-package-for-rehearsal==1.0\n"
 SLOW = {"01-slow.ipynb": _notebook("import time", "time.sleep(120)")}
 
 
@@ -59,6 +62,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     repos = base / "repos"
     repos.mkdir()
     make_bare_repo(repos, "content.git", {"main": GOOD, "broken": BROKEN, "slow": SLOW})
+    make_bare_repo(repos, "environment.git", {"main": {"requirements.txt": ENVIRONMENT}})
     daemon = serve_git(repos)
     (base / "hub").mkdir()
     hub = start_hub(base / "hub")
@@ -158,6 +162,25 @@ def test_a_missing_branch_fails_at_the_pull(world, tmp_path):
     assert report["problems"][0].startswith("pull, server branch-1: nbgitpuller could not pull")
     _assert_token_hidden(world.hub.token, result, docs)
     _assert_cleaned_up(world.hub, "branch-")
+
+
+def test_a_package_the_environment_pins_but_the_hub_lacks(world, tmp_path):
+    docs = _site(world, tmp_path, extra=f":environment-repo: {world.git}/environment.git\n")
+    result = _rehearse(docs, "--user-prefix", "env-", token=world.hub.token)
+    assert result.returncode == 1, result.stdout + result.stderr
+    report = _report(docs)
+    environment = report["environment"]
+    assert environment["file"] == "requirements.txt" and environment["server"] == "env-1"
+    assert environment["installed"]["nbformat"] == version("nbformat")
+    assert environment["installed"]["no-such-package-for-rehearsal"] is None
+    assert report["problems"] == [
+        "environment, server env-1: nbclient is declared as ==0.0.1 in requirements.txt; "
+        f"the hub has {version('nbclient')}",
+        "environment, server env-1: no-such-package-for-rehearsal is declared in requirements.txt "
+        "but is not installed in the hub's environment",
+    ]
+    assert report["execution"]["summary"]["passed"] == 3
+    _assert_cleaned_up(world.hub, "env-")
 
 
 def test_a_wave_of_three_users_spreads_the_notebooks_over_their_servers(world, tmp_path):

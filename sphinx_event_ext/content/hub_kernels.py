@@ -100,3 +100,32 @@ def kernel_manager_for(server_url: str, server_folder: str, local_root: Path) ->
     """
     attributes = {"server_url": server_url, "server_folder": server_folder, "local_root_name": local_root.name}
     return type("HubKernelManagerForServer", (HubKernelManager,), attributes)
+
+
+_VERSIONS = """\
+import importlib.metadata as _metadata, json as _json
+def _version(name):
+    try:
+        return _metadata.version(name)
+    except _metadata.PackageNotFoundError:
+        return None
+print(_json.dumps({name: _version(name) for name in %r}))
+"""
+
+
+def installed_versions(
+    server_url: str, folder: str, names: list[str], kernel_name: str | None, timeout: int
+) -> dict[str, str | None]:
+    """Ask a kernel on the server which versions of ``names`` its environment has (None: not installed)."""
+    import json
+
+    import nbformat
+    from nbclient import NotebookClient
+
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(_VERSIONS % (sorted(names),))])
+    client = NotebookClient(notebook, timeout=timeout, kernel_name=kernel_name or "", shutdown_kernel="immediate")
+    client.kernel_manager_class = kernel_manager_for(server_url, folder, Path(folder))
+    client.execute()
+    text = "".join(output.get("text", "") for output in notebook.cells[0].outputs if output.get("name") == "stdout")
+    versions: dict[str, str | None] = json.loads(text)
+    return versions

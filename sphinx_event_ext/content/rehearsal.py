@@ -23,9 +23,11 @@ from urllib.parse import urlsplit
 
 from ..model.event import Event
 from ..plan.links import PullLink, decode_nbgitpuller_link, event_nbgitpuller_link
+from ..plan.packages import declared_packages, version_problems
 from ..plan.rehearsal import rehearsal_json, spread, wave_stats
-from .execute import DEFAULT_TIMEOUT, run_event_content
+from .execute import DEFAULT_TIMEOUT, environment_file, run_event_content
 from .hub_api import Hub, HubError
+from .pull import PullError, pull_content
 from .results import ExecutionReport, NotebookResult
 from .select import select_notebooks
 
@@ -115,6 +117,7 @@ class Rehearsal:
             for future in futures:
                 future.result()
             report, placement = self._execute(pull)
+            environment = self._check_environment(pull)
         finally:
             self.stopping.set()
             pool.shutdown(wait=False, cancel_futures=True)
@@ -126,6 +129,10 @@ class Rehearsal:
         problems = [f"{seat.step}, server {seat.label}: {seat.error}" for seat in self.seats if seat.error]
         if report is not None:
             problems += [f"run, server {placement[result.path]}: {result.message}" for result in report.failed]
+        if environment is not None:
+            problems += [
+                f"environment, server {environment['server']}: {problem}" for problem in environment["problems"]
+            ]
         started = [seat.start_seconds for seat in self.seats if not seat.was_running]
         return rehearsal_json(
             self.event,
@@ -137,6 +144,7 @@ class Rehearsal:
             wave=wave_stats(started),
             execution=report.to_json() if report is not None else None,
             placement=placement,
+            environment=environment,
             problems=problems,
         )
 
@@ -260,6 +268,36 @@ class Rehearsal:
         for result in results:
             self.say(f"run      {placement[result.path]}: {result.status}, {result.message}")
         return ExecutionReport(tuple(results), len(ready), time.monotonic() - began), placement
+
+    def _check_environment(self, pull: PullLink) -> dict[str, Any] | None:
+        """Step 4: the versions the hub's kernel has of the packages the environment declares, as the local
+        check reads them (the environment repository, else the content's own declaration)."""
+        ready = [seat for seat in self.seats if seat.ready]
+        if not ready or self.stopping.is_set():
+            return None
+        from .hub_kernels import installed_versions, use_token
+
+        repo = self.event.environment_repo or pull.repo
+        try:
+            checkout = pull_content(repo, None if self.event.environment_repo else pull.branch)
+        except PullError as error:
+            return {"repository": repo, "server": ready[0].label, "problems": [f"cannot read the declaration: {error}"]}
+        file = environment_file(checkout.path)
+        path = checkout.path / file
+        declared = declared_packages(file, path.read_text("utf-8")) if path.is_file() else []
+        result: dict[str, Any] = {"repository": repo, "file": file, "server": ready[0].label, "declared": []}
+        result["declared"] = [{"name": item.name, "specifier": item.specifier} for item in declared]
+        result["problems"] = []
+        if declared:
+            assert ready[0].url is not None
+            use_token(self.hub.url, self.hub.token, self.hub.timeout)
+            names = [item.name for item in declared]
+            installed = installed_versions(ready[0].url, pull.folder, names, self.event.kernel, 120)
+            result["installed"] = {name: installed.get(name) for name in sorted(names)}
+            result["problems"] = version_problems(declared, installed)
+        for problem in result["problems"]:
+            self.say(f"env      {ready[0].label}: {problem}")
+        return result
 
     def _run_share(self, seat: Seat, share: list[str], pull: PullLink, mirror: Path) -> ExecutionReport:
         from .hub_kernels import kernel_manager_for, use_token

@@ -120,6 +120,7 @@ def rehearsal_json(
     execution: Mapping[str, Any] | None,
     placement: Mapping[str, str],
     problems: Sequence[str],
+    environment: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """``rehearsal.json``: fixed key order, servers in the order planned, notebooks sorted by path."""
     return {
@@ -136,6 +137,7 @@ def rehearsal_json(
         "recommendation": prewarm_advice(event, wave),
         "placement": dict(sorted(placement.items())),
         "execution": dict(execution) if execution is not None else None,
+        "environment": dict(environment) if environment is not None else None,
     }
 
 
