@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from sites import GOOD_OPTIONS, event_block, make_event
 
 from sphinx_event_ext.content.hub_api import Hub, HubError, redact
+from sphinx_event_ext.plan.packages import Declared, declared_packages, version_problems
 from sphinx_event_ext.plan.rehearsal import (
     SLOW_START_SECONDS,
     percentile,
@@ -124,3 +125,29 @@ def test_a_passing_rehearsal_proves_the_hub_test_step_on_the_next_build(build_si
     box = _checkbox(proven, "test")
     assert box.has_attr("checked") and box.has_attr("disabled")
     assert "a rehearsal on the hub passed on 2027-03-01" in proven.soup().select_one(".event-checklist").get_text()
+
+
+def test_declared_packages_from_requirements_and_conda_files():
+    requirements = "# tools\nNumPy==1.26.4  # pinned\n-r more.txt\npandas>=2\ngit+https://example.org/x.git\npip\n"
+    assert declared_packages("requirements.txt", requirements) == [
+        Declared("numpy", "==1.26.4", "requirements.txt"),
+        Declared("pandas", ">=2", "requirements.txt"),
+    ]
+    conda = (
+        "dependencies:\n  - python=3.11\n  - numpy=1.26\n  - conda-forge::xarray\n  - pip:\n    - nbgitpuller==1.3.0\n"
+    )
+    assert declared_packages("binder/environment.yml", conda) == [
+        Declared("numpy", "==1.26.*", "binder/environment.yml"),
+        Declared("xarray", "", "binder/environment.yml"),
+        Declared("nbgitpuller", "==1.3.0", "binder/environment.yml"),
+    ]
+
+
+def test_version_problems_name_missing_and_refused_versions():
+    declared = declared_packages("environment.yml", "dependencies:\n  - numpy=1.26\n  - scipy\n  - xarray>=2024.1\n")
+    assert version_problems(declared, {"numpy": "1.26.4", "scipy": "1.0", "xarray": "2024.6.0"}) == []
+    assert version_problems(declared, {"numpy": "1.27.0", "xarray": "2023.1.0"}) == [
+        "numpy is declared as ==1.26.* in environment.yml; the hub has 1.27.0",
+        "scipy is declared in environment.yml but is not installed in the hub's environment",
+        "xarray is declared as >=2024.1 in environment.yml; the hub has 2023.1.0",
+    ]

@@ -23,6 +23,8 @@ import pytest
 from gitrepos import make_bare_repo
 from hubs import NAMED_SERVER_LIMIT, RunningHub, serve_git, start_hub
 
+pytestmark = pytest.mark.xdist_group("jupyterhub")  # one hub for the module, under pytest-xdist too
+
 CONF = 'extensions = ["myst_parser", "sphinx_event_ext"]\nevent_today = "2027-03-01"\n'
 TOKEN_ENV = "REHEARSAL_TEST_TOKEN"
 
