@@ -266,7 +266,7 @@ class Rehearsal:
                 reports = list(pool.map(lambda seat, share: self._run_share(seat, share, pull, mirror), ready, shares))
         results: list[NotebookResult] = sorted((r for report in reports for r in report.results), key=_path)
         for result in results:
-            self.say(f"run      {placement[result.path]}: {result.status}, {result.message}")
+            self.say(f"run      {placement[result.path]}: {result.message}")
         return ExecutionReport(tuple(results), len(ready), time.monotonic() - began), placement
 
     def _check_environment(self, pull: PullLink) -> dict[str, Any] | None:
@@ -285,9 +285,14 @@ class Rehearsal:
         file = environment_file(checkout.path)
         path = checkout.path / file
         declared = declared_packages(file, path.read_text("utf-8")) if path.is_file() else []
-        result: dict[str, Any] = {"repository": repo, "file": file, "server": ready[0].label, "declared": []}
-        result["declared"] = [{"name": item.name, "specifier": item.specifier} for item in declared]
-        result["problems"] = []
+        result: dict[str, Any] = {
+            "repository": repo,
+            "file": file,
+            "server": ready[0].label,
+            "declared": [{"name": item.name, "specifier": item.specifier} for item in declared],
+            "installed": {},
+            "problems": [],
+        }
         if declared:
             assert ready[0].url is not None
             use_token(self.hub.url, self.hub.token, self.hub.timeout)
