@@ -109,6 +109,7 @@ class Rehearsal:
         pull = decode_nbgitpuller_link(link)
         pool = ThreadPoolExecutor(max_workers=max(1, self.options.users), thread_name_prefix="rehearsal")
         futures = []
+        failures: list[str] = []
         try:
             self.mode, self.seats = self._plan()
             self._prepare()
@@ -116,7 +117,11 @@ class Rehearsal:
             futures = [pool.submit(self._start_and_click, seat, link, pull, deadline) for seat in self.seats]
             for future in futures:
                 future.result()
-            report, placement = self._execute(pull)
+            try:
+                report, placement = self._execute(pull)
+            except HubError as error:
+                report, placement = None, {}
+                failures.append(f"run: the notebooks could not be read from the hub: {error}")
             environment = self._check_environment(pull)
         finally:
             self.stopping.set()
@@ -127,6 +132,7 @@ class Rehearsal:
                     wait(futures, timeout=_CLEANUP_WAIT)  # a start still in flight may finish after the first pass
                     self.cleanup()
         problems = [f"{seat.step}, server {seat.label}: {seat.error}" for seat in self.seats if seat.error]
+        problems += failures
         if report is not None:
             problems += [f"run, server {placement[result.path]}: {result.message}" for result in report.failed]
         if environment is not None:
@@ -262,8 +268,13 @@ class Rehearsal:
             names = [path.as_posix() for path in select_notebooks(mirror, self.event.notebooks)]
             shares = spread(names, len(ready))
             placement = {name: seat.label for seat, share in zip(ready, shares, strict=True) for name in share}
-            with ThreadPoolExecutor(max_workers=len(ready), thread_name_prefix="rehearsal-run") as pool:
+            # Not a with-block: on Ctrl-C, cleanup must stop the servers (and so their kernels) at once,
+            # not after the notebooks ran out their timeouts.
+            pool = ThreadPoolExecutor(max_workers=len(ready), thread_name_prefix="rehearsal-run")
+            try:
                 reports = list(pool.map(lambda seat, share: self._run_share(seat, share, pull, mirror), ready, shares))
+            finally:
+                pool.shutdown(wait=False, cancel_futures=True)
         results: list[NotebookResult] = sorted((r for report in reports for r in report.results), key=_path)
         for result in results:
             self.say(f"run      {placement[result.path]}: {result.message}")
@@ -297,9 +308,13 @@ class Rehearsal:
             assert ready[0].url is not None
             use_token(self.hub.url, self.hub.token, self.hub.timeout)
             names = [item.name for item in declared]
-            installed = installed_versions(ready[0].url, pull.folder, names, self.event.kernel, 120)
-            result["installed"] = {name: installed.get(name) for name in sorted(names)}
-            result["problems"] = version_problems(declared, installed)
+            try:
+                installed = installed_versions(ready[0].url, pull.folder, names, self.event.kernel, 120)
+            except Exception as error:  # any failure of the hub's kernel is this step's finding, not a crash
+                result["problems"] = [f"the hub's kernel could not report versions: {type(error).__name__}: {error}"]
+            else:
+                result["installed"] = {name: installed.get(name) for name in sorted(names)}
+                result["problems"] = version_problems(declared, installed)
         for problem in result["problems"]:
             self.say(f"env      {ready[0].label}: {problem}")
         return result
