@@ -351,18 +351,22 @@ class Rehearsal:
                     target.write_text(json.dumps(model["content"]), "utf-8")
 
     def cleanup(self) -> None:
-        """Stop the servers the rehearsal started and delete the users it created; say what could not be."""
-        for seat in self.seats:
-            if seat.was_running:
-                continue
-            try:
-                self.hub.stop_server(seat.user, seat.server, remove=bool(seat.server))
-            except HubError as error:
-                if error.status not in (400, 404):
-                    self.say(f"cleanup  {seat.label}: could not stop the server: {error}")
-        for seat in self.seats:
-            if seat.created:
-                self._delete_user(seat)
+        """Stop the servers the rehearsal started and delete the users it created, all at once; say what could not be."""
+        if not self.seats:
+            return
+        with ThreadPoolExecutor(max_workers=min(len(self.seats), 16), thread_name_prefix="rehearsal-cleanup") as pool:
+            list(pool.map(self._release, self.seats))
+
+    def _release(self, seat: Seat) -> None:
+        if seat.was_running:
+            return
+        try:
+            self.hub.stop_server(seat.user, seat.server, remove=bool(seat.server))
+        except HubError as error:
+            if error.status not in (400, 404):
+                self.say(f"cleanup  {seat.label}: could not stop the server: {error}")
+        if seat.created:
+            self._delete_user(seat)
 
     def _delete_user(self, seat: Seat) -> None:
         """Delete a user, waiting while the hub is still stopping their server."""
