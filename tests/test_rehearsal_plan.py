@@ -15,6 +15,7 @@ from sphinx_event_ext.content.hub_api import Hub, HubError, redact
 from sphinx_event_ext.plan.packages import Declared, declared_packages, version_problems
 from sphinx_event_ext.plan.rehearsal import (
     SLOW_START_SECONDS,
+    console_table,
     percentile,
     prewarm_advice,
     rehearsal_json,
@@ -93,6 +94,28 @@ def test_rehearsal_json_is_ordered_and_proves_only_a_pass_of_its_own_event():
     }
     assert rehearsal_proofs(_report(False), "geo") == {}
     assert rehearsal_proofs(passed, "another-event") == {}
+
+
+def test_console_table_lines_up_servers_times_and_outcomes():
+    data = {
+        "servers": [
+            {"user": "ana", "server": "rehearsal-1", "start_seconds": 12.34, "pull_seconds": 0.71, "failure": None},
+            {
+                "user": "ana",
+                "server": "rehearsal-2",
+                "start_seconds": None,
+                "pull_seconds": None,
+                "failure": {"step": "start", "message": "allowance"},
+            },
+        ],
+        "placement": {"a.ipynb": "ana/rehearsal-1", "b.ipynb": "ana/rehearsal-1"},
+        "execution": {"notebooks": [{"path": "a.ipynb", "status": "passed"}, {"path": "b.ipynb", "status": "failed"}]},
+    }
+    assert console_table(data) == [
+        "server           start   pull   notebooks" + " " * 11 + "result",
+        "ana/rehearsal-1  12.3 s  0.7 s  1 failed, 1 passed  ok",
+        "ana/rehearsal-2  -" + " " * 7 + "-" + " " * 6 + "-" + " " * 19 + "failed at start",
+    ]
 
 
 def test_errors_never_show_the_token():

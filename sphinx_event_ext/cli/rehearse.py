@@ -16,6 +16,7 @@ from types import FrameType
 from ..content.extra import MissingExtra, require_check_extra
 from ..model.config import resolve_today
 from ..model.event import Event
+from ..plan.rehearsal import console_table
 from ..util.atomic import dumps, write_atomic
 from .scan import scan
 from .site import conf_values, relative, report
@@ -123,6 +124,8 @@ def run(args: argparse.Namespace) -> int:
     write_atomic(target, redact(dumps(data), token))
     for problem in data["problems"]:
         print(redact(f"{NAME}: {problem}", token), file=sys.stderr)
+    for line in console_table(data):
+        say(line)
     wave = data["wave"]
     times = wave["start_seconds"]
     say(

@@ -147,3 +147,23 @@ def rehearsal_proofs(data: Mapping[str, Any], event_id: str) -> dict[str, str]:
         return {}
     text = f"a rehearsal on the hub passed on {data.get('date')}: the link was clicked and every notebook ran there"
     return {key: text for key in REHEARSAL_STEPS}
+
+
+def _seconds(value: Any) -> str:
+    return "-" if value is None else f"{value:.1f} s"
+
+
+def console_table(data: Mapping[str, Any]) -> list[str]:
+    """A line per server of a ``rehearsal.json``: start and pull times, its notebooks' outcome, its failure."""
+    notebooks = (data.get("execution") or {}).get("notebooks", [])
+    status = {notebook["path"]: notebook["status"] for notebook in notebooks}
+    rows = [("server", "start", "pull", "notebooks", "result")]
+    for server in data["servers"]:
+        label = f"{server['user']}/{server['server']}" if server["server"] else server["user"]
+        mine = [status[path] for path, where in data["placement"].items() if where == label and path in status]
+        counts = ", ".join(f"{mine.count(name)} {name}" for name in sorted(set(mine))) or "-"
+        failure = server["failure"]
+        result = f"failed at {failure['step']}" if failure else "ok"
+        rows.append((label, _seconds(server["start_seconds"]), _seconds(server["pull_seconds"]), counts, result))
+    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
+    return ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows]
