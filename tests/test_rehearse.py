@@ -256,3 +256,25 @@ def test_an_interrupted_run_still_cleans_up(world, tmp_path):
     assert "interrupted; the servers it started were stopped, and the users it created deleted" in stderr
     assert world.hub.token not in "".join(seen) + stdout + stderr
     _assert_cleaned_up(world.hub, "stop-")
+
+
+def test_usage_errors_say_what_is_wrong_without_reaching_a_hub(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "conf.py").write_text(CONF, "utf-8")
+    options = ":hub: http://127.0.0.1:9\n:start: 2027-03-10\n:end: 2027-03-10\n:active-hours: 09:00-17:00\n"
+    options += ":timezone: UTC\n:attendees: 5\n:content-repo: https://github.com/org/workshop\n"
+    for name in ("one", "two"):
+        (docs / f"{name}.md").write_text(f"# {name}\n\n```{{event}} {name}\n:id: {name}\n{options}```\n", "utf-8")
+    unset = _rehearse(docs, token="")
+    assert unset.returncode == 2
+    assert f"--hub-token-env: the environment variable {TOKEN_ENV} is not set or empty" in unset.stderr
+    several = _rehearse(docs, token="x")
+    assert several.returncode == 2 and "has 2 events (one, two); choose one with --event" in several.stderr
+    unknown = _rehearse(docs, "--event", "three", token="x")
+    assert unknown.returncode == 2 and "no event with id 'three'" in unknown.stderr
+    refused = _rehearse(docs, "--event", "one", token="secret-value-123")  # nothing listens on port 9
+    assert refused.returncode == 2 and "GET /hub/api/user failed" in refused.stderr
+    assert "secret-value-123" not in refused.stdout + refused.stderr
+    for result in (unset, several, unknown, refused):
+        assert "Traceback" not in result.stderr
