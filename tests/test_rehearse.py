@@ -21,7 +21,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from gitrepos import make_bare_repo
-from hubs import NAMED_SERVER_LIMIT, RunningHub, serve_git, start_hub
+from hubs import NAMED_SERVER_LIMIT, RunningHub, require_proxy, serve_git, start_hub
 
 pytestmark = pytest.mark.xdist_group("jupyterhub")  # one hub for the module, under pytest-xdist too
 
@@ -60,6 +60,7 @@ class World:
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    require_proxy()
     base = tmp_path_factory.mktemp("rehearsal")
     repos = base / "repos"
     repos.mkdir()
@@ -105,10 +106,12 @@ def _report(docs: Path) -> dict:
     return json.loads((docs / "_build" / "html" / "_events" / "workshop" / "rehearsal.json").read_text("utf-8"))
 
 
-def _assert_token_hidden(token: str, result: subprocess.CompletedProcess, docs: Path) -> None:
+def _assert_token_hidden(token: str, result: subprocess.CompletedProcess, docs: Path, hub: RunningHub) -> None:
+    """Not in the output, the report, or the hub's and proxy's request log (a token in a URL would be there)."""
     report = docs / "_build" / "html" / "_events" / "workshop" / "rehearsal.json"
     written = report.read_text("utf-8") if report.exists() else ""
-    for where, text in (("stdout", result.stdout), ("stderr", result.stderr), ("rehearsal.json", written)):
+    places = (("stdout", result.stdout), ("stderr", result.stderr), ("rehearsal.json", written))
+    for where, text in (*places, ("the hub's log", hub.log.read_text("utf-8", "replace"))):
         assert token not in text, f"the token appears in {where}"
 
 
@@ -134,7 +137,7 @@ def test_a_passing_event_starts_clicks_runs_and_cleans_up(world, tmp_path):
     assert statuses == {"01-intro.ipynb": "passed", "03-more.ipynb": "passed", "data/02-data.ipynb": "passed"}
     assert set(report["placement"].values()) == {"pass-1"}
     assert "ready in" in result.stdout and "workshop exists" in result.stdout
-    _assert_token_hidden(world.hub.token, result, docs)
+    _assert_token_hidden(world.hub.token, result, docs, world.hub)
     _assert_cleaned_up(world.hub, "pass-")
 
 
@@ -148,7 +151,7 @@ def test_a_broken_notebook_fails_naming_server_notebook_and_cell(world, tmp_path
     assert problem.startswith("run, server broken-1: 01-intro.ipynb: cell 3 of 4")
     assert "ZeroDivisionError" in problem
     assert "server broken-1" in result.stderr and "`y = x / 0`" in result.stderr
-    _assert_token_hidden(world.hub.token, result, docs)
+    _assert_token_hidden(world.hub.token, result, docs, world.hub)
     _assert_cleaned_up(world.hub, "broken-")
 
 
@@ -162,7 +165,7 @@ def test_a_missing_branch_fails_at_the_pull(world, tmp_path):
     assert "no-such-branch" in server["failure"]["message"]
     assert report["execution"] is None
     assert report["problems"][0].startswith("pull, server branch-1: nbgitpuller could not pull")
-    _assert_token_hidden(world.hub.token, result, docs)
+    _assert_token_hidden(world.hub.token, result, docs, world.hub)
     _assert_cleaned_up(world.hub, "branch-")
 
 
@@ -223,7 +226,7 @@ def test_a_plain_users_token_uses_named_servers_up_to_the_hubs_allowance(world, 
     assert report["wave"]["started"] == NAMED_SERVER_LIMIT
     assert report["execution"]["summary"]["passed"] == 3
     assert report["recommendation"]["prewarm"] is True
-    _assert_token_hidden(token, result, docs)
+    _assert_token_hidden(token, result, docs, world.hub)
     _assert_cleaned_up(world.hub, "named-")
     assert "organizer" in world.hub.users(), "the organizer's own user is never deleted"
 
