@@ -9,6 +9,7 @@ interrupted, unless asked to keep them.
 
 from __future__ import annotations
 
+import datetime as dt
 import glob
 import json
 import tempfile
@@ -103,7 +104,7 @@ class Rehearsal:
     mode: str = USERS
     stopping: threading.Event = field(default_factory=threading.Event)
 
-    def run(self, today: Any) -> dict[str, Any]:
+    def run(self, today: dt.date) -> dict[str, Any]:
         """Start, click, run; the ``rehearsal.json`` data. Cleans up on the way out, even on Ctrl-C."""
         link = event_nbgitpuller_link(self.event)
         pull = decode_nbgitpuller_link(link)
