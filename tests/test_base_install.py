@@ -109,3 +109,20 @@ def test_pulling_without_the_extra_names_the_install_line(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "PullError: pulling content with nbgitpuller needs the 'check' extra" in result.stdout
     assert INSTALL_LINE in result.stdout
+
+
+def test_rehearse_without_the_extra_names_the_install_line_before_reaching_the_hub(tmp_path):
+    src = _site(tmp_path, ":content-repo: https://github.com/org/geo-workshop\n")
+    result = _run_without_extra(
+        f"""
+        import os
+        from sphinx_event_ext.cli.main import main
+        os.environ["HUB_TOKEN"] = "unused"
+        raise SystemExit(main(["rehearse", {str(src)!r}, "--hub-token-env", "HUB_TOKEN"]))
+        """,
+        tmp_path,
+    )
+    assert result.returncode == 2
+    assert "sphinx-event rehearse needs the 'check' extra (nbgitpuller, nbclient" in result.stderr
+    assert INSTALL_LINE in result.stderr
+    assert "Traceback" not in result.stderr

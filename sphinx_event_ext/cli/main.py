@@ -13,6 +13,7 @@ from ..plan.prewarm import events_index, prewarm_request
 from ..util.atomic import dumps
 from ..util.commands import subcommands
 from . import link as cli_link
+from . import rehearse as cli_rehearse
 from .check import run_check
 from .scan import scan
 from .site import conf_values, report
@@ -113,6 +114,7 @@ def parser() -> argparse.ArgumentParser:
     prewarm.add_argument("--id", help="print this event's request (default: the events.json index of all)")
     prewarm.set_defaults(func=run_prewarm)
     cli_link.add_parser(commands)
+    cli_rehearse.add_parser(commands)
     _use_formatter(main_parser)
     return main_parser
 

@@ -43,6 +43,7 @@ from .sanitize import error_text, one_line, printable_lines
 from .select import DEFAULT_GLOBS, NEVER_RUN, matching_notebooks, select_notebooks
 
 if TYPE_CHECKING:
+    from jupyter_client.manager import KernelManager
     from nbclient import NotebookClient
     from nbformat import NotebookNode
 
@@ -76,6 +77,9 @@ class _Options:
     output_limit: int = DEFAULT_OUTPUT_LIMIT
     kernel_argv: tuple[str, ...] | None = None
     module_hint: Callable[[str], str] | None = None
+    kernel_manager_class: type[KernelManager] | None = (
+        None  # None: local kernels; a class: kernels elsewhere (a hub's server)
+    )
 
 
 @dataclass(frozen=True)
@@ -191,6 +195,7 @@ def run_event_content(
     unprotected: Iterable[str | os.PathLike[str]] = (),
     kernel_argv: Sequence[str] | None = None,
     module_hint: Callable[[str], str] | None = None,
+    kernel_manager_class: type[KernelManager] | None = None,
 ) -> ExecutionReport:
     """Run every selected notebook of an event's content in a temporary copy, in parallel.
 
@@ -205,7 +210,8 @@ def run_event_content(
     ones (the build's output), must be as they were after the run: the report names every
     file a notebook changed there, and such a run fails. ``kernel_argv``
     starts every Python kernel (the event's own environment, see :mod:`.environment`), and
-    ``module_hint`` says what to do about a ``ModuleNotFoundError`` there.
+    ``module_hint`` says what to do about a ``ModuleNotFoundError`` there. ``kernel_manager_class``
+    runs the kernels elsewhere, through nbclient's own hook (a hub's server: see ``hub_kernels``).
     """
     started = time.monotonic()
     root = Path(content_dir).resolve()
@@ -215,7 +221,17 @@ def run_event_content(
     patterns = tuple(globs) or DEFAULT_GLOBS
     unmatched = tuple(pattern for pattern in patterns if not matching_notebooks(root, pattern))
     argv = tuple(kernel_argv) if kernel_argv else None
-    options = _Options(timeout, kernel_name, allow_errors, 60, compare_outputs, output_limit, argv, module_hint)
+    options = _Options(
+        timeout,
+        kernel_name,
+        allow_errors,
+        60,
+        compare_outputs,
+        output_limit=output_limit,
+        kernel_argv=argv,
+        module_hint=module_hint,
+        kernel_manager_class=kernel_manager_class,
+    )
     environment = environment_digest(root)
     cache = Path(cache_dir) if cache_dir is not None else None
     logs = Path(log_dir) if log_dir is not None else None
@@ -373,6 +389,8 @@ async def _execute(job: _Job, options: _Options, slots: _Slots) -> NotebookResul
         shutdown_kernel="immediate",
         resources={"metadata": {"path": str(path.parent)}},
     )
+    if options.kernel_manager_class is not None:
+        client.kernel_manager_class = options.kernel_manager_class
     replies: dict[int, dict[str, Any]] = {}
 
     def keep_reply(cell: Any, cell_index: int, execute_reply: dict[str, Any]) -> None:

@@ -7,7 +7,7 @@ from the event's dates; items the metadata already proves are marked done.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from ..model.event import Event
@@ -166,8 +166,17 @@ def _relative_text(days: int, from_end: bool) -> str:
     return f"{days} {unit} {'after' if from_end else 'before'} the {anchor}"
 
 
-def build_checklist(event: Event | None, notice_days: int) -> list[ChecklistItem]:
-    """The checklist for an event, or the generic one (relative due dates) for ``None``."""
+#: The steps a passing rehearsal on the hub proves (``sphinx-event rehearse``): the link clicked, the content run.
+REHEARSAL_STEPS = ("test",)
+
+
+def build_checklist(
+    event: Event | None, notice_days: int, proofs: Mapping[str, str] | None = None
+) -> list[ChecklistItem]:
+    """The checklist for an event, or the generic one (relative due dates) for ``None``.
+
+    ``proofs`` maps step keys to what proved them outside the metadata, such as a rehearsal.
+    """
     items = []
     for step in STEPS:
         days = notice_days if step.notice_offset else step.offset_days
@@ -177,5 +186,6 @@ def build_checklist(event: Event | None, notice_days: int) -> list[ChecklistItem
         if event is not None:
             due = event.end + dt.timedelta(days=days) if step.from_end else event.start - dt.timedelta(days=days)
             done_because = step.proof(event) if step.proof else None
+            done_because = done_because or (proofs or {}).get(step.key)
         items.append(ChecklistItem(step.key, step.phase, step.title, step.detail, due, due_text, done_because))
     return items

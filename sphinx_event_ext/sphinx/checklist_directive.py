@@ -5,6 +5,8 @@ It is resolved after all pages are read, so it may name an event on another page
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any, ClassVar
 
 from docutils import nodes
@@ -15,6 +17,7 @@ from sphinx.util.docutils import SphinxDirective
 from ..model.config import settings
 from ..model.event import Event
 from ..plan.checklist import PHASES, ChecklistItem, build_checklist
+from ..plan.rehearsal import rehearsal_proofs
 from .collector import event_for, page
 from .nodes import checkbox_label, checklist_item, checklist_placeholder
 
@@ -49,12 +52,14 @@ def _item_node(item: ChecklistItem, prefix: str, storage_prefix: str) -> checkli
     return node
 
 
-def render_checklist(event: Event | None, notice_days: int, index: int) -> nodes.container:
+def render_checklist(
+    event: Event | None, notice_days: int, index: int, proofs: dict[str, str] | None = None
+) -> nodes.container:
     """The checklist, by phase; checkbox ids are unique on the page, storage keys per event and item."""
     owner = event.id if event else "generic"
     prefix = f"checklist-{owner}" + (f"-{index}" if index else "")
     container = nodes.container(classes=["event-checklist"])
-    items = build_checklist(event, notice_days)
+    items = build_checklist(event, notice_days, proofs)
     for phase, heading in PHASES:
         container += nodes.rubric(heading, heading)
         bullets = nodes.bullet_list(classes=["event-checklist-items"])
@@ -77,4 +82,16 @@ def resolve_checklists(app: Sphinx, doctree: nodes.document, docname: str) -> No
                 type="event",
                 subtype="checklist",
             )
-        placeholder.replace_self(render_checklist(record.event if record else None, notice_days, index))
+        event = record.event if record else None
+        proofs = rehearsal_proofs_for(app, event.id) if event else {}
+        placeholder.replace_self(render_checklist(event, notice_days, index, proofs))
+
+
+def rehearsal_proofs_for(app: Sphinx, event_id: str) -> dict[str, str]:
+    """What the event's last ``sphinx-event rehearse`` proved, from its ``rehearsal.json`` beside the other outputs."""
+    path = Path(app.outdir) / "_events" / event_id / "rehearsal.json"
+    try:
+        data = json.loads(path.read_text("utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return rehearsal_proofs(data, event_id) if isinstance(data, dict) else {}

@@ -1,0 +1,176 @@
+"""The rehearsal's arithmetic (spreading, wave numbers, pre-warm advice), the token's redaction, and the
+checklist that a passing ``rehearsal.json`` proves, in a real Sphinx build."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from sites import GOOD_OPTIONS, event_block, make_event
+
+from sphinx_event_ext.content.hub_api import Hub, HubError, redact
+from sphinx_event_ext.plan.packages import Declared, declared_packages, version_problems
+from sphinx_event_ext.plan.rehearsal import (
+    SLOW_START_SECONDS,
+    console_table,
+    percentile,
+    prewarm_advice,
+    rehearsal_json,
+    rehearsal_proofs,
+    spread,
+    wave_stats,
+)
+
+
+def test_spread_deals_sorted_notebooks_in_turn():
+    assert spread(["c.ipynb", "a.ipynb", "d.ipynb", "b.ipynb", "e.ipynb"], 3) == [
+        ["a.ipynb", "d.ipynb"],
+        ["b.ipynb", "e.ipynb"],
+        ["c.ipynb"],
+    ]
+    assert spread(["a.ipynb"], 3) == [["a.ipynb"], [], []]
+    with pytest.raises(ValueError, match="at least 1"):
+        spread(["a.ipynb"], 0)
+
+
+@given(st.lists(st.text(min_size=1), unique=True), st.integers(min_value=1, max_value=20))
+def test_spread_runs_every_notebook_once_and_evenly(names, servers):
+    shares = spread(names, servers)
+    assert sorted(name for share in shares for name in share) == sorted(names)
+    sizes = [len(share) for share in shares]
+    assert max(sizes) - min(sizes) <= 1
+
+
+def test_percentile_is_a_measured_value_by_nearest_rank():
+    values = [float(n) for n in range(1, 11)]  # 1..10
+    assert percentile(values, 0.9) == 9.0
+    assert percentile(values, 0.5) == 5.0
+    assert percentile([7.5], 0.9) == 7.5
+
+
+def test_wave_stats_count_failures_and_ignore_them_in_times():
+    stats = wave_stats([4.0, None, 2.0, 10.0])
+    assert (stats.servers, stats.started, stats.failures) == (4, 3, 1)
+    assert (stats.median, stats.p90, stats.maximum) == (4.0, 10.0, 10.0)
+    assert wave_stats([None]).to_json()["start_seconds"] == {"median": None, "p90": None, "max": None}
+
+
+def test_prewarm_advice_follows_slow_starts_and_failures():
+    event = make_event(attendees="80", **{"memory-per-user": "4G", "node-memory": "32G"})
+    quick = prewarm_advice(event, wave_stats([3.0, 5.0]))
+    assert quick["prewarm"] is False
+    slow = prewarm_advice(event, wave_stats([3.0, SLOW_START_SECONDS + 30]))
+    assert slow["prewarm"] is True and "90%" in slow["reason"]
+    failed = prewarm_advice(event, wave_stats([3.0, None]))
+    assert failed["prewarm"] is True and failed["reason"] == "1 of 2 server(s) did not start"
+    assert failed["capacity"]["nodes_to_prewarm"] == slow["capacity"]["nodes_to_prewarm"] > 0
+
+
+def _report(ok: bool, event_id: str = "geo") -> dict:
+    event = make_event(id=event_id)
+    return rehearsal_json(
+        event,
+        date=dt.date(2027, 3, 1),
+        hub="https://geo.hub.example.org",
+        mode="users",
+        link="https://geo.hub.example.org/hub/user-redirect/git-pull?repo=x",
+        servers=[],
+        wave=wave_stats([2.0]),
+        execution=None,
+        placement={"b.ipynb": "rehearsal-2", "a.ipynb": "rehearsal-1"},
+        problems=[] if ok else ["pull, server rehearsal-1: nbgitpuller could not pull x"],
+    )
+
+
+def test_rehearsal_json_is_ordered_and_proves_only_a_pass_of_its_own_event():
+    passed = _report(True)
+    assert list(passed["placement"]) == ["a.ipynb", "b.ipynb"]
+    assert json.dumps(passed) == json.dumps(_report(True))
+    assert rehearsal_proofs(passed, "geo") == {
+        "test": "a rehearsal on the hub passed on 2027-03-01: the link was clicked and every notebook ran there"
+    }
+    assert rehearsal_proofs(_report(False), "geo") == {}
+    assert rehearsal_proofs(passed, "another-event") == {}
+
+
+def test_console_table_lines_up_servers_times_and_outcomes():
+    data = {
+        "servers": [
+            {"user": "ana", "server": "rehearsal-1", "start_seconds": 12.34, "pull_seconds": 0.71, "failure": None},
+            {
+                "user": "ana",
+                "server": "rehearsal-2",
+                "start_seconds": None,
+                "pull_seconds": None,
+                "failure": {"step": "start", "message": "allowance"},
+            },
+        ],
+        "placement": {"a.ipynb": "ana/rehearsal-1", "b.ipynb": "ana/rehearsal-1"},
+        "execution": {"notebooks": [{"path": "a.ipynb", "status": "passed"}, {"path": "b.ipynb", "status": "failed"}]},
+    }
+    assert console_table(data) == [
+        "server           start   pull   notebooks" + " " * 11 + "result",
+        "ana/rehearsal-1  12.3 s  0.7 s  1 failed, 1 passed  ok",
+        "ana/rehearsal-2  -" + " " * 7 + "-" + " " * 6 + "-" + " " * 19 + "failed at start",
+    ]
+
+
+def test_errors_never_show_the_token():
+    token = "s3cr3t-token-value"
+    assert redact(f"GET /x?token={token} failed", token) == "GET /x?token=<token> failed"
+    hub = Hub("http://127.0.0.1:9", token, timeout=2)  # nothing listens on port 9
+    assert token not in repr(hub)
+    with pytest.raises(HubError) as raised:
+        hub.request("GET", f"users/{token}")
+    assert token not in str(raised.value)
+    assert "GET /hub/api/users/<token> failed" in str(raised.value)
+
+
+def _checkbox(result, key: str):
+    return result.soup().select_one(f'input[data-storage-key="sphinx-event-ext:geo:{key}"]')
+
+
+def test_a_passing_rehearsal_proves_the_hub_test_step_on_the_next_build(build_site):
+    options = GOOD_OPTIONS + ":id: geo\n:content-repo: https://github.com/org/geo-workshop\n"
+    page = "# Event\n\n" + event_block(options=options) + "\n```{event-checklist}\n```\n"
+    first = build_site({"index": page})
+    assert first.status == 0, first.warnings
+    assert not _checkbox(first, "test").has_attr("checked")
+    report = first.out / "_events" / "geo" / "rehearsal.json"
+    report.write_text(json.dumps(_report(False)), "utf-8")
+    failed = build_site({"index": page}, args=("-E",))
+    assert not _checkbox(failed, "test").has_attr("checked")
+    report.write_text(json.dumps(_report(True)), "utf-8")
+    proven = build_site({"index": page}, args=("-E",))
+    box = _checkbox(proven, "test")
+    assert box.has_attr("checked") and box.has_attr("disabled")
+    assert "a rehearsal on the hub passed on 2027-03-01" in proven.soup().select_one(".event-checklist").get_text()
+
+
+def test_declared_packages_from_requirements_and_conda_files():
+    requirements = "# tools\nNumPy==1.26.4  # pinned\n-r more.txt\npandas>=2\ngit+https://example.org/x.git\npip\n"
+    assert declared_packages("requirements.txt", requirements) == [
+        Declared("numpy", "==1.26.4", "requirements.txt"),
+        Declared("pandas", ">=2", "requirements.txt"),
+    ]
+    conda = (
+        "dependencies:\n  - python=3.11\n  - numpy=1.26\n  - conda-forge::xarray\n  - pip:\n    - nbgitpuller==1.3.0\n"
+    )
+    assert declared_packages("binder/environment.yml", conda) == [
+        Declared("numpy", "==1.26.*", "binder/environment.yml"),
+        Declared("xarray", "", "binder/environment.yml"),
+        Declared("nbgitpuller", "==1.3.0", "binder/environment.yml"),
+    ]
+
+
+def test_version_problems_name_missing_and_refused_versions():
+    declared = declared_packages("environment.yml", "dependencies:\n  - numpy=1.26\n  - scipy\n  - xarray>=2024.1\n")
+    assert version_problems(declared, {"numpy": "1.26.4", "scipy": "1.0", "xarray": "2024.6.0"}) == []
+    assert version_problems(declared, {"numpy": "1.27.0", "xarray": "2023.1.0"}) == [
+        "numpy is declared as ==1.26.* in environment.yml; the hub has 1.27.0",
+        "scipy is declared in environment.yml but is not installed in the hub's environment",
+        "xarray is declared as >=2024.1 in environment.yml; the hub has 2023.1.0",
+    ]

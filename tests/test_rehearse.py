@@ -1,0 +1,283 @@
+"""``sphinx-event rehearse`` against a real JupyterHub on 127.0.0.1, as an organizer runs it: a process.
+
+One hub for the module (configurable-http-proxy, dummy authenticator, simple spawner), with
+the content served by ``git daemon``. Each test uses users or servers of its own prefix and
+checks that the rehearsal left none behind, and that the token appears in no output.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from importlib.metadata import version
+from pathlib import Path
+
+import nbformat
+import pytest
+from gitrepos import make_bare_repo
+from hubs import NAMED_SERVER_LIMIT, RunningHub, require_proxy, serve_git, start_hub
+
+pytestmark = pytest.mark.xdist_group("jupyterhub")  # one hub for the module, under pytest-xdist too
+
+CONF = 'extensions = ["myst_parser", "sphinx_event_ext"]\nevent_today = "2027-03-01"\n'
+TOKEN_ENV = "REHEARSAL_TEST_TOKEN"
+
+
+def _notebook(*cells: str) -> str:
+    return nbformat.writes(
+        nbformat.v4.new_notebook(
+            cells=[nbformat.v4.new_markdown_cell("# Workshop"), *(nbformat.v4.new_code_cell(c) for c in cells)],
+            metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+        )
+    )
+
+
+GOOD = {
+    "01-intro.ipynb": _notebook("print('hello from the hub')"),
+    # Reads a file beside it: proves the kernel runs in the pulled folder on the server.
+    "data/02-data.ipynb": _notebook("rows = open('table.csv').read().splitlines()", "assert len(rows) == 3, rows"),
+    "data/table.csv": "a,b\n1,2\n3,4\n",
+    "03-more.ipynb": _notebook("import json", "json.dumps({'ok': True})"),
+}
+BROKEN = {"01-intro.ipynb": _notebook("x = 1", "y = x / 0", "print('never')")}
+# The hub's servers run this Python: nbformat matches its pin, nbclient does not, one package is absent.
+ENVIRONMENT = f"nbformat=={version('nbformat')}\npackaging\nnbclient==0.0.1\nno-such-package-for-rehearsal==1.0\n"
+SLOW = {"01-slow.ipynb": _notebook("import time", "time.sleep(120)")}
+
+
+@dataclass
+class World:
+    hub: RunningHub
+    git: str
+    root: Path
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    require_proxy()
+    base = tmp_path_factory.mktemp("rehearsal")
+    repos = base / "repos"
+    repos.mkdir()
+    make_bare_repo(repos, "content.git", {"main": GOOD, "broken": BROKEN, "slow": SLOW})
+    make_bare_repo(repos, "environment.git", {"main": {"requirements.txt": ENVIRONMENT}})
+    daemon = serve_git(repos)
+    (base / "hub").mkdir()
+    hub = start_hub(base / "hub")
+    try:
+        yield World(hub, daemon.url, base)
+    finally:
+        hub.stop()
+        daemon.stop()
+
+
+def _site(world: World, tmp_path: Path, branch: str = "main", extra: str = "") -> Path:
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "conf.py").write_text(CONF, "utf-8")
+    (docs / "index.md").write_text(
+        "# Workshop\n\n```{event} Rehearsed workshop\n"
+        f":id: workshop\n:hub: {world.hub.url}\n:start: 2027-03-10\n:end: 2027-03-11\n"
+        ":active-hours: 09:00-17:00\n:timezone: UTC\n:attendees: 80\n"
+        f":content-repo: {world.git}/content.git\n:content-branch: {branch}\n:target-path: workshop\n"
+        f":timeout: 60\n{extra}```\n",
+        "utf-8",
+    )
+    return docs
+
+
+def _rehearse(docs: Path, *args: str, token: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "sphinx_event_ext.cli", "rehearse", str(docs), "--hub-token-env", TOKEN_ENV, *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, TOKEN_ENV: token},
+        timeout=300,
+        check=False,
+    )
+
+
+def _report(docs: Path) -> dict:
+    return json.loads((docs / "_build" / "html" / "_events" / "workshop" / "rehearsal.json").read_text("utf-8"))
+
+
+def _assert_token_hidden(token: str, result: subprocess.CompletedProcess, docs: Path, hub: RunningHub) -> None:
+    """Not in the output, the report, or the hub's and proxy's request log (a token in a URL would be there)."""
+    report = docs / "_build" / "html" / "_events" / "workshop" / "rehearsal.json"
+    written = report.read_text("utf-8") if report.exists() else ""
+    places = (("stdout", result.stdout), ("stderr", result.stderr), ("rehearsal.json", written))
+    for where, text in (*places, ("the hub's log", hub.log.read_text("utf-8", "replace"))):
+        assert token not in text, f"the token appears in {where}"
+
+
+def _assert_cleaned_up(hub: RunningHub, prefix: str) -> None:
+    leftovers = {name: user for name, user in hub.users().items() if name.startswith(prefix)}
+    assert leftovers == {}, f"users left behind: {sorted(leftovers)}"
+    for user in hub.users().values():
+        assert not [name for name in user.get("servers", {}) if name.startswith(prefix)], user
+
+
+def test_a_passing_event_starts_clicks_runs_and_cleans_up(world, tmp_path):
+    docs = _site(world, tmp_path)
+    result = _rehearse(docs, "--user-prefix", "pass-", token=world.hub.token)
+    assert result.returncode == 0, result.stdout + result.stderr
+    report = _report(docs)
+    assert report["ok"] is True and report["problems"] == []
+    assert report["mode"] == "users" and report["date"] == "2027-03-01"
+    [server] = report["servers"]
+    assert server["user"] == "pass-1" and server["opened"] == "workshop"
+    assert server["start_seconds"] > 0 and server["pull_seconds"] > 0
+    assert report["wave"]["started"] == 1 and report["wave"]["failures"] == 0
+    statuses = {notebook["path"]: notebook["status"] for notebook in report["execution"]["notebooks"]}
+    assert statuses == {"01-intro.ipynb": "passed", "03-more.ipynb": "passed", "data/02-data.ipynb": "passed"}
+    assert set(report["placement"].values()) == {"pass-1"}
+    assert "ready in" in result.stdout and "workshop exists" in result.stdout
+    _assert_token_hidden(world.hub.token, result, docs, world.hub)
+    _assert_cleaned_up(world.hub, "pass-")
+
+
+def test_a_broken_notebook_fails_naming_server_notebook_and_cell(world, tmp_path):
+    docs = _site(world, tmp_path, branch="broken")
+    result = _rehearse(docs, "--user-prefix", "broken-", token=world.hub.token)
+    assert result.returncode == 1, result.stdout + result.stderr
+    report = _report(docs)
+    assert report["ok"] is False
+    [problem] = report["problems"]
+    assert problem.startswith("run, server broken-1: 01-intro.ipynb: cell 3 of 4")
+    assert "ZeroDivisionError" in problem
+    assert "server broken-1" in result.stderr and "`y = x / 0`" in result.stderr
+    _assert_token_hidden(world.hub.token, result, docs, world.hub)
+    _assert_cleaned_up(world.hub, "broken-")
+
+
+def test_a_missing_branch_fails_at_the_pull(world, tmp_path):
+    docs = _site(world, tmp_path, branch="no-such-branch")
+    result = _rehearse(docs, "--user-prefix", "branch-", token=world.hub.token)
+    assert result.returncode == 1
+    report = _report(docs)
+    [server] = report["servers"]
+    assert server["failure"]["step"] == "pull"
+    assert "no-such-branch" in server["failure"]["message"]
+    assert report["execution"] is None
+    assert report["problems"][0].startswith("pull, server branch-1: nbgitpuller could not pull")
+    _assert_token_hidden(world.hub.token, result, docs, world.hub)
+    _assert_cleaned_up(world.hub, "branch-")
+
+
+def test_a_package_the_environment_pins_but_the_hub_lacks(world, tmp_path):
+    docs = _site(world, tmp_path, extra=f":environment-repo: {world.git}/environment.git\n")
+    result = _rehearse(docs, "--user-prefix", "env-", token=world.hub.token)
+    assert result.returncode == 1, result.stdout + result.stderr
+    report = _report(docs)
+    environment = report["environment"]
+    assert environment["file"] == "requirements.txt" and environment["server"] == "env-1"
+    assert environment["installed"]["nbformat"] == version("nbformat")
+    assert environment["installed"]["no-such-package-for-rehearsal"] is None
+    assert report["problems"] == [
+        "environment, server env-1: nbclient is declared as ==0.0.1 in requirements.txt; "
+        f"the hub has {version('nbclient')}",
+        "environment, server env-1: no-such-package-for-rehearsal is declared in requirements.txt "
+        "but is not installed in the hub's environment",
+    ]
+    assert report["execution"]["summary"]["passed"] == 3
+    _assert_cleaned_up(world.hub, "env-")
+
+
+def test_a_wave_of_three_users_spreads_the_notebooks_over_their_servers(world, tmp_path):
+    docs = _site(world, tmp_path)
+    result = _rehearse(docs, "--users", "3", "--user-prefix", "wave-", token=world.hub.token)
+    assert result.returncode == 0, result.stdout + result.stderr
+    report = _report(docs)
+    assert [server["user"] for server in report["servers"]] == ["wave-1", "wave-2", "wave-3"]
+    wave = report["wave"]
+    assert wave["servers"] == 3 and wave["started"] == 3 and wave["failures"] == 0
+    times = sorted(server["start_seconds"] for server in report["servers"])
+    assert wave["start_seconds"] == {"median": times[1], "p90": times[2], "max": times[2]}
+    assert report["placement"] == {
+        "01-intro.ipynb": "wave-1",
+        "03-more.ipynb": "wave-2",
+        "data/02-data.ipynb": "wave-3",
+    }
+    assert report["execution"]["summary"]["passed"] == 3
+    assert report["recommendation"]["prewarm"] is False
+    assert report["recommendation"]["capacity"]["nodes_to_prewarm"] >= 1
+    _assert_cleaned_up(world.hub, "wave-")
+
+
+def test_a_plain_users_token_uses_named_servers_up_to_the_hubs_allowance(world, tmp_path):
+    world.hub.api("POST", "users/organizer")
+    token = world.hub.api("POST", "users/organizer/tokens", {"note": "rehearsal test", "expires_in": 3600})["token"]
+    docs = _site(world, tmp_path)
+    result = _rehearse(docs, "--users", str(NAMED_SERVER_LIMIT + 1), "--user-prefix", "named-", token=token)
+    assert result.returncode == 1, result.stdout + result.stderr
+    report = _report(docs)
+    assert report["mode"] == "named-servers"
+    servers = report["servers"]
+    assert {server["user"] for server in servers} == {"organizer"}
+    assert [server["server"] for server in servers] == [f"named-{n}" for n in range(1, NAMED_SERVER_LIMIT + 2)]
+    failed = [server for server in servers if server["failure"]]
+    assert len(failed) == 1 and failed[0]["failure"]["step"] == "start"
+    assert "named-server allowance" in failed[0]["failure"]["message"]
+    assert report["wave"]["started"] == NAMED_SERVER_LIMIT
+    assert report["execution"]["summary"]["passed"] == 3
+    assert report["recommendation"]["prewarm"] is True
+    _assert_token_hidden(token, result, docs, world.hub)
+    _assert_cleaned_up(world.hub, "named-")
+    assert "organizer" in world.hub.users(), "the organizer's own user is never deleted"
+
+
+def test_an_interrupted_run_still_cleans_up(world, tmp_path):
+    docs = _site(world, tmp_path, branch="slow")  # its notebook sleeps for 120 s; the event's timeout is 60 s
+    command = [sys.executable, "-m", "sphinx_event_ext.cli", "rehearse", str(docs), "--hub-token-env", TOKEN_ENV]
+    process = subprocess.Popen(
+        [*command, "--users", "2", "--user-prefix", "stop-"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, TOKEN_ENV: world.hub.token},
+    )
+    seen = []
+    while len([line for line in seen if line.startswith("pull ")]) < 2:
+        line = process.stdout.readline()
+        if not line:
+            process.kill()
+            pytest.fail(f"the rehearsal ended before both pulls: {seen}\n{process.stderr.read()}")
+        seen.append(line)
+    running = [name for name, user in world.hub.users().items() if name.startswith("stop-") and "" in user["servers"]]
+    assert sorted(running) == ["stop-1", "stop-2"]
+    time.sleep(3)  # the slow notebook is running in a kernel on the hub now
+    interrupted = time.monotonic()
+    process.send_signal(signal.SIGINT)
+    stdout, stderr = process.communicate(timeout=120)
+    assert process.returncode == 130, stdout + stderr
+    assert time.monotonic() - interrupted < 45, "cleanup waited for the notebook instead of stopping its server"
+    assert "interrupted; the servers it started were stopped, and the users it created deleted" in stderr
+    assert world.hub.token not in "".join(seen) + stdout + stderr
+    _assert_cleaned_up(world.hub, "stop-")
+
+
+def test_usage_errors_say_what_is_wrong_without_reaching_a_hub(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "conf.py").write_text(CONF, "utf-8")
+    options = ":hub: http://127.0.0.1:9\n:start: 2027-03-10\n:end: 2027-03-10\n:active-hours: 09:00-17:00\n"
+    options += ":timezone: UTC\n:attendees: 5\n:content-repo: https://github.com/org/workshop\n"
+    for name in ("one", "two"):
+        (docs / f"{name}.md").write_text(f"# {name}\n\n```{{event}} {name}\n:id: {name}\n{options}```\n", "utf-8")
+    unset = _rehearse(docs, token="")
+    assert unset.returncode == 2
+    assert f"--hub-token-env: the environment variable {TOKEN_ENV} is not set or empty" in unset.stderr
+    several = _rehearse(docs, token="x")
+    assert several.returncode == 2 and "has 2 events (one, two); choose one with --event" in several.stderr
+    unknown = _rehearse(docs, "--event", "three", token="x")
+    assert unknown.returncode == 2 and "no event with id 'three'" in unknown.stderr
+    refused = _rehearse(docs, "--event", "one", token="secret-value-123")  # nothing listens on port 9
+    assert refused.returncode == 2 and "GET /hub/api/user failed" in refused.stderr
+    assert "secret-value-123" not in refused.stdout + refused.stderr
+    for result in (unset, several, unknown, refused):
+        assert "Traceback" not in result.stderr
