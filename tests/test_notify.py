@@ -117,14 +117,14 @@ def test_heads_up_email() -> None:
 
 
 def test_issue_form_url_fills_the_text_fields() -> None:
-    request = make_request(contact="Jane Doe\nGeo Lab", ticket="https://support.example.org/tickets/42")
+    request = make_request(contact="Jane Doe   (Geo Lab)", ticket="https://support.example.org/tickets/42")
     url = urlsplit(issue_form_url(request))
     assert (url.scheme, url.netloc, url.path) == ("https", "github.com", "/2i2c-org/infrastructure/issues/new")
     assert dict(parse_qsl(url.query, strict_parsing=True)) == {
         "template": "07_event-hub.yaml",
         "title": "[EVENT][2027-03-13 to 2027-03-15] geo.hub.example.org",
         "ticket_id": "https://support.example.org/tickets/42",
-        "community_rep": "Jane Doe Geo Lab",
+        "community_rep": "Jane Doe (Geo Lab)",
         "event_begin": "2027-03-13 09:00 America/Denver (2027-03-13T09:00:00-07:00, 16:00 UTC)",
         "event_end": "2027-03-15 17:00 America/Denver (2027-03-15T17:00:00-06:00, 23:00 UTC)",
         "active_times": "09:00-17:00 America/Denver",

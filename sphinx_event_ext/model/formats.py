@@ -9,17 +9,33 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import PurePosixPath
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 from zoneinfo import available_timezones
 
 from .memory import parse_memory
 
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_HOURS = re.compile(r"^(\d{2}):(\d{2})\s*-\s*(\d{2}):(\d{2})$")
-_SCP_LIKE = re.compile(r"^(?:[A-Za-z0-9._-]+@[A-Za-z0-9.-]+|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+):(?!//)[^\s]+$")
-_SECRET_QUERY = re.compile(r"(?:^|&)(?:token|access_token|private_token|password)=", re.I)
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_HOURS = re.compile(r"^([0-9]{2}):([0-9]{2}) *- *([0-9]{2}):([0-9]{2})$")
+_SCP_LIKE = re.compile(r"^(?:([A-Za-z0-9._-]+)@([A-Za-z0-9.-]+)|([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)):(?!//)(\S+)$")
+
+#: The days an event may fall on: every output (notice dates, calendars, pre-warm times) can be computed
+#: for them, with years of margin on both sides for dates derived from the event's.
+FIRST_EVENT_DATE = dt.date(2000, 1, 1)
+LAST_EVENT_DATE = dt.date(2200, 12, 31)
+#: Bidirectional embedding, override and isolate characters: they make text display in another order than
+#: it is stored ("Trojan source"), so a title or URL could read differently from what is published.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+#: Words that make a URL query or fragment parameter look like a secret, wherever they appear in its name.
+SECRET_WORDS = frozenset(
+    {"token", "secret", "password", "passwd", "pwd", "key", "apikey", "auth", "authorization", "credential",
+     "credentials", "signature", "sig", "jwt", "session", "sessionid", "bearer"}
+)  # fmt: skip
+_NAME_WORDS = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
+_CONTROL_NAMES = {"\t": "a tab", "\n": "a line feed", "\r": "a carriage return", "\x1b": "an escape character"}
 
 #: Abbreviations people write instead of a zone, and the IANA names they usually mean.
 TIMEZONE_ABBREVIATIONS: dict[str, tuple[str, ...]] = {
@@ -53,8 +69,45 @@ TIMEZONE_ABBREVIATIONS: dict[str, tuple[str, ...]] = {
 _ACCEPTED_UTC = {"UTC", "Etc/UTC"}
 
 
+def describe_character(ch: str) -> str:
+    """A character named so that a reader can find it, even when it is invisible: ``U+202E (RIGHT-TO-LEFT OVERRIDE)``."""
+    name = _CONTROL_NAMES.get(ch) or unicodedata.name(ch, "a control character")
+    return f"U+{ord(ch):04X} ({name})"
+
+
+def is_control(ch: str) -> bool:
+    """C0 and C1 controls, DEL, and the Unicode line and paragraph separators."""
+    return unicodedata.category(ch) == "Cc" or ch in "\u2028\u2029"
+
+
+def check_plain_text(value: str, *, multiline: bool = False) -> str:
+    """Text that shows as it is stored: no control characters (line breaks only when ``multiline``), no bidi controls.
+
+    A line break in a single-line value forges a header in the pre-warm request or a line in a log;
+    a bidirectional override makes a title or URL read differently from what it is.
+    """
+    for position, ch in enumerate(value, start=1):
+        if ch in BIDI_CONTROLS:
+            raise ValueError(
+                f"it contains the bidirectional control {describe_character(ch)} at character {position}, "
+                "which makes the text display in another order than it is written; remove it"
+            )
+        if is_control(ch) and not (multiline and ch in "\r\n\t"):
+            allowed = "only line breaks and tabs are allowed" if multiline else "this option must be one line"
+            raise ValueError(f"it contains {describe_character(ch)} at character {position}; {allowed}")
+    return value
+
+
+def check_ascii_digits(value: str) -> str:
+    """Refuse digits from other scripts: Python reads "٣٠" as 30, but nobody else does."""
+    if any(ch.isdigit() and not ch.isascii() for ch in value):
+        raise ValueError("use ASCII digits 0-9; it contains digits of another script (full-width, Arabic-Indic...)")
+    return value
+
+
 def parse_date(value: str) -> dt.date:
     """An ISO ``YYYY-MM-DD`` date; other spellings are refused so that nobody has to guess."""
+    check_ascii_digits(value)
     if not _DATE.match(value):
         raise ValueError("not in the form YYYY-MM-DD")
     try:
@@ -63,8 +116,17 @@ def parse_date(value: str) -> dt.date:
         raise ValueError("no such day in the calendar") from None
 
 
+def parse_event_date(value: str) -> dt.date:
+    """A date an event can fall on: ISO, and within the supported range so that every derived date exists."""
+    day = parse_date(value)
+    if not FIRST_EVENT_DATE <= day <= LAST_EVENT_DATE:
+        raise ValueError(f"outside the supported range {FIRST_EVENT_DATE} to {LAST_EVENT_DATE}")
+    return day
+
+
 def parse_active_hours(value: str) -> tuple[dt.time, dt.time]:
     """``HH:MM-HH:MM`` in 24-hour time, the end after the start on the same day."""
+    check_ascii_digits(value)
     match = _HOURS.match(value.strip())
     if not match:
         raise ValueError("not in the form HH:MM-HH:MM")
@@ -97,8 +159,39 @@ def check_timezone(value: str) -> str:
     return value
 
 
+def _name_words(name: str) -> set[str]:
+    """``X-Api-Key`` -> {x, api, key, apikey, xapikey}: words of a parameter name, and the name run together."""
+    words = [word.lower() for word in _NAME_WORDS.findall(name)]
+    return {*words, "".join(words), *("".join(pair) for pair in pairwise(words))}
+
+
+def secret_parameter(query: str) -> str | None:
+    """The first parameter of a query or fragment whose name looks like a secret (``api_key``, ``token``...)."""
+    for name, _ in parse_qsl(query):
+        if _name_words(name) & SECRET_WORDS:
+            return name
+    return None
+
+
+def _check_url_text(value: str) -> None:
+    check_plain_text(value)
+    if any(ch.isspace() for ch in value):
+        raise ValueError("the URL contains whitespace; encode it as %20")
+
+
+def _check_no_secret(query: str, fragment: str) -> None:
+    for part, where in ((query, "query"), (fragment, "fragment")):
+        name = secret_parameter(part)
+        if name is not None:
+            raise ValueError(
+                f"the URL's {where} has the parameter {name!r}, which looks like a secret; never publish one "
+                "in a docs site (send it privately)"
+            )
+
+
 def check_http_url(value: str) -> str:
-    """An absolute http(s) URL with a host, no credentials: it is published in the page."""
+    """An absolute http(s) URL with a host, no credentials or secrets: it is published in the page."""
+    _check_url_text(value)
     parts = urlsplit(value)
     if parts.scheme not in ("http", "https"):
         scheme = f"{parts.scheme}:" if parts.scheme else "no scheme"
@@ -107,19 +200,45 @@ def check_http_url(value: str) -> str:
         raise ValueError("the URL has no host")
     if parts.username or parts.password:
         raise ValueError("the URL contains credentials; never publish them in a docs site")
+    _check_no_secret(parts.query, parts.fragment)
     return value
+
+
+def check_base_url(value: str) -> str:
+    """An http(s) URL that links are built under (a hub, a BinderHub): a query or fragment would be lost."""
+    check_http_url(value)
+    parts = urlsplit(value)
+    if parts.query or parts.fragment or value.endswith(("?", "#")):
+        raise ValueError("the URL has a query or fragment, which links built under it would lose")
+    return value
+
+
+def _refuse_option_like(**parts: str | None) -> None:
+    """Git hands the host, user and path of a URL to ssh; one starting with '-' would be read as an option."""
+    for what, part in parts.items():
+        if part and part.startswith("-"):
+            raise ValueError(f"the URL's {what} starts with '-', which ssh would read as an option")
 
 
 def check_git_url(value: str) -> str:
     """A URL that ``git clone`` accepts over https, ssh, git or file, without credentials."""
-    if any(ch.isspace() for ch in value):
-        raise ValueError("the URL contains whitespace")
-    if _SCP_LIKE.match(value) and "://" not in value:
+    _check_url_text(value)
+    if value.startswith("-"):
+        raise ValueError("the URL starts with '-', which git would read as an option")
+    scp = _SCP_LIKE.match(value)
+    if scp and "://" not in value:
+        user, host, dotted_host, path = scp.groups()
+        _refuse_option_like(user=user, host=host or dotted_host, path=path)
         return value
     parts = urlsplit(value)
     if parts.scheme not in ("https", "http", "ssh", "git", "file"):
         scheme = f"{parts.scheme}:" if parts.scheme else "no scheme"
         raise ValueError(f"{scheme} is not a git transport; use https, ssh, git or file URLs")
+    _refuse_option_like(user=parts.username, host=parts.hostname, path=parts.path)
+    try:
+        parts.port  # noqa: B018 - reading it is the check: urlsplit validates ports lazily
+    except ValueError:
+        raise ValueError("the URL's port is not a number from 0 to 65535") from None
     if parts.scheme == "file":
         if not parts.path.startswith("/"):
             raise ValueError("a file: URL needs an absolute path")
@@ -128,8 +247,7 @@ def check_git_url(value: str) -> str:
         raise ValueError("the URL has no host")
     if parts.password or (parts.username and parts.scheme in ("http", "https")):
         raise ValueError("the URL contains credentials; never publish them in a docs site")
-    if _SECRET_QUERY.search(parts.query):
-        raise ValueError("the URL contains a token; never publish it in a docs site")
+    _check_no_secret(parts.query, parts.fragment)
     if parts.path.strip("/") == "":
         raise ValueError("the URL names no repository")
     return value
@@ -182,9 +300,11 @@ def check_content_glob(value: str) -> str:
 #: Every format the schema uses, by the name the schema gives it.
 FORMAT_CHECKS = {
     "date": parse_date,
+    "event-date": parse_event_date,
     "active-hours": parse_active_hours,
     "iana-timezone": check_timezone,
     "http-url": check_http_url,
+    "http-base-url": check_base_url,
     "git-url": check_git_url,
     "git-branch": check_branch_name,
     "relative-path": check_relative_path,

@@ -16,7 +16,11 @@ GIB = UNIT_SUFFIXES["G"]
 SYSTEM_RESERVE = 2 * GIB
 #: Most users the provider puts on one node (Kubernetes allows 110 pods per node).
 MAX_USERS_PER_NODE = 100
-_MEMORY = re.compile(r"^(\d+(?:\.\d+)?)([KMGT])i?$")
+#: The largest size accepted, 1024T (a PiB): far beyond any node, and small enough for every calculation.
+MAX_MEMORY = 1024 * UNIT_SUFFIXES["T"]
+_MEMORY = re.compile(r"^([0-9]+(?:\.[0-9]+)?)([KMGT])i?$")
+#: Whole parts longer than this are refused before they are read: no real size needs more digits.
+_MAX_DIGITS = 16
 
 
 def parse_memory(text: str) -> int:
@@ -26,16 +30,25 @@ def parse_memory(text: str) -> int:
     from the hub's configuration means the same here.
     """
     match = _MEMORY.match(text.strip())
+    if any(ch.isdigit() and not ch.isascii() for ch in text):
+        raise ValueError(f"{_clip(text)!r} is not a memory size; use ASCII digits 0-9")
     if not match:
         raise ValueError(
-            f"{text!r} is not a memory size; write a number and one of the suffixes K, M, G, T "
+            f"{_clip(text)!r} is not a memory size; write a number and one of the suffixes K, M, G, T "
             "(powers of 1024, optionally followed by 'i'), like 2G, 512M or 4Gi"
         )
     number, suffix = match.groups()
-    size = int(Decimal(number) * UNIT_SUFFIXES[suffix])
+    whole = number.partition(".")[0].lstrip("0")
+    if len(whole) > _MAX_DIGITS or (size := int(Decimal(number) * UNIT_SUFFIXES[suffix])) > MAX_MEMORY:
+        raise ValueError(f"{_clip(text)!r} is more memory than this tool accepts; at most 1024T")
     if size <= 0:
-        raise ValueError(f"{text!r} is not a memory size; it must be more than zero")
+        raise ValueError(f"{_clip(text)!r} is not a memory size; it must be more than zero")
     return size
+
+
+def _clip(text: str) -> str:
+    """A long value cut for a message, keeping both ends."""
+    return text if len(text) <= 40 else f"{text[:20]}...{text[-10:]}"
 
 
 def gib(size: int) -> int | float:

@@ -14,14 +14,18 @@ from pathlib import Path
 from typing import Any
 
 from .event import Event, Problem
-from .formats import parse_active_hours, parse_date
+from .formats import check_ascii_digits, check_plain_text, parse_active_hours, parse_event_date
 from .memory import parse_memory, users_per_node
 from .schema import load_schema, option_properties, required_options, validator
 
 _SECRET_OPTION = re.compile(r"pass(?:word|wd|phrase)|secret|token", re.I)
 _TRUE = {"true", "yes", "on", "1", ""}
 _FALSE = {"false", "no", "off", "0"}
-_INTEGER = re.compile(r"^[+-]?\d+$")
+_INTEGER = re.compile(r"^[+-]?[0-9]+$")
+#: Integers with more digits are refused unread: Python refuses to read very long ones, and no bound needs them.
+_MAX_INTEGER_DIGITS = 18
+#: The most days from an event's start to its end: every output has one session per day.
+MAX_EVENT_DAYS = 366
 _UNSAFE_SLUG = re.compile(r"[^a-z0-9_-]+")
 
 
@@ -48,12 +52,41 @@ def _shown(value: Any) -> str:
         return "an empty value"
     if isinstance(value, (list, tuple)):
         value = ", ".join(str(item) for item in value)
-    return repr(str(value))
+    text = str(value)
+    if len(text) > 60:
+        return f"{text[:30]!r}...{text[-10:]!r} ({len(text)} characters)"
+    return repr(text)
+
+
+def _text_problem(name: str, raw: str, text: str, spec: Mapping[str, Any]) -> Problem | None:
+    """Control, bidi and non-ASCII digit characters, refused before any conversion."""
+    kind = spec.get("type")
+    try:
+        if kind == "array":
+            for item in re.split(r"[,\n]", text):
+                check_plain_text(item.strip())
+        else:
+            check_plain_text(text, multiline=bool(spec.get("x-multiline")))
+        if kind == "integer":
+            check_ascii_digits(text)
+    except ValueError as error:
+        return Problem(name, f"expected {_expected(name)}, got {_shown(raw)}: {error}")
+    return None
+
+
+def _integer(name: str, raw: str, text: str, spec: Mapping[str, Any]) -> tuple[Any, Problem | None]:
+    if len(text.lstrip("+-").lstrip("0")) > _MAX_INTEGER_DIGITS:
+        bound = f"at most {spec['maximum']}" if "maximum" in spec else "too large"
+        return None, Problem(name, f"expected {_expected(name)}, got {_shown(raw)} ({bound})")
+    return int(text), None
 
 
 def _convert(name: str, raw: str, spec: Mapping[str, Any]) -> tuple[Any, Problem | None]:
     """Convert a directive's string to the JSON type the schema asks for."""
     text = raw.strip()
+    problem = _text_problem(name, raw, text, spec)
+    if problem:
+        return None, problem
     kind = spec.get("type")
     if kind == "boolean":
         if text.lower() in _TRUE:
@@ -62,7 +95,7 @@ def _convert(name: str, raw: str, spec: Mapping[str, Any]) -> tuple[Any, Problem
             return False, None
     elif kind == "integer":
         if _INTEGER.match(text):
-            return int(text), None
+            return _integer(name, raw, text, spec)
     elif kind == "array":
         items = [item.strip() for item in re.split(r"[,\n]", text) if item.strip()]
         if items:
@@ -89,21 +122,41 @@ def _schema_problem(error: Any, instance: Mapping[str, Any]) -> Problem | None:
     if not error.path:
         return None
     name = str(error.path[0])
-    detail = f" ({error.cause})" if error.cause else ""
+    bounds = {
+        "minimum": "at least",
+        "maximum": "at most",
+        "minLength": "characters: at least",
+        "maxLength": "characters: at most",
+    }
+    if error.cause:
+        detail = f" ({error.cause})"
+    elif error.validator in bounds:
+        detail = f" ({bounds[error.validator]} {error.validator_value})"
+    else:
+        detail = ""
     return Problem(name, f"expected {_expected(name)}, got {_shown(instance.get(name))}{detail}")
 
 
 def _cross_checks(values: Mapping[str, Any]) -> list[Problem]:
     """Checks between options, run once each option is valid on its own."""
     problems = []
-    start = parse_date(values["start"]) if "start" in values else None
-    if start and "end" in values and parse_date(values["end"]) < start:
+    start = parse_event_date(values["start"]) if "start" in values else None
+    end = parse_event_date(values["end"]) if "end" in values else None
+    if start and end and end < start:
         problems.append(
             Problem(
                 "end", f"expected {_expected('end')}, got {values['end']!r}, which is before start {values['start']}"
             )
         )
-    if start and "notified" in values and parse_date(values["notified"]) > start:
+    if start and end and (end - start).days > MAX_EVENT_DAYS:
+        problems.append(
+            Problem(
+                "end",
+                f"expected {_expected('end')}, got {values['end']!r}, {(end - start).days} days after start "
+                f"{values['start']}; split a longer series into several events",
+            )
+        )
+    if start and "notified" in values and parse_event_date(values["notified"]) > start:
         problems.append(
             Problem(
                 "notified",
@@ -138,7 +191,10 @@ def parse_event(
     properties = option_properties()
     problems: list[Problem] = []
     values: dict[str, Any] = {}
-    if title is not None and title.strip():
+    title_problem = _text_problem("title", title or "", title or "", {"type": "string"})
+    if title_problem:
+        problems.append(title_problem)
+    elif title is not None and title.strip():
         values["title"] = " ".join(title.split())
     else:
         problems.append(Problem("title", f"missing: expected {_expected('title')}"))
@@ -182,10 +238,10 @@ def _build(values: Mapping[str, Any], default_id: str) -> Event:
             fields[name.replace("-", "_")] = value
     fields["title"] = values["title"]
     fields["id"] = values.get("id") or slugify(default_id)
-    fields["start"] = parse_date(values["start"])
-    fields["end"] = parse_date(values["end"])
+    fields["start"] = parse_event_date(values["start"])
+    fields["end"] = parse_event_date(values["end"])
     fields["active_hours"] = parse_active_hours(values["active-hours"])
     fields["notebooks"] = tuple(fields["notebooks"])
     if "notified" in values:
-        fields["notified"] = parse_date(values["notified"])
+        fields["notified"] = parse_event_date(values["notified"])
     return Event(**fields)
