@@ -67,6 +67,21 @@ CASES = [
     ("password option", GOOD_OPTIONS + ":shared-password: hunter2\n", "shared-password", "must never be published"),
     ("missing content folder", GOOD_OPTIONS + ":content-path: nowhere\n", "content-path", "no such folder"),
     ("unknown app", GOOD_OPTIONS + ":app: vscode\n", "app", "one of lab, notebook, retro, rstudio, shiny"),
+    ("year 9999", _replace("start", "9999-12-30"), "start", "outside the supported range 2000-01-01 to 2200-12-31"),
+    ("year 1", _replace("end", "0001-01-01"), "end", "outside the supported range"),
+    ("5000-digit attendees", _replace("attendees", "9" * 5000), "attendees", "(at most 100000)"),
+    ("huge memory", GOOD_OPTIONS + f":node-memory: {'9' * 300}G\n", "node-memory", "at most 1024T"),
+    ("Arabic-Indic attendees", _replace("attendees", "٣٠"), "attendees", "use ASCII digits 0-9"),
+    ("full-width date", _replace("start", "\uff12\uff10\uff12\uff17-03-10"), "start", "use ASCII digits 0-9"),
+    ("bidi contact", GOOD_OPTIONS + ":contact: Jane \u202eexe.gnp\n", "contact", "U+202E (RIGHT-TO-LEFT OVERRIDE)"),
+    ("escape in ticket", GOOD_OPTIONS + ":ticket: https://t.org/1\x1b[2J\n", "ticket", "U+001B (an escape character)"),
+    ("secret in ticket", GOOD_OPTIONS + ":ticket: https://t.org/1#access_token=x\n", "ticket", "'access_token'"),
+    (
+        "ssh option as host",
+        GOOD_OPTIONS + ":content-repo: ssh://-oProxyCommand=touch%20x/repo\n",
+        "content-repo",
+        "host starts with '-'",
+    ),
 ]
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import MISSING, dataclass, field, fields
 from typing import Any
 
@@ -40,6 +40,17 @@ def _check_positive_int(value: Any) -> None:
         raise ValueError(f"expected a positive whole number, got {value!r}")
 
 
+def _check_at_most(maximum: int, unit: str) -> Callable[[Any], None]:
+    """A positive whole number up to ``maximum``: larger ones would move derived dates out of the calendar."""
+
+    def check(value: Any) -> None:
+        _check_positive_int(value)
+        if value > maximum:
+            raise ValueError(f"expected at most {maximum} {unit}, got {value!r}")
+
+    return check
+
+
 def _check_non_negative_int(value: Any) -> None:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise ValueError(f"expected a whole number, 0 or more, got {value!r}")
@@ -68,8 +79,9 @@ class EventConfig:
         default=21,
         metadata={
             "help": "How many days before the start the hub team must be told. "
-            "Events starting sooner without a timely `notified` date raise an `event.notice` warning.",
-            "check": _check_positive_int,
+            "Events starting sooner without a timely `notified` date raise an `event.notice` warning. "
+            "At most 3650 (ten years).",
+            "check": _check_at_most(3650, "days"),
         },
     )
     today: str | None = field(
@@ -100,8 +112,8 @@ class EventConfig:
         default=60,
         metadata={
             "help": "How long before each session pre-warmed capacity should be ready (the `prewarm_windows` "
-            "of the pre-warm request).",
-            "check": _check_positive_int,
+            "of the pre-warm request). At most 10080 (a week).",
+            "check": _check_at_most(10080, "minutes"),
         },
     )
     verify_links: bool = field(

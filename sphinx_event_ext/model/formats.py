@@ -20,6 +20,7 @@ from .memory import parse_memory
 
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _HOURS = re.compile(r"^([0-9]{2}):([0-9]{2}) *- *([0-9]{2}):([0-9]{2})$")
+_SCP_OPTION_HOST = re.compile(r"^[^@/:]*@-")
 _SCP_LIKE = re.compile(r"^(?:([A-Za-z0-9._-]+)@([A-Za-z0-9.-]+)|([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)):(?!//)(\S+)$")
 
 #: The days an event may fall on: every output (notice dates, calendars, pre-warm times) can be computed
@@ -225,6 +226,8 @@ def check_git_url(value: str) -> str:
     _check_url_text(value)
     if value.startswith("-"):
         raise ValueError("the URL starts with '-', which git would read as an option")
+    if "://" not in value and _SCP_OPTION_HOST.match(value):
+        raise ValueError("the URL's host starts with '-', which ssh would read as an option")
     scp = _SCP_LIKE.match(value)
     if scp and "://" not in value:
         user, host, dotted_host, path = scp.groups()
