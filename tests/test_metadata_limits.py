@@ -15,7 +15,7 @@ from sites import BASE
 
 from sphinx_event_ext.model.config import EventConfig, config_values
 from sphinx_event_ext.model.formats import check_git_url, check_http_url
-from sphinx_event_ext.model.schema import option_properties
+from sphinx_event_ext.model.schema import option_properties, validator
 from sphinx_event_ext.model.validate import parse_event
 from sphinx_event_ext.plan.ics import event_calendar
 from sphinx_event_ext.plan.prewarm import prewarm_request
@@ -88,6 +88,19 @@ def test_huge_memory_sizes_are_refused_with_the_bound(option: str, size: str) ->
 
 def test_the_largest_memory_size_is_accepted() -> None:
     assert problems(**{"node-memory": "1024T", "memory-per-user": "0.5T"}) == {}
+
+
+@pytest.mark.parametrize("size", ["1K", "0.001K", "1023K"])
+def test_sizes_that_round_to_zero_gib_are_refused(size: str) -> None:
+    assert "at least 1M" in problems(**{"memory-per-user": size})["memory-per-user"]
+
+
+def test_the_smallest_memory_size_gives_a_request_its_schema_accepts() -> None:
+    event = parse_event("Tiny", {**BASE, "memory-per-user": "1M"}, default_id="e").event
+    assert event is not None
+    request = prewarm_request(event, today=TODAY)
+    validator("prewarm").validate(request)
+    assert request["capacity"]["memory_per_user_gib"] == 0.001
 
 
 @pytest.mark.parametrize(

@@ -18,6 +18,8 @@ SYSTEM_RESERVE = 2 * GIB
 MAX_USERS_PER_NODE = 100
 #: The largest size accepted, 1024T (a PiB): far beyond any node, and small enough for every calculation.
 MAX_MEMORY = 1024 * UNIT_SUFFIXES["T"]
+#: The smallest, 1M: smaller sizes would round to 0 GiB in the pre-warm request, which its schema refuses.
+MIN_MEMORY = UNIT_SUFFIXES["M"]
 _MEMORY = re.compile(r"^([0-9]+(?:\.[0-9]+)?)([KMGT])i?$")
 #: Whole parts longer than this are refused before they are read: no real size needs more digits.
 _MAX_DIGITS = 16
@@ -41,8 +43,8 @@ def parse_memory(text: str) -> int:
     whole = number.partition(".")[0].lstrip("0")
     if len(whole) > _MAX_DIGITS or (size := int(Decimal(number) * UNIT_SUFFIXES[suffix])) > MAX_MEMORY:
         raise ValueError(f"{_clip(text)!r} is more memory than this tool accepts; at most 1024T")
-    if size <= 0:
-        raise ValueError(f"{_clip(text)!r} is not a memory size; it must be more than zero")
+    if size < MIN_MEMORY:
+        raise ValueError(f"{_clip(text)!r} is less memory than this tool accepts; at least 1M")
     return size
 
 
