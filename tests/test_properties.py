@@ -94,7 +94,7 @@ HOURS = st.builds(
 ).filter(lambda text: text[6:8] < "24")
 NAME = st.from_regex(r"\A[A-Za-z0-9][A-Za-z0-9._-]{0,20}\Z")
 GLOB = st.lists(st.sampled_from(["**/*.ipynb", "nb/*.ipynb", "a b/*.ipynb", "../x", "/etc/*", "*.md"]), min_size=1)
-ZONES = sorted(zone for zone in available_timezones() if "/" in zone) + ["UTC", "PST", "EST", "Mars/Base"]
+ZONES = [*sorted(zone for zone in available_timezones() if "/" in zone), "UTC", "PST", "EST", "Mars/Base"]
 
 OPTIONS: dict[str, st.SearchStrategy[str]] = {
     "id": NAME.map(str.lower),
