@@ -42,6 +42,18 @@ def test_validate_reports_file_line_option(tmp_path):
     assert "Traceback" not in result.stderr
 
 
+def test_validate_reports_a_quoting_mistake_as_myst_does(tmp_path):
+    bad = GOOD_OPTIONS.replace(":hub: https://geo.hub.example.org", ':hub: "https://geo.hub.example.org')
+    _site(tmp_path, {"bad": "# Bad\n\nText.\n\n" + event_block(options=bad)})
+    result = run("validate", "docs", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [
+        "docs/bad.md:5: options: MyST could not read the options block (Invalid options format: found unexpected "
+        "end of stream at line 12), so no option was read; look for a quote that is not closed, or a value that "
+        "starts with a quote and goes on after it"
+    ]
+
+
 def test_validate_passes_valid_files_and_finds_colon_fences_and_nested(tmp_path):
     colon = ":::{event} Colon\n" + GOOD_OPTIONS + ":id: colon\n:::\n"
     nested = (

@@ -133,3 +133,24 @@ def test_role_without_event_warns(build_site):
 def test_role_path_that_escapes_is_an_error(build_site):
     result = build_site({"index": "# Page\n\n" + event_block() + "\n{nbgitpuller}`../../etc/passwd`\n"})
     assert "nbgitpuller: path '../../etc/passwd': '..' would leave the folder" in result.warnings
+
+
+def test_a_missing_branch_is_reported_once_with_its_dependent_links(build_site, tmp_path):
+    repo = make_bare_repo(tmp_path / "repos", "workshop", {"main": NOTEBOOKS, "dev": NOTEBOOKS})
+    options = GOOD_OPTIONS + f":content-repo: {repo}\n:content-branch: mian\n"
+    roles = "".join(
+        f"\n{{nbgitpuller}}`notebooks/0{n}-intro.ipynb` {{binder}}`notebooks/0{n}-data.ipynb`\n" for n in (1, 2, 3)
+    )
+    page = "# Event\n\n" + event_block(options=options) + roles
+    conf = f"event_verify_links = True\nevent_content_cache = {str(tmp_path / 'cache')!r}\n"
+    result = build_site({"index": page}, conf=conf)
+    assert result.status != 0
+    mentions = [line for line in result.warnings.splitlines() if "'mian'" in line]
+    assert len(mentions) == 1, result.warnings
+    assert re.search(
+        r"index\.md:3: ERROR: the content cannot be pulled, so no link to it resolves: branch 'mian' does not exist "
+        r".*did you mean 'main'\?.*; 7 link\(s\) depend on it: index:3 \(card\), index:15 \(nbgitpuller, binder\), "
+        r"index:17 \(nbgitpuller, binder\), index:19 \(nbgitpuller, binder\) \[event\.link\]",
+        mentions[0],
+    ), mentions[0]
+    assert "1 broken link(s)" in result.warnings

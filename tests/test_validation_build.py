@@ -141,3 +141,26 @@ def test_bad_config_value_is_an_error_not_a_traceback(build_site):
     assert result.status != 0
     assert "event_notice_days: expected a positive whole number, got -3" in result.warnings
     assert "event_today: expected a date YYYY-MM-DD, got 'soon'" in result.warnings
+
+
+QUOTING_MISTAKE = GOOD_OPTIONS.replace(":hub: https://geo.hub.example.org", ':hub: "https://geo.hub.example.org')
+
+
+def test_a_quoting_mistake_is_one_problem_with_mysts_message(build_site):
+    result = build_site({"index": "# Event\n\nText.\n\n" + event_block(options=QUOTING_MISTAKE)})
+    assert result.status != 0
+    errors = [line for line in result.warnings.splitlines() if "[event.invalid]" in line]
+    assert len(errors) == 1, result.warnings
+    assert re.search(
+        r"index\.md:5: ERROR: event option 'options': MyST could not read the options block "
+        r"\(Invalid options format: found unexpected end of stream at line 12\), so no option was read",
+        errors[0],
+    ), errors[0]
+    assert "missing required option" not in result.warnings
+    assert "index.md:12: WARNING: 'event': Invalid options format" in result.warnings  # MyST's own, kept
+
+
+def test_a_closed_quote_is_fine(build_site):
+    options = GOOD_OPTIONS.replace(":hub: https://geo.hub.example.org", ':hub: "https://geo.hub.example.org"')
+    result = build_site({"index": "# Event\n\n" + event_block(options=options)})
+    assert result.status == 0, result.warnings

@@ -16,7 +16,7 @@ from myst_parser.config.main import MdParserConfig
 from myst_parser.parsers.directives import parse_directive_text
 from myst_parser.parsers.mdit import create_md_parser
 
-from ..model.directive import EventDirectiveShape
+from ..model.directive import EventDirectiveShape, options_format_problem
 from ..model.validate import ParseResult, parse_event
 
 _DIRECTIVE = re.compile(r"^\{([A-Za-z0-9_:.-]+)\}\s*(.*)$", re.S)
@@ -59,7 +59,11 @@ def scan_text(text: str, path: Path, default_id: str) -> list[FoundEvent]:
         # MyST reads only the directive's shape (arguments, content, option_spec) from the class.
         parsed = parse_directive_text(EventDirectiveShape, first_line, content, line=line)  # type: ignore[arg-type]
         title = parsed.arguments[0] if parsed.arguments else None
-        result = parse_event(title, parsed.options, default_id=default_id, page_dir=path.parent)
+        problem = options_format_problem((warning.msg, warning.lineno) for warning in parsed.warnings)
+        if problem:
+            result = ParseResult(None, [problem])
+        else:
+            result = parse_event(title, parsed.options, default_id=default_id, page_dir=path.parent)
         found.append(FoundEvent(path, line, default_id, result))
     return found
 

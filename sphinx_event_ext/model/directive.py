@@ -6,8 +6,13 @@ parses directives with MyST's own option parser and no Sphinx build.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
+
+from .event import Problem
+
+#: How MyST's warning starts when it cannot read a directive's options block (a quote left open...).
+OPTIONS_FORMAT_WARNING = "Invalid options format"
 
 
 def _text(argument: str | None) -> str:
@@ -40,3 +45,20 @@ class EventDirectiveShape:
     optional_arguments = 1
     final_argument_whitespace = True
     option_spec: ClassVar[dict[str, Callable[[str], Any]] | None] = AnyOption()
+
+
+def options_format_problem(warnings: Iterable[tuple[str, int | None]]) -> Problem | None:
+    """MyST's own "Invalid options format" warning, as the event's one problem.
+
+    When MyST cannot read the options block it passes on no option at all, so every required
+    option would look missing; the one thing to fix is the mistake MyST names, at its line.
+    """
+    for message, line in warnings:
+        if message.startswith(OPTIONS_FORMAT_WARNING):
+            where = f" at line {line}" if line is not None else ""
+            return Problem(
+                "options",
+                f"MyST could not read the options block ({message}{where}), so no option was read; "
+                "look for a quote that is not closed, or a value that starts with a quote and goes on after it",
+            )
+    return None

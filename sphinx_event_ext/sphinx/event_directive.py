@@ -5,13 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from docutils import nodes
+from myst_parser.parsers.directives import parse_directive_text
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from ..model.config import settings, today_for
-from ..model.directive import EventDirectiveShape
-from ..model.event import Event
-from ..model.validate import parse_event
+from ..model.directive import EventDirectiveShape, options_format_problem
+from ..model.event import Event, Problem
+from ..model.validate import ParseResult, parse_event
 from ..plan.links import LinkError, event_binder_link, event_nbgitpuller_link
 from ..plan.timing import late_notice_advice, notice
 from .card import button, button_row, event_card
@@ -27,7 +28,11 @@ class EventDirective(EventDirectiveShape, SphinxDirective):
     def run(self) -> list[nodes.Node]:
         title = self.arguments[0] if self.arguments else None
         page_dir = Path(self.env.doc2path(self.env.docname)).parent
-        result = parse_event(title, self.options, default_id=self.env.docname, page_dir=page_dir)
+        problem = self._options_format_problem()
+        if problem:
+            result = ParseResult(None, [problem])
+        else:
+            result = parse_event(title, self.options, default_id=self.env.docname, page_dir=page_dir)
         event, problems = result.event, result.problems
         page(self.env, self.env.docname).events.append(record(self.env.docname, self.lineno, event, tuple(problems)))
         location = self.get_location()
@@ -56,6 +61,17 @@ class EventDirective(EventDirectiveShape, SphinxDirective):
             )
         body = [*self.parse_content_to_nodes(), execution_report(event_id=event.id)]
         return [event_card(event, verdict, body, self._actions(event))]
+
+    def _options_format_problem(self) -> Problem | None:
+        """MyST's "Invalid options format", read again from the fence's text: MyST passes no option then.
+
+        Only a MyST fence is read again (rST reports its own option errors and never runs the directive).
+        """
+        if self.options or not self.block_text.startswith(("`", ":", "~")):
+            return None
+        content = "\n".join(self.block_text.splitlines()[1:-1])
+        parsed = parse_directive_text(EventDirectiveShape, "", content, line=self.lineno)
+        return options_format_problem((warning.msg, warning.lineno) for warning in parsed.warnings)
 
     def _actions(self, event: Event) -> list[nodes.Node]:
         """Buttons for attendees (hub, Binder, calendar) and for the organizer (notify, issue form, heads-up)."""

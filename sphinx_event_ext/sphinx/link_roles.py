@@ -168,8 +168,20 @@ def _verify(app: Sphinx, use: LinkUse, record: ValidRecord, pulled: dict[tuple[s
         verify_path(pulled[key], use.path)
 
 
+def _where(uses: list[tuple[str, LinkUse]]) -> str:
+    """``index:3 (card), index:15 (nbgitpuller, binder)``: each line once, with the kinds of link on it."""
+    kinds: dict[tuple[str, int | None], list[str]] = {}
+    for docname, use in uses:
+        kinds.setdefault((docname, use.lineno), []).append(use.kind)
+    return ", ".join(f"{docname}:{line} ({', '.join(names)})" for (docname, line), names in kinds.items())
+
+
 def verify_links(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """With ``event_verify_links``, fail at the link's line when its branch or file is missing."""
+    """With ``event_verify_links``, fail at the link's line when its branch or file is missing.
+
+    A content repository and branch that cannot be pulled is one cause, reported once at its first
+    link with the count of links that depend on it, not once per link.
+    """
     setattr(env, LINK_FAILURES, 0)
     if settings(app.config).verify_links:
         with warning_replay.live(app):
@@ -180,14 +192,23 @@ def verify_links(app: Sphinx, env: BuildEnvironment) -> list[str]:
 def _verify_all(app: Sphinx, env: BuildEnvironment) -> int:
     failures = 0
     pulled: dict[tuple[str, str | None], Checkout] = {}
+    unpulled: dict[tuple[str, str | None], tuple[PullError | LinkError, list[tuple[str, LinkUse]]]] = {}
     for docname in sorted(pages(env)):
         for use in pages(env)[docname].links:
             record = event_for(env, docname, use.event_id)
             if record is None or not record.event.content_repo:
                 continue
+            key = (record.event.content_repo, record.event.content_branch)
+            pulls = content_folder(app.env, record) is None
+            if pulls and key in unpulled:
+                unpulled[key][1].append((docname, use))
+                continue
             try:
                 _verify(app, use, record, pulled)
             except (PullError, LinkError) as error:
+                if pulls and key not in pulled:
+                    unpulled[key] = (error, [(docname, use)])
+                    continue
                 failures += 1
                 logger.error(
                     "%s link to %r does not resolve: %s",
@@ -198,4 +219,16 @@ def _verify_all(app: Sphinx, env: BuildEnvironment) -> int:
                     type="event",
                     subtype="link",
                 )
+    for cause, uses in unpulled.values():
+        failures += 1
+        docname, first = uses[0]
+        logger.error(
+            "the content cannot be pulled, so no link to it resolves: %s; %d link(s) depend on it: %s",
+            cause,
+            len(uses),
+            _where(uses),
+            location=(docname, first.lineno),
+            type="event",
+            subtype="link",
+        )
     return failures
