@@ -171,6 +171,10 @@ def test_the_title_is_checked_too(character: str) -> None:
     assert f"U+{ord(character):04X}" in problems(title=f"Intro{character}gnp.exe")["title"]
 
 
+def test_lone_surrogates_are_refused() -> None:
+    assert "not valid Unicode text" in problems(contact="Jane \ud800")["contact"]
+
+
 def test_notes_may_span_lines_but_not_hold_other_controls() -> None:
     assert problems(notes="First line\r\nSecond\tline\nThird") == {}
     assert "U+001B" in problems(notes="Red \x1b[31m text")["notes"]

@@ -88,6 +88,8 @@ def check_plain_text(value: str, *, multiline: bool = False) -> str:
     a bidirectional override makes a title or URL read differently from what it is.
     """
     for position, ch in enumerate(value, start=1):
+        if unicodedata.category(ch) == "Cs":
+            raise ValueError(f"it is not valid Unicode text: a lone surrogate U+{ord(ch):04X} at character {position}")
         if ch in BIDI_CONTROLS:
             raise ValueError(
                 f"it contains the bidirectional control {describe_character(ch)} at character {position}, "
