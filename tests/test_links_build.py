@@ -141,7 +141,7 @@ def test_a_missing_branch_is_reported_once_with_its_dependent_links(build_site, 
     roles = "".join(
         f"\n{{nbgitpuller}}`notebooks/0{n}-intro.ipynb` {{binder}}`notebooks/0{n}-data.ipynb`\n" for n in (1, 2, 3)
     )
-    page = "# Event\n\n" + event_block(options=options) + roles
+    page = "# Event\n\n" + event_block(options=options) + roles + "\n```{event-links}\n```\n"
     conf = f"event_verify_links = True\nevent_content_cache = {str(tmp_path / 'cache')!r}\n"
     result = build_site({"index": page}, conf=conf)
     assert result.status != 0
@@ -149,8 +149,8 @@ def test_a_missing_branch_is_reported_once_with_its_dependent_links(build_site, 
     assert len(mentions) == 1, result.warnings
     assert re.search(
         r"index\.md:3: ERROR: the content cannot be pulled, so no link to it resolves: branch 'mian' does not exist "
-        r".*did you mean 'main'\?.*; 7 link\(s\) depend on it: index:3 \(card\), index:15 \(nbgitpuller, binder\), "
-        r"index:17 \(nbgitpuller, binder\), index:19 \(nbgitpuller, binder\) \[event\.link\]",
+        r".*did you mean 'main'\?.*; 8 link\(s\) depend on it: index:3 \(card\), index:15 \(nbgitpuller, binder\), "
+        r"index:17 \(nbgitpuller, binder\), index:19 \(nbgitpuller, binder\), index:21 \(event-links\) \[event\.link\]",
         mentions[0],
     ), mentions[0]
     assert "1 broken link(s)" in result.warnings

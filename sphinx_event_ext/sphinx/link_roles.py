@@ -31,6 +31,8 @@ from .tables import table
 logger = logging.getLogger(__name__)
 
 LINK_FAILURES = "sphinx_event_link_failures"
+#: The (repository, branch) pairs link verification could not pull: already reported once, with their links.
+UNPULLED = "sphinx_event_unpulled"
 BADGE = "https://mybinder.org/badge_logo.svg"
 BUILDERS = {"nbgitpuller": event_nbgitpuller_link, "binder": event_binder_link}
 
@@ -147,7 +149,9 @@ def resolve_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
             paths = placeholder["paths"] or _notebooks(app, record)
             placeholder.replace_self(_links_table(record.event, paths, placeholder))
         except (LinkError, PullError, ValueError) as error:
-            _warn(f"event-links: {error}", placeholder)
+            key = (record.event.content_repo, record.event.content_branch)
+            if not (isinstance(error, PullError) and key in getattr(app.env, UNPULLED, set())):
+                _warn(f"event-links: {error}", placeholder)
             placeholder.replace_self([])
 
 
@@ -183,6 +187,7 @@ def verify_links(app: Sphinx, env: BuildEnvironment) -> list[str]:
     link with the count of links that depend on it, not once per link.
     """
     setattr(env, LINK_FAILURES, 0)
+    setattr(env, UNPULLED, set())
     if settings(app.config).verify_links:
         with warning_replay.live(app):
             setattr(env, LINK_FAILURES, _verify_all(app, env))
@@ -232,4 +237,5 @@ def _verify_all(app: Sphinx, env: BuildEnvironment) -> int:
             type="event",
             subtype="link",
         )
+    setattr(env, UNPULLED, set(unpulled))
     return failures
