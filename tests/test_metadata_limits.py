@@ -76,6 +76,7 @@ def test_attendee_bounds_are_named() -> None:
     assert "(at most 100000)" in problems(attendees="100001")["attendees"]
     assert "(at least 1)" in problems(attendees="0")["attendees"]
     assert problems(attendees="000000000000000000000000080") == {}  # leading zeros are not digits of size
+    assert "(at most 200 characters)" in problems(contact="x" * 201)["contact"]
 
 
 @pytest.mark.parametrize("option", ["memory-per-user", "node-memory"])

@@ -26,6 +26,13 @@ _INTEGER = re.compile(r"^[+-]?[0-9]+$")
 _MAX_INTEGER_DIGITS = 18
 #: The most days from an event's start to its end: every output has one session per day.
 MAX_EVENT_DAYS = 366
+#: How a bound the schema sets is named when a value breaks it.
+_BOUNDS = {
+    "minimum": "at least {}",
+    "maximum": "at most {}",
+    "minLength": "at least {} characters",
+    "maxLength": "at most {} characters",
+}
 _UNSAFE_SLUG = re.compile(r"[^a-z0-9_-]+")
 
 
@@ -122,16 +129,10 @@ def _schema_problem(error: Any, instance: Mapping[str, Any]) -> Problem | None:
     if not error.path:
         return None
     name = str(error.path[0])
-    bounds = {
-        "minimum": "at least",
-        "maximum": "at most",
-        "minLength": "characters: at least",
-        "maxLength": "characters: at most",
-    }
     if error.cause:
         detail = f" ({error.cause})"
-    elif error.validator in bounds:
-        detail = f" ({bounds[error.validator]} {error.validator_value})"
+    elif error.validator in _BOUNDS:
+        detail = f" ({_BOUNDS[error.validator].format(error.validator_value)})"
     else:
         detail = ""
     return Problem(name, f"expected {_expected(name)}, got {_shown(instance.get(name))}{detail}")
