@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 
 from sphinx_event_ext.cli import link as cli_link
 from sphinx_event_ext.model.event import Event
+from sphinx_event_ext.model.formats import BIDI_CONTROLS
 from sphinx_event_ext.plan.links import (
     APPS,
     LinkError,
@@ -317,7 +318,10 @@ host = st.lists(st.text(string.ascii_lowercase + string.digits, min_size=1, max_
     lambda parts: ".".join([*parts, "org"])
 )
 repo_segment = st.text(
-    st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Z"), exclude_characters="/?#%\\"),
+    # bidirectional controls are refused in URLs, as they make one read differently from what it is
+    st.characters(
+        codec="utf-8", exclude_categories=("Cc", "Cs", "Z"), exclude_characters="/?#%\\" + "".join(BIDI_CONTROLS)
+    ),
     min_size=1,
     max_size=10,
 ).filter(lambda s: s not in (".", ".."))
@@ -329,7 +333,8 @@ repo_url = st.one_of(
         st.sampled_from(["", "/", ".git"]),
     ),
     st.builds(lambda segs: "file:///" + "/".join(segs), st.lists(repo_segment, min_size=1, max_size=3)),
-    st.builds(lambda h, a, b: f"git@{h}:{a}/{b}.git", host, name, name),
+    # a path starting with '-' is refused: ssh would read it as an option
+    st.builds(lambda h, a, b: f"git@{h}:{a}/{b}.git", host, name.filter(lambda a: not a.startswith("-")), name),
 )
 branch = st.text(string.ascii_letters + string.digits + "-_/.", min_size=1, max_size=20).filter(
     lambda b: (
