@@ -201,10 +201,9 @@ def _verify_all(app: Sphinx, env: BuildEnvironment) -> int:
     for docname in sorted(pages(env)):
         for use in pages(env)[docname].links:
             record = event_for(env, docname, use.event_id)
-            event = record.event if record else None
-            if record is None or event is None or not event.content_repo:
+            if record is None or not record.event.content_repo:
                 continue
-            key = (event.content_repo, event.content_branch)
+            key = (record.event.content_repo, record.event.content_branch)
             pulls = content_folder(app.env, record) is None
             if pulls and key in unpulled:
                 unpulled[key][1].append((docname, use))
