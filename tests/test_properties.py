@@ -1,7 +1,7 @@
 """Property tests: validation never raises, and every event it accepts produces every output.
 
 The validator is the gate in front of the writers (pre-warm request, calendars, emails, issue
-form, checklist, links), so "accepted" must mean "every writer can handle it". Hypothesis
+form, checklist, links, the rehearsal's pre-warm advice), so "accepted" must mean "every writer can handle it". Hypothesis
 draws option dicts from near-valid values with hostile edges (extreme dates and numbers,
 every time zone, control and bidi characters, secrets, odd URLs) and checks both halves.
 """
@@ -27,6 +27,7 @@ from sphinx_event_ext.plan.ics import combined_calendar, event_calendar
 from sphinx_event_ext.plan.links import LinkError, decode_nbgitpuller_link, event_binder_link, event_nbgitpuller_link
 from sphinx_event_ext.plan.notify import heads_up_email, issue_form_url, notification_email
 from sphinx_event_ext.plan.prewarm import events_index, prewarm_request
+from sphinx_event_ext.plan.rehearsal import prewarm_advice, wave_stats
 from sphinx_event_ext.plan.timing import format_utc_hours, late_notice_advice, notice
 from sphinx_event_ext.util.atomic import dumps
 
@@ -196,6 +197,8 @@ def _every_output(event: Event, today: dt.date, notice_days: int, lead: int) -> 
     assert verdict.label
     format_utc_hours(event)
     assert len(build_checklist(event, notice_days)) == len(build_checklist(None, notice_days))
+    for wave in (wave_stats([]), wave_stats([1.0, 400.0, None])):
+        assert prewarm_advice(event, wave)["attendees"] == event.attendees
     if event.content_repo:
         link = event_nbgitpuller_link(event)  # a hub link exists for every valid content repo
         decoded = decode_nbgitpuller_link(link)
