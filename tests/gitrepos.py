@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from ports import free_port
+
 #: Identity and config so commits work on a fresh machine without a global git config.
 GIT_ENV = {
     "GIT_AUTHOR_NAME": "Workshop Test",
@@ -81,9 +83,7 @@ def push_commit(repo_url: str, branch: str, files: dict[str, str], scratch: Path
 @contextmanager
 def git_daemon(root: Path) -> Iterator[str]:
     """Serve every repository under ``root`` with git's own daemon on 127.0.0.1; yields ``git://127.0.0.1:PORT``."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     daemon = subprocess.Popen(
         [
             "git",

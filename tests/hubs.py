@@ -23,15 +23,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from ports import free_port
 
 PROXY = "configurable-http-proxy"
 NAMED_SERVER_LIMIT = 3
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def require_proxy() -> str:

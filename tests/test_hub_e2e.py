@@ -13,7 +13,6 @@ import json
 import os
 import re
 import secrets
-import socket
 import subprocess
 import sys
 import time
@@ -26,6 +25,7 @@ from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 import pytest
 from gitrepos import GIT_ENV, make_bare_repo
+from ports import free_port
 
 from sphinx_event_ext.plan.links import binder_nbgitpuller_link, canvas_link, decode_nbgitpuller_link, nbgitpuller_link
 
@@ -37,12 +37,6 @@ class Server:
     url: str
     token: str
     root: Path
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _wait_until_up(proc: subprocess.Popen, url: str, log: Path) -> None:
@@ -63,7 +57,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     base = tmp_path_factory.mktemp("jupyter")
     root = base / "root"
     root.mkdir()
-    port, token = _free_port(), secrets.token_hex(16)
+    port, token = free_port(), secrets.token_hex(16)
     command = [
         sys.executable,
         "-m",
