@@ -70,7 +70,7 @@ class EventDirective(EventDirectiveShape, SphinxDirective):
         if self.options or not self.block_text.startswith(("`", ":", "~")):
             return None
         content = "\n".join(self.block_text.splitlines()[1:-1])
-        parsed = parse_directive_text(EventDirectiveShape, "", content, line=self.lineno)
+        parsed = parse_directive_text(type(self), "", content, line=self.lineno)
         return options_format_problem((warning.msg, warning.lineno) for warning in parsed.warnings)
 
     def _actions(self, event: Event) -> list[nodes.Node]:
