@@ -119,13 +119,12 @@ def parser() -> argparse.ArgumentParser:
     return main_parser
 
 
-#: Commands that read events without running a Sphinx build.
-_NO_BUILD = {"validate", "prewarm", "link"}
+#: Commands that run a Sphinx build or Jupyter machinery in this process.
+_BUILDS = {"check", "rehearse"}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``sphinx-event``."""
     args = parser().parse_args(argv)
-    if args.command in _NO_BUILD:
-        skip_unused_format_backends()
+    skip_unused_format_backends(building=args.command in _BUILDS)
     return args.func(args)

@@ -33,6 +33,8 @@ UNUSED_FORMAT_BACKENDS = (
     "uri_template",
     "webcolors",
 )
+#: The back-ends that no Sphinx builder imports: safe to skip in a process that builds.
+BUILD_SAFE_SKIPS = ("rfc3987_syntax",)
 
 
 @cache
@@ -56,17 +58,18 @@ def _strings_only(check: Callable[[str], Any]) -> Callable[[Any], bool]:
     return checked
 
 
-def skip_unused_format_backends() -> None:
-    """Keep jsonschema from loading format back-ends the schema does not use, in a process
-    that only validates events (the ``validate``, ``prewarm`` and ``link`` commands).
+def skip_unused_format_backends(building: bool) -> None:
+    """Keep jsonschema from loading format back-ends the schema does not use, in the
+    ``sphinx-event`` process (a plain ``sphinx-build`` never calls this).
 
     Marking a module absent in ``sys.modules`` is how Python records one that cannot be
-    imported, which jsonschema already handles. A process that runs a Sphinx build must
-    not call this: other extensions may validate with those formats.
+    imported, which jsonschema already handles: those formats are then not checked. A
+    process that runs a Sphinx build (``building``) skips only rfc3987-syntax, which nothing
+    but jsonschema uses; the others (idna among them) serve Sphinx's own builders too.
     """
     if "jsonschema" in sys.modules:
         return
-    for module in UNUSED_FORMAT_BACKENDS:
+    for module in BUILD_SAFE_SKIPS if building else UNUSED_FORMAT_BACKENDS:
         sys.modules.setdefault(module, None)  # type: ignore[arg-type]
 
 
