@@ -14,6 +14,7 @@ from ..util.atomic import dumps
 from ..util.commands import subcommands
 from . import link as cli_link
 from . import rehearse as cli_rehearse
+from . import ticket as cli_ticket
 from .check import run_check
 from .scan import scan
 from .site import conf_values, report
@@ -115,6 +116,7 @@ def parser() -> argparse.ArgumentParser:
     prewarm.set_defaults(func=run_prewarm)
     cli_link.add_parser(commands)
     cli_rehearse.add_parser(commands)
+    cli_ticket.add_parser(commands)
     _use_formatter(main_parser)
     return main_parser
 
