@@ -10,7 +10,16 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .ticket_parse import CERTAIN, Issue, Reading, TicketReading, find_zone, read_ticket, resolve_zone
+from .ticket_parse import (
+    CERTAIN,
+    Issue,
+    Reading,
+    TicketReading,
+    clock_range,
+    find_zone,
+    read_ticket,
+    resolve_zone,
+)
 
 PLACEHOLDER = "FILL IN"
 _TITLE_TAGS = re.compile(r"^\s*(?:\[[^\]]*\]\s*)+")
@@ -39,18 +48,18 @@ def event_title(issue: Issue) -> str:
 def event_options(issue: Issue) -> str:
     """The ``event`` directive's option lines read from an issue, one per line, placeholders included."""
     reading = read_ticket(issue)
-    hours = reading.active_hours
+    times = clock_range(reading.active_hours.raw)
     lines = [
         _option("hub", reading.hub, str(reading.hub.value), "the hub's address, https://..."),
         _option("start", reading.start, str(reading.start.value), "the first day, YYYY-MM-DD"),
         _option("end", reading.end, str(reading.end.value), "the last day, YYYY-MM-DD"),
     ]
-    if hours.value:
-        lines.append(
-            _option("active-hours", hours, f"{hours.value.begin:%H:%M}-{hours.value.end:%H:%M}", "HH:MM-HH:MM")
-        )
+    if isinstance(times, str) or times[2]:
+        hint = f"; perhaps {times[0]:%H:%M}-{times[1]:%H:%M}, {times[2]}" if not isinstance(times, str) else ""
+        what = "the hours of the day, HH:MM-HH:MM"
+        lines.append(f":active-hours: {PLACEHOLDER}: {what} ({_said(reading.active_hours.raw)}{hint})")
     else:
-        lines.append(_option("active-hours", hours, "", "the hours of the day, HH:MM-HH:MM"))
+        lines.append(f":active-hours: {times[0]:%H:%M}-{times[1]:%H:%M}")
     lines.append(_timezone(issue, reading))
     lines.append(_option("attendees", reading.attendees, str(reading.attendees.value), "one whole number"))
     if issue.url:
@@ -62,11 +71,9 @@ def _timezone(issue: Issue, reading: TicketReading) -> str:
     """The IANA zone of the hours, or of the start date when the hours give none."""
     what = "an IANA time zone such as America/Chicago"
     hours = reading.active_hours
-    zone = hours.value.zone if hours.value else None
-    if zone is None:
-        written = find_zone(hours.raw) or find_zone(reading.start.raw)
-        resolved = resolve_zone(written, reading.start.value or issue.created) if written else None
-        zone = None if isinstance(resolved, str) else resolved
+    written = find_zone(hours.raw) or find_zone(reading.start.raw)
+    resolved = resolve_zone(written, reading.start.value or issue.created) if written else None
+    zone = None if isinstance(resolved, str) else resolved
     if zone is None or zone.confidence != CERTAIN or ("/" not in zone.name and zone.name != "UTC"):
         note = f"; perhaps {zone.name}, {zone.note}" if zone else ""
         return f":timezone: {PLACEHOLDER}: {what} ({_said(hours.raw)}{note})"

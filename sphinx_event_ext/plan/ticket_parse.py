@@ -26,8 +26,6 @@ T = TypeVar("T")
 CERTAIN = "certain"
 LIKELY = "likely"
 
-#: The form's fields this module reads, by id.
-READ_FIELDS = ("event_begin", "event_end", "active_times", "user_number", "hub_url")
 _CHECKBOX_FIELDS = ("enough_notice", "calendar", "hub_exists", "hub_decommision")
 #: Words in a heading that identify a field when an older form worded its label differently.
 _LABEL_WORDS = {
@@ -205,11 +203,12 @@ def form_fields(body: str) -> dict[str, str]:
     text = body.replace("\r\n", "\n").replace("\r", "\n")
     headings = list(_HEADING.finditer(text))
     values: dict[str, str] = {}
-    for heading, following in zip(headings, [*headings[1:], None], strict=True):
+    ends = [heading.start() for heading in headings[1:]] + [len(text)] if headings else []
+    for heading, end in zip(headings, ends, strict=True):
         name = _field_id(heading.group(1))
         if name is None or name in values:
             continue
-        value = text[heading.end() : following.start() if following else len(text)].strip()
+        value = text[heading.end() : end].strip()
         values[name] = "" if value == _NO_RESPONSE else value
     return values
 
@@ -329,7 +328,8 @@ def _first_on_or_after(month: int, day: int, after: dt.date) -> dt.date | None:
 
 
 def read_date(raw: str, created: dt.date) -> Reading[dt.date]:
-    """A start or end date; a date with no year is the first such day on or after the issue was opened."""
+    """A start or end date; a date with no year takes the year written next to it, else it is the first such
+    day on or after the issue was opened."""
     if not raw.strip():
         return _vague(raw, "the field is empty")
     plain = _plain(raw)
@@ -337,8 +337,10 @@ def read_date(raw: str, created: dt.date) -> Reading[dt.date]:
         return _vague(raw, f"not known yet ({plain!r})")
     matches = sorted((m for pattern in _DATES for m in pattern.finditer(plain)), key=lambda m: m.start())
     dates: list[tuple[dt.date, bool]] = []
+    written_years = [match.group("year") for match in matches if match.group("year")]
     for match in matches:
-        month, number, year = _month(match.group("month")), int(match.group("day")), match.group("year")
+        month, number = _month(match.group("month")), int(match.group("day"))
+        year = match.group("year") or (written_years[0] if written_years else None)
         try:
             found = (dt.date(int(year), month, number), True) if year else None
         except ValueError:
@@ -400,19 +402,24 @@ def _times(match: re.Match[str]) -> tuple[dt.time, dt.time, str] | str:
     return dt.time(begin, m1), dt.time(end, m2), note
 
 
+def clock_range(raw: str) -> tuple[dt.time, dt.time, str] | str:
+    """Begin, end and a note when am/pm had to be guessed, of the hours written in a value; or why there are none."""
+    plain = _plain(raw)
+    if not plain:
+        return "the field is empty"
+    if _VAGUE.match(plain):
+        return f"not known yet ({plain!r})"
+    match = _HOURS.search(_PARENS.sub(" ", plain)) or _HOURS.search(plain)
+    if match is None:
+        return f"no hours found in {plain!r}"
+    return _times(match)
+
+
 def read_hours(
     raw: str, day: dt.date, event_zone: str | None = None, fallback_zone: str | None = None
 ) -> Reading[Hours]:
     """Active hours; without a zone in the field, the zone written in the start date is used."""
-    if not raw.strip():
-        return _vague(raw, "the field is empty")
-    plain = _plain(raw)
-    if _VAGUE.match(plain):
-        return _vague(raw, f"not known yet ({plain!r})")
-    match = _HOURS.search(_PARENS.sub(" ", plain)) or _HOURS.search(plain)
-    if match is None:
-        return _vague(raw, f"no hours found in {plain!r}")
-    times = _times(match)
+    times = clock_range(raw)
     if isinstance(times, str):
         return _vague(raw, times)
     begin, end, note = times
@@ -479,7 +486,7 @@ def normalise_hub(url: str) -> str:
 
 
 def read_hub(raw: str) -> Reading[str]:
-    """The hub's address; written without a scheme, it is read as https."""
+    """The hub's address; written without a scheme, it is read as https (a hub is served over https)."""
     text = raw.strip()
     if not text:
         return _vague(raw, "the field is empty")
@@ -493,7 +500,7 @@ def read_hub(raw: str) -> Reading[str]:
     if len(addresses) > 1:
         return _vague(raw, f"more than one address ({', '.join(addresses)})")
     if "://" not in found[0]:
-        return Reading(raw, addresses[0], LIKELY, note=f"no scheme given: read as {addresses[0]}")
+        return Reading(raw, addresses[0], CERTAIN, note=f"no scheme given: read as {addresses[0]}, as hubs serve https")
     return Reading(raw, addresses[0], CERTAIN)
 
 
