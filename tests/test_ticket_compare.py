@@ -137,15 +137,26 @@ def test_vague_values_become_placeholders_that_validate_names():
     # Exactly the placeholders fail: start (no year), active-hours (am/pm guessed), timezone (none), attendees (a range).
     assert [problem.split(":")[1].strip() for problem in problems] == ["attendees", "active-hours", "start", "timezone"]
     assert all("FILL IN" in problem for problem in problems)
-    assert ':start: FILL IN: the first day, YYYY-MM-DD (the issue says "Feb. 16 at 10 AM"; perhaps 2025-02-16' in options
-    assert ":active-hours: FILL IN: the hours of the day, HH:MM-HH:MM (the issue says \"9 - 5\"; perhaps 09:00-17:00" in options
+    assert (
+        ':start: FILL IN: the first day, YYYY-MM-DD (the issue says "Feb. 16 at 10 AM"; perhaps 2025-02-16' in options
+    )
+    assert (
+        ':active-hours: FILL IN: the hours of the day, HH:MM-HH:MM (the issue says "9 - 5"; perhaps 09:00-17:00'
+        in options
+    )
     assert ':timezone: FILL IN: an IANA time zone such as America/Chicago (the issue says "9 - 5")' in options
     assert ':attendees: FILL IN: one whole number (the issue says "60-100")' in options
     filled = (
         options.replace(next(line for line in options.splitlines() if line.startswith(":start:")), ":start: 2025-02-16")
         .replace(next(line for line in options.splitlines() if line.startswith(":attendees:")), ":attendees: 100")
-        .replace(next(line for line in options.splitlines() if line.startswith(":active-hours:")), ":active-hours: 09:00-17:00")
-        .replace(next(line for line in options.splitlines() if line.startswith(":timezone:")), ":timezone: America/Los_Angeles")
+        .replace(
+            next(line for line in options.splitlines() if line.startswith(":active-hours:")),
+            ":active-hours: 09:00-17:00",
+        )
+        .replace(
+            next(line for line in options.splitlines() if line.startswith(":timezone:")),
+            ":timezone: America/Los_Angeles",
+        )
     )
     assert _validate(event_title(issue), filled) == []
 

@@ -35,7 +35,12 @@ CREATED = dt.date(2025, 1, 20)
         ("May 30th, 2024, 12PM EST", dt.date(2024, 5, 30), CERTAIN, "EST"),
         ("Feb 12, 2025, 10:00 CET (Italy)", dt.date(2025, 2, 12), CERTAIN, "CET"),
         ("Feb. 16 at 10 AM PST.", dt.date(2025, 2, 16), LIKELY, "PST"),
-        ("May 29 2024, 9AM Central Time (https://arewemeetingyet.com/Chicago/2024-05-29/09:00)", dt.date(2024, 5, 29), CERTAIN, "CT"),
+        (
+            "May 29 2024, 9AM Central Time (https://arewemeetingyet.com/Chicago/2024-05-29/09:00)",
+            dt.date(2024, 5, 29),
+            CERTAIN,
+            "CT",
+        ),
     ],
 )
 def test_dates_in_every_spelling(raw, expected, confidence, zone):
@@ -69,8 +74,20 @@ def test_vague_dates_are_not_comparable(raw, reason):
 @pytest.mark.parametrize(
     ("raw", "zone", "day", "utc", "name"),
     [
-        ("830am – 5pm US/Eastern", "America/New_York", dt.date(2024, 8, 4), ("12:30", "21:00"), "America/New_York"),
-        ("1:00pm - 5pm CST (New Orleans, USA)", "America/Chicago", dt.date(2025, 1, 10), ("19:00", "23:00"), "America/Chicago"),
+        (
+            "830am \u2013 5pm US/Eastern",
+            "America/New_York",
+            dt.date(2024, 8, 4),
+            ("12:30", "21:00"),
+            "America/New_York",
+        ),
+        (
+            "1:00pm - 5pm CST (New Orleans, USA)",
+            "America/Chicago",
+            dt.date(2025, 1, 10),
+            ("19:00", "23:00"),
+            "America/Chicago",
+        ),
         ("10-11AM PST", "America/Los_Angeles", dt.date(2025, 2, 16), ("18:00", "19:00"), "America/Los_Angeles"),
         ("10:00 - 12:00 CET", "Europe/Rome", dt.date(2025, 2, 12), ("09:00", "11:00"), "Europe/Rome"),
         # EST written for a day in May means New York's clock (EDT, UTC-4), not UTC-5.
