@@ -14,6 +14,7 @@ import pytest
 from bs4 import BeautifulSoup
 from issues import github_stand_in, issue_json
 from sites import BASE, event_block
+from sphinx.cmd.build import build_main
 
 from sphinx_event_ext.cli.main import main
 from sphinx_event_ext.content.github_issue import IssueError, fetch_issue, issue_ref, load_issue
@@ -147,6 +148,13 @@ def test_build_warns_at_the_ticket_line_and_proves_the_checklist(build_site, mon
         github.issues[ISSUE_PATH.replace("/7", "/8")] = (200, issue_json(8, attendees="45", end="March 16, 2027"))
         result = build_site({"good": good, "off": off}, conf="event_verify_ticket = True\nevent_today = '2027-01-01'\n")
         good_html, off_soup = result.html("good"), result.soup("off")
+        # The issue changes, the pages do not: the next incremental build still rewrites the page with a ticket.
+        github.issues[ISSUE_PATH] = (200, issue_json(hub="https://other.example.org"))
+        warnfile = result.src / "again.txt"
+        assert build_main(["-b", "html", "-q", "-w", str(warnfile), str(result.src), str(result.out)]) == 0
+        assert "differs from event 'good' in hub" in warnfile.read_text("utf-8")
+        again = result.soup("good").select_one('input[data-storage-key="sphinx-event-ext:good:ticket"]')
+        assert not again.has_attr("checked")
         # The same site again (it overwrites the first output) without event_verify_ticket.
         unchecked = build_site({"good": good, "off": off}, conf="event_today = '2027-01-01'\n", args=("-E",))
     warnings = [line for line in result.warnings.splitlines() if "WARNING" in line]
@@ -171,4 +179,16 @@ def test_build_warns_at_the_ticket_line_and_proves_the_checklist(build_site, mon
         .select_one('input[data-storage-key="sphinx-event-ext:good:ticket"]')
         .has_attr("checked")
     )
-    assert len(github.requests) == 2
+    assert len(github.requests) == 4
+
+
+def test_check_verify_ticket(tmp_path, monkeypatch, capsys):
+    _site(tmp_path, options())
+    monkeypatch.chdir(tmp_path)
+    with github_stand_in() as github:
+        monkeypatch.setenv("GITHUB_API_URL", github.url)
+        github.issues[ISSUE_PATH] = (200, issue_json(attendees="45"))
+        assert main(["check", "docs", "--out", str(tmp_path / "plain")]) == 0
+        assert github.requests == []
+        assert main(["check", "docs", "--verify-ticket", "--out", str(tmp_path / "verified")]) == 1
+    assert "differs from event 'geo' in attendees: the page says 80, the issue says 45" in capsys.readouterr().err

@@ -109,6 +109,12 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="read every page again instead of only those that changed (sphinx-build -E)",
     )
+    check.add_argument(
+        "--verify-ticket",
+        action="store_true",
+        help="also compare every event with the hub team's GitHub issue named by its ticket (needs the network; "
+        "event_verify_ticket)",
+    )
     check.set_defaults(func=run_check)
     prewarm = commands.add_parser("prewarm", help="print the pre-warm request JSON without building")
     prewarm.add_argument("paths", nargs="+", type=Path, metavar="FILE_OR_DIR", help="MyST files or folders")

@@ -73,8 +73,7 @@ def verify_tickets(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """Compare every event that has a ``ticket`` with its issue, on every build (the issue can change
     without the page); proofs are kept for the checklists.
 
-    Returns the pages to write again when a proof changed: the events' own pages and the pages
-    with checklists.
+    Returns the pages with checklists when a proof changed, so Sphinx writes them again.
     """
     previous: dict[str, str] = getattr(env, PROOFS, {})
     proofs: dict[str, str] = {}
@@ -86,11 +85,9 @@ def verify_tickets(app: Sphinx, env: BuildEnvironment) -> list[str]:
                     if proof:
                         proofs[record.event.id] = proof
     setattr(env, PROOFS, proofs)
-    changed = {event_id for event_id in proofs.keys() | previous.keys() if proofs.get(event_id) != previous.get(event_id)}
-    if not changed:
+    if proofs == previous:
         return []
-    owners = {record.docname for record in valid_events(env) if record.event.id in changed}
-    return sorted(owners | {docname for docname, data in pages(env).items() if data.lists_events})
+    return sorted(docname for docname, data in pages(env).items() if data.lists_events)
 
 
 def ticket_evidence(env: BuildEnvironment, event_id: str) -> dict[str, str]:
