@@ -14,6 +14,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Generic, TypeVar
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, available_timezones
@@ -244,13 +245,9 @@ def find_zone(text: str) -> str | None:
     return min(found)[2] if found else None
 
 
-_ZONE_CACHE: list[frozenset[str]] = []
-
-
+@lru_cache(maxsize=1)
 def _zone_names() -> frozenset[str]:
-    if not _ZONE_CACHE:
-        _ZONE_CACHE.append(frozenset(available_timezones()))
-    return _ZONE_CACHE[0]
+    return frozenset(available_timezones())
 
 
 def _abbreviations(zone: str, year: int) -> set[str]:
