@@ -126,7 +126,7 @@ def test_a_page_from_a_clear_issue_validates():
     assert _validate(event_title(issue), options) == []
 
 
-def test_vague_values_become_placeholders_that_validate_names():
+def test_vague_values_become_placeholders_that_validate_names(build_site):
     issue = Issue(
         "[EVENT][Feb 16] openscapes",
         issue_body(start="Feb. 16 at 10 AM", end="2025-02-16", hours="9 - 5", attendees="60-100"),
@@ -159,6 +159,11 @@ def test_vague_values_become_placeholders_that_validate_names():
         )
     )
     assert _validate(event_title(issue), filled) == []
+    built = build_site(
+        {"index": "# Event\n\n" + event_block(event_title(issue), filled)}, conf="event_today = '2025-01-01'\n"
+    )
+    assert built.status == 0, built.warnings
+    assert built.soup().select_one(".event-card") is not None
 
 
 def test_a_zone_given_only_in_the_start_field_fills_the_timezone():
