@@ -49,6 +49,18 @@ def test_dates_in_every_spelling(raw, expected, confidence, zone):
     assert find_zone(raw) == zone
 
 
+def test_a_slashed_date_is_read_only_when_one_order_makes_a_date():
+    assert read_date("08/23/2024", CREATED).value == dt.date(2024, 8, 23)
+    assert read_date("23/08/2024", CREATED).value == dt.date(2024, 8, 23)
+    assert read_date("23/08/2024", CREATED).confidence == LIKELY
+
+
+def test_several_ranges_of_hours_span_the_day():
+    reading = read_hours("9:30-12:30 and 13:30-16:30 CET on 2025-02-12", dt.date(2025, 2, 12), "Europe/Rome")
+    assert (reading.value.begin, reading.value.end) == (dt.time(9, 30), dt.time(16, 30))
+    assert reading.confidence == LIKELY and "several ranges (09:30-12:30, 13:30-16:30)" in reading.note
+
+
 def test_a_date_without_a_year_is_the_first_on_or_after_the_issue():
     assert read_date("Jan. 5 at 9 AM", CREATED).value == dt.date(2026, 1, 5)
     assert read_date("Jan. 20", CREATED).value == dt.date(2025, 1, 20)
@@ -64,6 +76,7 @@ def test_a_date_without_a_year_is_the_first_on_or_after_the_issue():
         ("Jan 10 or Jan 11, 2025", "more than one date (2025-01-10, 2025-01-11)"),
         ("February 30, 2025", "not a day of the calendar"),
         ("next spring", "no date found"),
+        ("10/01/2025", "does not say which number is the day and which the month"),
     ],
 )
 def test_vague_dates_are_not_comparable(raw, reason):

@@ -51,6 +51,7 @@ _MONTHS = {
     "jul": 7, "aug": 8, "sep": 9, "oct": 10, "nov": 11, "dec": 12,
 }  # fmt: skip
 _MONTH = r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_SLASHED = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})\b")
 _YEAR = r"(?:,?\s*(?P<year>(?:19|20)\d\d)\b)?"
 _DATES = (
     re.compile(r"\b(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})\b"),
@@ -350,7 +351,7 @@ def read_date(raw: str, created: dt.date) -> Reading[dt.date]:
         if all(found[0] != other for other, _ in dates):
             dates.append(found)
     if not dates:
-        return _vague(raw, f"no date found in {plain!r}")
+        return _slashed_date(raw, plain)
     if len(dates) > 1:
         shown = ", ".join(day.isoformat() for day, _ in dates)
         return _vague(raw, f"more than one date ({shown})")
@@ -362,6 +363,24 @@ def read_date(raw: str, created: dt.date) -> Reading[dt.date]:
         f"({created.isoformat()})"
     )
     return Reading(raw, day, LIKELY, note=note)
+
+
+def _slashed_date(raw: str, plain: str) -> Reading[dt.date]:
+    """``08/23/2024`` is read when only one order of day and month makes a date; ``10/01/2025`` is not."""
+    match = _SLASHED.search(plain)
+    if match is None:
+        return _vague(raw, f"no date found in {plain!r}")
+    first, second, year = (int(part) for part in match.groups())
+    orders = {(first, second), (second, first)} if first != second else {(first, first)}
+    days = []
+    for month, day in orders:
+        try:
+            days.append(dt.date(year if year > 99 else 2000 + year, month, day))
+        except ValueError:
+            continue
+    if len(days) != 1:
+        return _vague(raw, f"{match.group(0)!r} does not say which number is the day and which the month")
+    return Reading(raw, days[0], LIKELY, note=f"read {match.group(0)!r} as {days[0].isoformat()}")
 
 
 # --- active hours -----------------------------------------------------------------------------------------------
@@ -406,10 +425,16 @@ def clock_range(raw: str) -> tuple[dt.time, dt.time, str] | str:
         return "the field is empty"
     if _VAGUE.match(plain):
         return f"not known yet ({plain!r})"
-    match = _HOURS.search(_PARENS.sub(" ", plain)) or _HOURS.search(plain)
-    if match is None:
+    text = _DATES[0].sub(" ", plain)
+    matches = list(_HOURS.finditer(_PARENS.sub(" ", text))) or list(_HOURS.finditer(text))
+    if not matches:
         return f"no hours found in {plain!r}"
-    return _times(match)
+    ranges = [_times(match) for match in matches]
+    spans = [hours for hours in ranges if not isinstance(hours, str)]
+    if len(spans) < len(ranges) or len(ranges) == 1:
+        return next(hours for hours in ranges if isinstance(hours, str) or len(ranges) == 1)
+    shown = ", ".join(f"{begin:%H:%M}-{end:%H:%M}" for begin, end, _ in spans)
+    return spans[0][0], spans[-1][1], f"several ranges ({shown}): read from the first start to the last end"
 
 
 def read_hours(
