@@ -430,9 +430,10 @@ def clock_range(raw: str) -> tuple[dt.time, dt.time, str] | str:
     if not matches:
         return f"no hours found in {plain!r}"
     ranges = [_times(match) for match in matches]
+    problems = [hours for hours in ranges if isinstance(hours, str)]
+    if len(ranges) == 1 or problems:
+        return problems[0] if problems else ranges[0]
     spans = [hours for hours in ranges if not isinstance(hours, str)]
-    if len(spans) < len(ranges) or len(ranges) == 1:
-        return next(hours for hours in ranges if isinstance(hours, str) or len(ranges) == 1)
     shown = ", ".join(f"{begin:%H:%M}-{end:%H:%M}" for begin, end, _ in spans)
     return spans[0][0], spans[-1][1], f"several ranges ({shown}): read from the first start to the last end"
 
