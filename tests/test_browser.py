@@ -32,7 +32,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-STEP_COUNT = 11  # items of every checklist (sphinx_event_ext.plan.checklist.STEPS)
+STEP_COUNT = 12  # items of every checklist (sphinx_event_ext.plan.checklist.STEPS)
 UNDONE_KEY = "test"  # never proven by metadata, so its checkbox is free to tick
 DONE_KEY = "notify"  # proven by :notified:, so checked and disabled
 TIMEOUT_MS = 10_000  # fail fast when an element is missing, instead of Playwright's 30 s

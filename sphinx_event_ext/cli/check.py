@@ -53,6 +53,8 @@ def run_check(args: argparse.Namespace) -> int:
     if args.fresh:
         flags.append("-E")
     flags += ["-D", f"event_execute_jobs={args.jobs}", "-D", f"event_execute_force={int(args.force)}"]
+    if args.verify_ticket:
+        flags += ["-D", "event_verify_ticket=1"]
     warnings = doctrees / "check-warnings.txt"
     doctrees.mkdir(parents=True, exist_ok=True)
     with _interrupts() as interrupted:

@@ -14,6 +14,7 @@ from ..util.atomic import dumps
 from ..util.commands import subcommands
 from . import link as cli_link
 from . import rehearse as cli_rehearse
+from . import ticket as cli_ticket
 from .check import run_check
 from .scan import scan
 from .site import conf_values, report
@@ -108,6 +109,12 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="read every page again instead of only those that changed (sphinx-build -E)",
     )
+    check.add_argument(
+        "--verify-ticket",
+        action="store_true",
+        help="also compare every event with the hub team's GitHub issue named by its ticket (needs the network; "
+        "event_verify_ticket)",
+    )
     check.set_defaults(func=run_check)
     prewarm = commands.add_parser("prewarm", help="print the pre-warm request JSON without building")
     prewarm.add_argument("paths", nargs="+", type=Path, metavar="FILE_OR_DIR", help="MyST files or folders")
@@ -115,6 +122,7 @@ def parser() -> argparse.ArgumentParser:
     prewarm.set_defaults(func=run_prewarm)
     cli_link.add_parser(commands)
     cli_rehearse.add_parser(commands)
+    cli_ticket.add_parser(commands)
     _use_formatter(main_parser)
     return main_parser
 

@@ -124,6 +124,15 @@ class EventConfig:
             "check": _check_bool,
         },
     )
+    verify_ticket: bool = field(
+        default=False,
+        metadata={
+            "help": "Fetch each event's `ticket` (a GitHub issue from the hub team's event form, with `GITHUB_TOKEN` "
+            "when set) and warn, at the `ticket` option's line, for every date, hour, attendee count or hub that "
+            'differs from the page; when nothing differs the checklist shows "Check the hub team\'s issue" as done.',
+            "check": _check_bool,
+        },
+    )
     content_cache: str | None = field(
         default=None,
         metadata={

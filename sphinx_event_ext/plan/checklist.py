@@ -80,6 +80,14 @@ STEPS: tuple[Step, ...] = (
         notice_offset=True,
     ),
     Step(
+        "ticket",
+        "before",
+        "Check the hub team's issue",
+        "The hub team opens an issue for the event from your message; check that its dates, hours, attendee "
+        "count and hub say what this page says (sphinx-event ticket compares them).",
+        14,
+    ),
+    Step(
         "pre-initialize",
         "before",
         "Ask for pre-initialization only if you need it",
@@ -175,7 +183,8 @@ def build_checklist(
 ) -> list[ChecklistItem]:
     """The checklist for an event, or the generic one (relative due dates) for ``None``.
 
-    ``proofs`` maps step keys to what proved them outside the metadata, such as a rehearsal.
+    ``proofs`` maps step keys to what proved them outside the metadata, such as a rehearsal or the
+    hub team's issue read back (``ticket``).
     """
     items = []
     for step in STEPS:

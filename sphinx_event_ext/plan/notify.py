@@ -18,6 +18,24 @@ DEFAULT_SUPPORT_EMAIL = "support@2i2c.org"
 DEFAULT_ISSUE_REPO = "2i2c-org/infrastructure"
 DEFAULT_ISSUE_TEMPLATE = "07_event-hub.yaml"
 
+#: The provider's event issue form (``07_event-hub.yaml``): each field's id, and the label that heads its
+#: value in the issue the form makes.
+ISSUE_FORM_FIELDS: dict[str, str] = {
+    "ticket_id": "The link towards the Freshdesk ticket this event was reported",
+    "community_rep": "The GitHub handle or name of the community representative",
+    "event_begin": "The date when the event will start",
+    "event_end": "The date when the event will end",
+    "active_times": "What hours of the day will participants be active? (e.g., 5am - 5pm US/Pacific)",
+    "enough_notice": "Are we three weeks before the start date of the event?",
+    "user_number": "Number of attendees",
+    "calendar": "Make sure to add the event into the calendar",
+    "hub_exists": "Does the hub already exist?",
+    "hub_url": "The URL of the hub that will be used for the event",
+    "hub_decommision": "Will this hub be decommissioned after the event is over?",
+    "tasks": "Task list",
+    "dod": "Definition of Done",
+}
+
 _REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 

@@ -20,6 +20,7 @@ from ..plan.checklist import PHASES, ChecklistItem, build_checklist
 from ..plan.rehearsal import rehearsal_proofs
 from .collector import event_for, page
 from .nodes import checkbox_label, checklist_item, checklist_placeholder
+from .ticket_check import ticket_evidence
 
 logger = logging.getLogger(__name__)
 
@@ -83,7 +84,7 @@ def resolve_checklists(app: Sphinx, doctree: nodes.document, docname: str) -> No
                 subtype="checklist",
             )
         event = record.event if record else None
-        proofs = rehearsal_proofs_for(app, event.id) if event else {}
+        proofs = {**rehearsal_proofs_for(app, event.id), **ticket_evidence(app.env, event.id)} if event else {}
         placeholder.replace_self(render_checklist(event, notice_days, index, proofs))
 
 

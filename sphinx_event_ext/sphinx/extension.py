@@ -37,6 +37,7 @@ from .nodes import (
 )
 from .outputs import resolve_buttons, write_event_files
 from .reference import CliReferenceDirective, ConfigReferenceDirective, OptionsReferenceDirective
+from .ticket_check import verify_tickets
 
 logger = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
@@ -117,6 +118,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # change without the pages. Their warnings speak for themselves and are never replayed.
     app.connect("env-updated", verify_links)
     app.connect("env-updated", run_content_checks)
+    app.connect("env-updated", verify_tickets)
     app.connect("env-before-read-docs", forget_index)
     app.connect("env-updated", forget_index, priority=100)
     app.connect("builder-inited", warning_replay.start)

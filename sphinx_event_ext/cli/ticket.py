@@ -1,0 +1,91 @@
+"""``sphinx-event ticket``: compare one event with the hub team's issue for it, field by field."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..content.github_issue import IssueError, fetch_issue, load_issue
+from ..plan.ticket_compare import FieldCheck, compare_ticket, differences
+from .scan import scan
+from .site import report
+
+COLUMNS = ("Field", "Result", "Page", "Issue", "Note")
+
+
+def _cell(text: str) -> str:
+    return " ".join(text.replace("|", "\\|").split())
+
+
+def comparison_table(checks: list[FieldCheck]) -> str:
+    """A Markdown table, readable in a terminal and ready to paste into the issue as a comment."""
+    rows = [COLUMNS, *[(c.option, c.status, c.page, c.issue, c.note) for c in checks]]
+    cells = [[_cell(text) for text in row] for row in rows]
+    widths = [max(len(row[n]) for row in cells) for n in range(len(COLUMNS))]
+
+    def line(row: list[str]) -> str:
+        return "| " + " | ".join(text.ljust(width) for text, width in zip(row, widths, strict=True)) + " |"
+
+    rule = "|" + "|".join("-" * (width + 2) for width in widths) + "|"
+    return "\n".join([line(cells[0]), rule, *[line(row) for row in cells[1:]]]) + "\n"
+
+
+def _fail(message: str) -> int:
+    print(f"sphinx-event ticket: error: {message}", file=sys.stderr)
+    return 2
+
+
+def run_ticket(args: argparse.Namespace) -> int:
+    """Print the comparison table; exit 1 when a field differs, 2 when the comparison cannot be made."""
+    source: Path = args.source
+    if not source.exists():
+        return _fail(f"no such file or folder: {source}")
+    everything = scan([source])
+    events = [item.result.event for item in everything if item.result.event and item.result.event.id == args.id]
+    if not events:
+        for line in report(everything):
+            print(line, file=sys.stderr)
+        return _fail(f"no valid event with id {args.id!r} in {source}")
+    event = events[0]
+    try:
+        if args.issue is not None:
+            issue = load_issue(args.issue)
+        elif event.ticket:
+            issue = fetch_issue(event.ticket)
+        else:
+            return _fail(f"event {event.id!r} has no ticket option; add it, or pass the issue with --issue FILE")
+    except IssueError as error:
+        return _fail(str(error))
+    checks = compare_ticket(event, issue)
+    sys.stdout.write(comparison_table(checks))
+    differing = differences(checks)
+    if differing:
+        names = ", ".join(check.option for check in differing)
+        print(f"sphinx-event ticket: the issue differs from the page in: {names}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Register ``ticket`` on the main parser."""
+    ticket = commands.add_parser("ticket", help="compare an event with the hub team's issue for it")
+    ticket.add_argument(
+        "source",
+        nargs="?",
+        type=Path,
+        default=Path("docs"),
+        metavar="SOURCE_DIR",
+        help="the folder (or MyST file) with the event (default: docs)",
+    )
+    ticket.add_argument("--id", required=True, help="the event's id")
+    ticket.add_argument(
+        "--issue",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="the issue as GitHub's REST API returns it (JSON with body, title, created_at); "
+        "by default the event's ticket URL is fetched, with GITHUB_TOKEN when set",
+    )
+    ticket.set_defaults(func=run_ticket)
+    return ticket

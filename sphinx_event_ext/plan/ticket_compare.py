@@ -1,0 +1,100 @@
+"""Compare an event page with the hub team's issue for it, field by field.
+
+The provider's guide asks organizers to check the issue the hub team opens from their
+email. Each field is the same, differs (with both values), or is not comparable (with
+the reason), so a vague issue is reported as vague instead of as wrong.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from ..model.event import Event
+from .ticket_parse import Hours, Issue, Reading, TicketReading, normalise_hub, read_ticket
+
+SAME = "same"
+DIFFERS = "differs"
+NOT_COMPARABLE = "not comparable"
+
+
+@dataclass(frozen=True)
+class FieldCheck:
+    """One compared field, named by the event option it checks."""
+
+    option: str
+    status: str
+    page: str
+    issue: str
+    note: str = ""
+
+
+def _utc_span(begin: dt.datetime, end: dt.datetime) -> str:
+    return f"{begin:%H:%M}-{end:%H:%M} UTC"
+
+
+def _hours_text(hours: Hours, day: dt.date) -> str:
+    zone = hours.zone
+    name = zone.name if zone.written == zone.name else f"{zone.name} ({zone.written})"
+    return f"{hours.begin:%H:%M}-{hours.end:%H:%M} {name} = {_utc_span(*hours.on(day))}"
+
+
+def _check(option: str, page_value: Any, page_text: str, reading: Reading[Any], issue_text: str) -> FieldCheck:
+    if not reading.comparable:
+        return FieldCheck(option, NOT_COMPARABLE, page_text, reading.raw.strip(), reading.reason or "")
+    status = SAME if page_value == reading.value else DIFFERS
+    note = reading.note if reading.confidence != "certain" or status == DIFFERS else ""
+    return FieldCheck(option, status, page_text, issue_text, note)
+
+
+def compare(event: Event, reading: TicketReading) -> list[FieldCheck]:
+    """start, end, active-hours (UTC instants on the first day), attendees and hub, in that order."""
+    day = event.start
+    begin, end = event.active_hours
+    page_hours = (
+        dt.datetime.combine(day, begin, event.zone).astimezone(dt.timezone.utc),
+        dt.datetime.combine(day, end, event.zone).astimezone(dt.timezone.utc),
+    )
+    hours = reading.active_hours
+    issue_hours = hours.value.on(day) if hours.value else None
+    return [
+        _check("start", event.start, event.start.isoformat(), reading.start, _day(reading.start)),
+        _check("end", event.end, event.end.isoformat(), reading.end, _day(reading.end)),
+        _check(
+            "active-hours",
+            page_hours,
+            f"{event.active_hours_text} {event.timezone} = {_utc_span(*page_hours)}",
+            Reading(hours.raw, issue_hours, hours.confidence, hours.reason, hours.note),
+            _hours_text(hours.value, day) if hours.value else "",
+        ),
+        _check("attendees", event.attendees, str(event.attendees), reading.attendees, str(reading.attendees.value)),
+        _check("hub", normalise_hub(event.hub), normalise_hub(event.hub), reading.hub, str(reading.hub.value)),
+    ]
+
+
+def _day(reading: Reading[dt.date]) -> str:
+    return reading.value.isoformat() if reading.value else ""
+
+
+def compare_ticket(event: Event, issue: Issue) -> list[FieldCheck]:
+    """Read the issue against the event's zone and first day, then compare every field."""
+    return compare(event, read_ticket(issue, timezone=event.timezone, first_day=event.start))
+
+
+def differences(checks: list[FieldCheck]) -> list[FieldCheck]:
+    """The fields where the issue says something else than the page."""
+    return [check for check in checks if check.status == DIFFERS]
+
+
+def ticket_proof(checks: list[FieldCheck]) -> str | None:
+    """Why the checklist's "check the hub team's issue" step is done, or ``None`` when it is not proven.
+
+    Proven when nothing differs and at least one field could be compared.
+    """
+    same = [check.option for check in checks if check.status == SAME]
+    if differences(checks) or not same:
+        return None
+    vague = [check.option for check in checks if check.status == NOT_COMPARABLE]
+    text = f"the hub team's issue says the same {', '.join(same)} as this page"
+    return text + (f" ({', '.join(vague)} not comparable)" if vague else "")

@@ -1,0 +1,80 @@
+"""Start an event page from the hub team's issue: clear values filled in, the rest left as placeholders.
+
+A placeholder is an option whose value starts with ``FILL IN:`` and says what to write and what
+the issue said; it is not a valid value, so ``sphinx-event validate`` fails on it, at its line,
+until someone fills it in. Only values read with certainty are filled in.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .ticket_parse import (
+    CERTAIN,
+    Issue,
+    Reading,
+    TicketReading,
+    clock_range,
+    find_zone,
+    read_ticket,
+    resolve_zone,
+)
+
+PLACEHOLDER = "FILL IN"
+_TITLE_TAGS = re.compile(r"^\s*(?:\[[^\]]*\]\s*)+")
+_SHOWN = 80
+
+
+def _said(raw: str) -> str:
+    text = " ".join(raw.replace('"', "'").split())
+    if not text:
+        return "the issue leaves it empty"
+    return f'the issue says "{text[:_SHOWN]}{"..." if len(text) > _SHOWN else ""}"'
+
+
+def _option(name: str, reading: Reading[Any], text: str, what: str) -> str:
+    if reading.comparable and reading.confidence == CERTAIN:
+        return f":{name}: {text}"
+    hint = f"; perhaps {text}, {reading.note}" if reading.comparable else ""
+    return f":{name}: {PLACEHOLDER}: {what} ({_said(reading.raw)}{hint})"
+
+
+def event_title(issue: Issue) -> str:
+    """The issue's title without the form's ``[EVENT][<dates>]`` tags: usually the hub's name."""
+    return _TITLE_TAGS.sub("", issue.title).strip() or issue.title.strip()
+
+
+def event_options(issue: Issue) -> str:
+    """The ``event`` directive's option lines read from an issue, one per line, placeholders included."""
+    reading = read_ticket(issue)
+    times = clock_range(reading.active_hours.raw)
+    lines = [
+        _option("hub", reading.hub, str(reading.hub.value), "the hub's address, https://..."),
+        _option("start", reading.start, str(reading.start.value), "the first day, YYYY-MM-DD"),
+        _option("end", reading.end, str(reading.end.value), "the last day, YYYY-MM-DD"),
+    ]
+    if isinstance(times, str) or times[2]:
+        hint = f"; perhaps {times[0]:%H:%M}-{times[1]:%H:%M}, {times[2]}" if not isinstance(times, str) else ""
+        what = "the hours of the day, HH:MM-HH:MM"
+        lines.append(f":active-hours: {PLACEHOLDER}: {what} ({_said(reading.active_hours.raw)}{hint})")
+    else:
+        lines.append(f":active-hours: {times[0]:%H:%M}-{times[1]:%H:%M}")
+    lines.append(_timezone(issue, reading))
+    lines.append(_option("attendees", reading.attendees, str(reading.attendees.value), "one whole number"))
+    if issue.url:
+        lines.append(f":ticket: {issue.url}")
+    return "\n".join(lines) + "\n"
+
+
+def _timezone(issue: Issue, reading: TicketReading) -> str:
+    """The IANA zone of the hours, or of the start date when the hours give none."""
+    what = "an IANA time zone such as America/Chicago"
+    hours = reading.active_hours
+    written = find_zone(hours.raw) or find_zone(reading.start.raw)
+    resolved = resolve_zone(written, reading.start.value or issue.created) if written else None
+    zone = None if isinstance(resolved, str) else resolved
+    if zone is None or zone.confidence != CERTAIN or ("/" not in zone.name and zone.name != "UTC"):
+        note = f"; perhaps {zone.name}, {zone.note}" if zone else ""
+        return f":timezone: {PLACEHOLDER}: {what} ({_said(hours.raw)}{note})"
+    return f":timezone: {zone.name}"
