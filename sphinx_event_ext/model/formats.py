@@ -19,6 +19,7 @@ from .memory import parse_memory
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _HOURS = re.compile(r"^(\d{2}):(\d{2})\s*-\s*(\d{2}):(\d{2})$")
 _SCP_LIKE = re.compile(r"^(?:[A-Za-z0-9._-]+@[A-Za-z0-9.-]+|[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+):(?!//)[^\s]+$")
+_OWNER_REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
 _SECRET_QUERY = re.compile(r"(?:^|&)(?:token|access_token|private_token|password)=", re.I)
 
 #: Abbreviations people write instead of a zone, and the IANA names they usually mean.
@@ -97,12 +98,18 @@ def check_timezone(value: str) -> str:
     return value
 
 
+def _no_scheme(value: str, scheme: str) -> bool:
+    """Whether a URL was written without its scheme: ``hub.example.org`` (or ``host.org:8000``, read as a scheme)."""
+    return "://" not in value and (not scheme or "." in scheme)
+
+
 def check_http_url(value: str) -> str:
     """An absolute http(s) URL with a host, no credentials: it is published in the page."""
     parts = urlsplit(value)
+    if _no_scheme(value, parts.scheme):
+        raise ValueError(f"it has no scheme (did you mean 'https://{value}'?)")
     if parts.scheme not in ("http", "https"):
-        scheme = f"{parts.scheme}:" if parts.scheme else "no scheme"
-        raise ValueError(f"{scheme} is not allowed; only http and https URLs")
+        raise ValueError(f"{parts.scheme}: is not allowed; only http and https URLs")
     if not parts.hostname:
         raise ValueError("the URL has no host")
     if parts.username or parts.password:
@@ -117,9 +124,11 @@ def check_git_url(value: str) -> str:
     if _SCP_LIKE.match(value) and "://" not in value:
         return value
     parts = urlsplit(value)
+    if _no_scheme(value, parts.scheme):
+        guess = f"https://github.com/{value}" if _OWNER_REPO.match(value) else f"https://{value}"
+        raise ValueError(f"it has no scheme (did you mean '{guess}'?); git clones https, ssh, git or file URLs")
     if parts.scheme not in ("https", "http", "ssh", "git", "file"):
-        scheme = f"{parts.scheme}:" if parts.scheme else "no scheme"
-        raise ValueError(f"{scheme} is not a git transport; use https, ssh, git or file URLs")
+        raise ValueError(f"{parts.scheme}: is not a git transport; use https, ssh, git or file URLs")
     if parts.scheme == "file":
         if not parts.path.startswith("/"):
             raise ValueError("a file: URL needs an absolute path")
