@@ -248,7 +248,9 @@ def test_refusals_name_the_parameter_and_what_was_expected(call, param: str, rea
 
 
 def test_binder_owner_repo_shorthand_is_github() -> None:
-    assert binder_link("jakevdp/WhirlwindTourOfPython") == "https://mybinder.org/v2/gh/jakevdp/WhirlwindTourOfPython/HEAD"
+    assert (
+        binder_link("jakevdp/WhirlwindTourOfPython") == "https://mybinder.org/v2/gh/jakevdp/WhirlwindTourOfPython/HEAD"
+    )
     assert binder_link("org/repo.git", ref="v1") == "https://mybinder.org/v2/gh/org/repo/v1"
 
 

@@ -21,7 +21,12 @@ def _page(options: str = NOT_NOTIFIED) -> dict[str, str]:
 
 def test_warns_when_start_is_near_and_nobody_was_told(build_site):
     result = build_site(_page(), conf="event_today = '2027-03-01'\n")
-    assert re.search(r"index\.md:3: WARNING: .*tell the hub team by 2027-02-17.*\[event\.notice\]", result.warnings)
+    assert re.search(
+        r"index\.md:3: WARNING: event 'index' starts on 2027-03-10: notice was due 2027-02-17 \(12 days ago, "
+        r"21 days ahead\); tell the hub team now and record the date with :notified: \[event\.notice\]",
+        result.warnings,
+    )
+    assert "tell the hub team by" not in result.warnings
     assert result.soup().select_one(".event-card .sd-badge").get_text() == "Notice overdue (was due 2027-02-17)"
 
 

@@ -15,6 +15,7 @@ from ..util.commands import subcommands
 from . import link as cli_link
 from . import rehearse as cli_rehearse
 from .check import run_check
+from .events import unknown_id
 from .scan import scan
 from .site import conf_values, report
 
@@ -47,9 +48,10 @@ def run_prewarm(args: argparse.Namespace) -> int:
         return 1
     events = [(item.docname, item.result.event) for item in found if item.result.event is not None]
     if args.id:
+        known = [event.id for _, event in events]
         events = [(docname, event) for docname, event in events if event.id == args.id]
         if not events:
-            print(f"sphinx-event prewarm: error: no event with id {args.id!r}", file=sys.stderr)
+            print(f"sphinx-event prewarm: error: {unknown_id(args.id, known)}", file=sys.stderr)
             return 2
     values = conf_values(args.paths[0])
     defaults = EventConfig()
@@ -125,7 +127,7 @@ _NO_BUILD = {"validate", "prewarm", "link"}
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``sphinx-event``."""
-    args = parser().parse_args(argv)
+    args = parser().parse_args(cli_link.with_default_kind(sys.argv[1:] if argv is None else argv))
     if args.command in _NO_BUILD:
         skip_unused_format_backends()
     return args.func(args)
