@@ -16,7 +16,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective, SphinxRole
 from sphinx.util.nodes import split_explicit_title
 
-from ..content.pull import Checkout, PullError, pull_content, verify_in_folder, verify_path
+from ..content.pull import Checkout, PullError, verify_in_folder, verify_path
 from ..content.select import select_notebooks
 from ..model.config import settings
 from ..model.event import Event
@@ -26,6 +26,7 @@ from . import warning_replay
 from .card import button
 from .collector import LinkUse, ValidRecord, event_for, page, page_event, pages
 from .content_source import cache_folder, content_folder, content_root
+from .progress import pull_with_progress
 from .tables import table
 
 logger = logging.getLogger(__name__)
@@ -163,7 +164,7 @@ def _verify(app: Sphinx, use: LinkUse, record: ValidRecord, pulled: dict[tuple[s
         raise PullError("the event has neither a content-path copy nor a content-repo to pull")
     key = (event.content_repo, event.content_branch)
     if key not in pulled:
-        pulled[key] = pull_content(event.content_repo, event.content_branch, cache_folder(app))
+        pulled[key] = pull_with_progress(app, event.content_repo, event.content_branch, cache_folder(app))
     if use.path is not None:
         verify_path(pulled[key], use.path)
 
