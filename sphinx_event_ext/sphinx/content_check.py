@@ -26,7 +26,7 @@ from ..content.sanitize import one_line
 from ..model.config import EventConfig, settings
 from . import warning_replay
 from .card import badge, button
-from .collector import ValidRecord, valid_events
+from .collector import ValidRecord, find_event, valid_events
 from .content_source import content_root, environment_candidates
 from .progress import content_progress
 from .tables import table
@@ -254,9 +254,19 @@ def _report_nodes(report: dict[str, Any], event_id: str) -> list[nodes.Node]:
     ]
 
 
+def _not_checked() -> list[nodes.Node]:
+    text = "Content: not checked in this build (sphinx-event check runs the notebooks)"
+    return [nodes.paragraph(text, text, classes=["event-not-checked"])]
+
+
 def resolve_execution_reports(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """Fill each event card's report, or drop it when the content was not run in this build."""
+    """Fill each event card's report; say when this build did not run the content, so no card looks checked."""
     results = getattr(app.env, RESULTS, {})
+    executed = settings(app.config).execute
     for node in list(doctree.findall(execution_report)):
         report = results.get(node["event_id"])
-        node.replace_self(_report_nodes(report, node["event_id"]) if report else [])
+        if report:
+            node.replace_self(_report_nodes(report, node["event_id"]))
+            continue
+        record = find_event(app.env, node["event_id"])
+        node.replace_self(_not_checked() if not executed and record and record.event.has_content else [])

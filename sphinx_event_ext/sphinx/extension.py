@@ -11,6 +11,7 @@ from sphinx.util import logging
 from .._version import __version__
 from ..model.config import EventConfig, config_values
 from . import warning_replay
+from .build_summary import report_unchecked
 from .checklist_directive import EventChecklistDirective, resolve_checklists
 from .collector import EventCollector, all_records, duplicate_ids, forget_index
 from .config_check import check_markdown_is_read
@@ -134,4 +135,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-resolved", resolve_execution_reports)
     app.connect("doctree-resolved", resolve_buttons)
     app.connect("build-finished", _finish)
+    app.connect("build-finished", report_unchecked)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
