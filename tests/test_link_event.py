@@ -98,7 +98,10 @@ def test_without_a_path_the_links_table(local_site: Path, capsys: pytest.Capture
     code, out, err = _run(["link", "--event", "geo"], capsys)
     assert (code, err) == (0, "")
     blocks = out.split("\n\n")
-    assert blocks[0] == f"Links of event 'geo' (Intro to Geospatial Python), content {REPO}:"
+    assert blocks[0] == (
+        f"Links of event 'geo' (Intro to Geospatial Python), content {REPO}, "
+        "notebooks listed from the content-path copy 'content':"
+    )
     assert [block.splitlines()[0] for block in blocks[1:]] == [
         "the content folder",
         "notebooks/01-intro.ipynb",

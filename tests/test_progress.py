@@ -93,10 +93,10 @@ def test_one_line_per_notebook_in_a_pipe(site: Path) -> None:
     output = result.stdout + result.stderr
     assert "\r" not in output and "\x1b[K" not in output
     assert re.search(r"^pulled file://\S+/workshop\.git at main \([0-9a-f]{7}\) in \d+\.\d s$", output, re.M)
-    ends = [re.fullmatch(r"geo: \[(\d)/3\] +(\w+) +\d+\.\d s  (\S+)", line) for line in output.splitlines()]
+    ends = [re.fullmatch(r"geo: \[(\d)/3\] (\S+): (\w+) \(\d+\.\d s\)", line) for line in output.splitlines()]
     ends = [match.groups() for match in ends if match]
     assert [count for count, _, _ in ends] == ["1", "2", "3"]
-    assert sorted((path, status) for _, status, path in ends) == [
+    assert sorted((path, status) for _, path, status in ends) == [
         ("01-slow.ipynb", "passed"),
         ("02-broken.ipynb", "failed"),
         ("03-slow.ipynb", "passed"),

@@ -119,10 +119,11 @@ def links_table(args: argparse.Namespace) -> list[str]:
     assert event is not None
     repo = _content_repo(args, event)
     paths = ["."]
-    if not args.no_verify:
-        root, _ = _content(found, repo, event.content_branch, args.source)
-        paths += [notebook.as_posix() for notebook in select_notebooks(root, event.notebooks)]
     where = f"{repo}" + (f" at {event.content_branch}" if event.content_branch else "")
+    if not args.no_verify:
+        root, read = _content(found, repo, event.content_branch, args.source)
+        paths += [notebook.as_posix() for notebook in select_notebooks(root, event.notebooks)]
+        where += f", notebooks listed from {read}"
     lines = [f"Links of event {event.id!r} ({event.title}), content {where}:"]
     for path in paths:
         lines += ["", "the content folder" if path == "." else path]

@@ -19,7 +19,7 @@ def unknown_id(wanted: str, known: Sequence[str]) -> str:
     message = f"no event with id {wanted!r}"
     if not known:
         return message + "; the pages hold no valid event"
-    close = difflib.get_close_matches(wanted, known, n=1)
+    close = sorted(name for name in known if name.startswith(wanted)) or difflib.get_close_matches(wanted, known, n=1)
     if close:
         return message + f"; did you mean {close[0]!r}? Known ids: {', '.join(sorted(known))}"
     return message + f"; known ids: {', '.join(sorted(known))}"

@@ -114,7 +114,7 @@ class ContentProgress:
         result = event.result
         if self.live is None:
             self.emit(
-                f"{self.event_id}: [{self.done}/{self.total}] {result.status:>15} {result.duration:6.1f} s  {result.path}"
+                f"{self.event_id}: [{self.done}/{self.total}] {result.path}: {result.status} ({result.duration:.1f} s)"
             )
         elif result.status == FAILED:
             self.live.print(f"{self.event_id}: failed: {result.message}")
