@@ -152,5 +152,5 @@ def test_shorthands_on_the_command_line(capsys: pytest.CaptureFixture[str]) -> N
     code, _, err = _run(["link", "nbgitpuller", "--repo", REPO], capsys)
     assert (code, err) == (
         2,
-        "sphinx-event link: error: --hub is required, or --event ID to take them from the event's page\n",
+        "sphinx-event link: error: --hub is required, or give --event ID to use the event's values\n",
     )

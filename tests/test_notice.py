@@ -10,7 +10,7 @@ from sites import GOOD_OPTIONS, event_block
 
 from sphinx_event_ext.model.config import resolve_today
 from sphinx_event_ext.model.validate import parse_event
-from sphinx_event_ext.plan.timing import NoticeState, notice
+from sphinx_event_ext.plan.timing import NoticeState, late_notice_advice, notice
 
 NOT_NOTIFIED = GOOD_OPTIONS.replace(":notified: 2027-01-05\n", "")
 
@@ -96,3 +96,16 @@ def test_notice_states():
 
 def _options() -> dict[str, str]:
     return dict(line[1:].split(": ", 1) for line in NOT_NOTIFIED.splitlines())
+
+
+def test_advice_says_how_long_ago_a_passed_deadline_was():
+    event = parse_event("Geo", {**_options(), "start": "2026-11-26", "end": "2026-11-27"}, default_id="geo").event
+    today = dt.date(2026, 11, 11)
+    verdict = notice(event, today, 16)
+    assert verdict.state is NoticeState.LATE
+    assert late_notice_advice(event, verdict, 16, today) == (
+        "notice was due 2026-11-10 (1 day ago, 16 days ahead); tell the hub team now and record the date with :notified:"
+    )
+    assert late_notice_advice(event, verdict, 16, dt.date(2026, 11, 26)).startswith(
+        "notice was due 2026-11-10 (16 days"
+    )

@@ -118,7 +118,7 @@ def build(args: argparse.Namespace) -> str:
     missing = [f"--{name.replace('_', '-')}" for name in _REQUIRED[args.link_kind] if not getattr(args, name)]
     if missing:
         verb = "is" if len(missing) == 1 else "are"
-        raise LinkError(f"{' and '.join(missing)} {verb} required, or --event ID to take them from the event's page")
+        raise LinkError(f"{' and '.join(missing)} {verb} required, or give --event ID to use the event's values")
     if args.link_kind == "binder":
         return binder_link(
             args.repo,
