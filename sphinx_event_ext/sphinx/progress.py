@@ -57,6 +57,7 @@ class LiveLine:
         self.thread = threading.Thread(target=self._tick, name="sphinx-event-progress", daemon=True)
 
     def __enter__(self) -> LiveLine:
+        self.redraw()
         self.thread.start()
         return self
 
@@ -94,7 +95,7 @@ class ContentProgress:
         self.emit = emit
         self.live = live
         self.lock = threading.Lock()
-        self.total = 0
+        self.total: int | None = None  # until the runner has selected the notebooks
         self.done = 0
         self.failed = 0
         self.running: dict[str, float] = {}
@@ -123,6 +124,8 @@ class ContentProgress:
         """``geo: 3/19 notebooks, 1 failed; running 04-plots.ipynb (12 s) and 1 more``; the kernels' start-up
         (several seconds, before a notebook runs) is said too."""
         with self.lock:
+            if self.total is None:
+                return f"{self.event_id}: selecting the notebooks"
             line = f"{self.event_id}: {self.done}/{self.total} notebooks"
             if self.failed:
                 line += f", {self.failed} failed"
