@@ -25,6 +25,7 @@ from sphinx.util import logging
 from ..content.progress import FINISHED, SELECTED, STARTED, ProgressEvent
 from ..content.pull import Checkout, pull_content
 from ..content.results import FAILED
+from ..content.sanitize import one_line
 
 logger = logging.getLogger(__name__)
 
@@ -115,10 +116,11 @@ class ContentProgress:
         result = event.result
         if self.live is None:
             self.emit(
-                f"{self.event_id}: [{self.done}/{self.total}] {result.path}: {result.status} ({result.duration:.1f} s)"
+                f"{self.event_id}: [{self.done}/{self.total}] {one_line(result.path)}: {result.status} "
+                f"({result.duration:.1f} s)"
             )
         elif result.status == FAILED:
-            self.live.print(f"{self.event_id}: failed: {result.message}")
+            self.live.print(f"{self.event_id}: failed: {one_line(result.message)}")
 
     def text(self) -> str:
         """``geo: 3/19 notebooks, 1 failed; running 04-plots.ipynb (12 s) and 1 more``; the kernels' start-up
@@ -131,7 +133,7 @@ class ContentProgress:
                 line += f", {self.failed} failed"
             if self.running:
                 path, started = min(self.running.items(), key=lambda item: item[1])
-                line += f"; running {path} ({time.monotonic() - started:.0f} s)"
+                line += f"; running {one_line(path)} ({time.monotonic() - started:.0f} s)"
                 if len(self.running) > 1:
                     line += f" and {len(self.running) - 1} more"
             elif self.done < self.total:
