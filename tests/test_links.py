@@ -218,7 +218,8 @@ def test_binder_custom_urlpath_and_binderhub() -> None:
         (lambda: nbgitpuller_link(HUB, "https://github.com/org/repo?private_token=x"), "repo", "token"),
         (lambda: nbgitpuller_link("https://ana:pw@hub.example.org", REPO), "hub", "credentials"),
         (lambda: nbgitpuller_link("ftp://hub.example.org", REPO), "hub", "only http and https"),
-        (lambda: nbgitpuller_link("hub.example.org", REPO), "hub", "no scheme"),
+        (lambda: nbgitpuller_link("hub.example.org", REPO), "hub", "did you mean 'https://hub.example.org'?"),
+        (lambda: nbgitpuller_link(HUB, "org/repo"), "repo", "did you mean 'https://github.com/org/repo'?"),
         (lambda: nbgitpuller_link(HUB, "svn://example.org/repo"), "repo", "not a git transport"),
         (lambda: nbgitpuller_link(HUB, REPO, target_path="/home/jovyan"), "target_path", "absolute"),
         (lambda: nbgitpuller_link(HUB, REPO, target_path="../elsewhere"), "target_path", "'..'"),
@@ -245,6 +246,20 @@ def test_refusals_name_the_parameter_and_what_was_expected(call, param: str, rea
     assert message.startswith(f"{param}: ")
     assert reason in message
     assert "expected" in message and "received" in message
+
+
+def test_binder_owner_repo_shorthand_is_github() -> None:
+    assert (
+        binder_link("jakevdp/WhirlwindTourOfPython") == "https://mybinder.org/v2/gh/jakevdp/WhirlwindTourOfPython/HEAD"
+    )
+    assert binder_link("org/repo.git", ref="v1") == "https://mybinder.org/v2/gh/org/repo/v1"
+
+
+def test_a_hub_without_a_scheme_is_refused_with_the_https_url_to_write() -> None:
+    with pytest.raises(LinkError) as caught:
+        nbgitpuller_link("workshop.example.org/prefix", REPO)
+    assert str(caught.value).startswith("hub: it has no scheme (did you mean 'https://workshop.example.org/prefix'?)")
+    assert "no scheme is not allowed" not in str(caught.value)
 
 
 # --- events ------------------------------------------------------------------------------------

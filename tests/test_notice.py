@@ -10,7 +10,7 @@ from sites import GOOD_OPTIONS, event_block
 
 from sphinx_event_ext.model.config import resolve_today
 from sphinx_event_ext.model.validate import parse_event
-from sphinx_event_ext.plan.timing import NoticeState, notice
+from sphinx_event_ext.plan.timing import NoticeState, late_notice_advice, notice
 
 NOT_NOTIFIED = GOOD_OPTIONS.replace(":notified: 2027-01-05\n", "")
 
@@ -21,7 +21,12 @@ def _page(options: str = NOT_NOTIFIED) -> dict[str, str]:
 
 def test_warns_when_start_is_near_and_nobody_was_told(build_site):
     result = build_site(_page(), conf="event_today = '2027-03-01'\n")
-    assert re.search(r"index\.md:3: WARNING: .*tell the hub team by 2027-02-17.*\[event\.notice\]", result.warnings)
+    assert re.search(
+        r"index\.md:3: WARNING: event 'index' starts on 2027-03-10: notice was due 2027-02-17 \(12 days ago, "
+        r"21 days ahead\); tell the hub team now and record the date with :notified: \[event\.notice\]",
+        result.warnings,
+    )
+    assert "tell the hub team by" not in result.warnings
     assert result.soup().select_one(".event-card .sd-badge").get_text() == "Notice overdue (was due 2027-02-17)"
 
 
@@ -91,3 +96,16 @@ def test_notice_states():
 
 def _options() -> dict[str, str]:
     return dict(line[1:].split(": ", 1) for line in NOT_NOTIFIED.splitlines())
+
+
+def test_advice_says_how_long_ago_a_passed_deadline_was():
+    event = parse_event("Geo", {**_options(), "start": "2026-11-26", "end": "2026-11-27"}, default_id="geo").event
+    today = dt.date(2026, 11, 11)
+    verdict = notice(event, today, 16)
+    assert verdict.state is NoticeState.LATE
+    assert late_notice_advice(event, verdict, 16, today) == (
+        "notice was due 2026-11-10 (1 day ago, 16 days ahead); tell the hub team now and record the date with :notified:"
+    )
+    assert late_notice_advice(event, verdict, 16, dt.date(2026, 11, 26)).startswith(
+        "notice was due 2026-11-10 (16 days"
+    )

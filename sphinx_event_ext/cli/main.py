@@ -16,6 +16,7 @@ from . import link as cli_link
 from . import rehearse as cli_rehearse
 from . import ticket as cli_ticket
 from .check import run_check
+from .events import unknown_id
 from .scan import scan
 from .site import conf_values, report
 
@@ -48,9 +49,10 @@ def run_prewarm(args: argparse.Namespace) -> int:
         return 1
     events = [(item.docname, item.result.event) for item in found if item.result.event is not None]
     if args.id:
+        known = [event.id for _, event in events]
         events = [(docname, event) for docname, event in events if event.id == args.id]
         if not events:
-            print(f"sphinx-event prewarm: error: no event with id {args.id!r}", file=sys.stderr)
+            print(f"sphinx-event prewarm: error: {unknown_id(args.id, known)}", file=sys.stderr)
             return 2
     values = conf_values(args.paths[0])
     defaults = EventConfig()
@@ -133,6 +135,6 @@ _BUILDS = {"check", "rehearse"}
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``sphinx-event``."""
-    args = parser().parse_args(argv)
+    args = parser().parse_args(cli_link.with_default_kind(sys.argv[1:] if argv is None else argv))
     skip_unused_format_backends(building=args.command in _BUILDS)
     return args.func(args)

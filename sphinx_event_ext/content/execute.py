@@ -37,6 +37,7 @@ from .environment_files import PACKAGE_NAMES
 from .kernels import EnvironmentKernels, is_python_kernel
 from .notebooks import load_notebook, notebook_settings
 from .output_limits import DEFAULT_OUTPUT_LIMIT, OutputBudget
+from .progress import FINISHED, SELECTED, STARTED, OnProgress, ProgressEvent
 from .results import CACHED, EXPECTED_ERRORS, FAILED, PASSED, SKIPPED, ExecutionReport, Failure, NotebookResult
 from .sandbox import changed_paths, copy_content, fingerprint
 from .sanitize import error_text, one_line, printable_lines
@@ -80,6 +81,7 @@ class _Options:
     kernel_manager_class: type[KernelManager] | None = (
         None  # None: local kernels; a class: kernels elsewhere (a hub's server)
     )
+    on_progress: OnProgress | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -196,6 +198,7 @@ def run_event_content(
     kernel_argv: Sequence[str] | None = None,
     module_hint: Callable[[str], str] | None = None,
     kernel_manager_class: type[KernelManager] | None = None,
+    on_progress: OnProgress | None = None,
 ) -> ExecutionReport:
     """Run every selected notebook of an event's content in a temporary copy, in parallel.
 
@@ -212,6 +215,7 @@ def run_event_content(
     starts every Python kernel (the event's own environment, see :mod:`.environment`), and
     ``module_hint`` says what to do about a ``ModuleNotFoundError`` there. ``kernel_manager_class``
     runs the kernels elsewhere, through nbclient's own hook (a hub's server: see ``hub_kernels``).
+    ``on_progress`` hears of each notebook as it starts and ends, for a live display.
     """
     started = time.monotonic()
     root = Path(content_dir).resolve()
@@ -231,6 +235,7 @@ def run_event_content(
         kernel_argv=argv,
         module_hint=module_hint,
         kernel_manager_class=kernel_manager_class,
+        on_progress=on_progress,
     )
     environment = environment_digest(root)
     cache = Path(cache_dir) if cache_dir is not None else None
@@ -239,7 +244,9 @@ def run_event_content(
     pending: dict[str, str] = {}
     notebooks: dict[str, NotebookNode] = {}
     argv_of: dict[str, list[str] | None] = {}
-    for relative in select_notebooks(root, patterns):
+    selected = select_notebooks(root, patterns)
+    _notify(options, ProgressEvent(SELECTED, total=len(selected)))
+    for relative in selected:
         name = relative.as_posix()
         try:
             notebook = load_notebook(root / relative)
@@ -249,10 +256,12 @@ def run_event_content(
             key = _cache_key(notebook, name, environment, argv_of[kernel], options)
         except Exception as error:  # whatever a notebook holds, it is that notebook's failure
             results[name] = _record(_unreadable(name, error), "", None, logs)
+            _notify(options, ProgressEvent(FINISHED, name, result=results[name]))
             continue
         hit = None if force or cache is None else _read_cache(cache, key, name)
         if hit is not None:
             results[name] = hit
+            _notify(options, ProgressEvent(FINISHED, name, result=hit))
         else:
             pending[name] = key
             notebooks[name] = notebook
@@ -274,6 +283,11 @@ def run_event_content(
 def _kernel_of(notebook: Mapping[str, Any]) -> str:
     """The kernel the notebook asks for, or "" for the default."""
     return str((notebook.get("metadata", {}).get("kernelspec") or {}).get("name") or "")
+
+
+def _notify(options: _Options, event: ProgressEvent) -> None:
+    if options.on_progress is not None:
+        options.on_progress(event)
 
 
 def _source(cell: Mapping[str, Any]) -> str:
@@ -352,10 +366,12 @@ def _clean(text: str, copy_root: Path | None, source_root: Path) -> str:
 async def _run_notebook(job: _Job, options: _Options, slots: _Slots) -> NotebookResult:
     """Run one notebook; every outcome, even a dead kernel or a bug here, comes back as a result."""
     try:
-        return await _execute(job, options, slots)
+        result = await _execute(job, options, slots)
     except Exception as error:
         problem = Failure("internal", type(error).__name__, f"the check could not run it: {error_text(error)}")
-        return NotebookResult(job.name, FAILED, 0.0, code_cells=0, cells=0, failure=problem)
+        result = NotebookResult(job.name, FAILED, 0.0, code_cells=0, cells=0, failure=problem)
+    _notify(options, ProgressEvent(FINISHED, job.name, result=result))
+    return result
 
 
 async def _execute(job: _Job, options: _Options, slots: _Slots) -> NotebookResult:
@@ -423,6 +439,7 @@ async def _execute(job: _Job, options: _Options, slots: _Slots) -> NotebookResul
         try:
             async with slots.running:
                 started = time.monotonic()
+                _notify(options, ProgressEvent(STARTED, name))
                 for index in runnable:
                     cell = cells[index]
                     try:

@@ -37,6 +37,7 @@ SECRET_WORDS = frozenset(
 )  # fmt: skip
 _NAME_WORDS = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 _CONTROL_NAMES = {"\t": "a tab", "\n": "a line feed", "\r": "a carriage return", "\x1b": "an escape character"}
+_OWNER_REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
 
 #: Abbreviations people write instead of a zone, and the IANA names they usually mean.
 TIMEZONE_ABBREVIATIONS: dict[str, tuple[str, ...]] = {
@@ -192,13 +193,19 @@ def _check_no_secret(query: str, fragment: str) -> None:
             )
 
 
+def _no_scheme(value: str, scheme: str) -> bool:
+    """Whether a URL was written without its scheme: ``hub.example.org`` (or ``host.org:8000``, read as a scheme)."""
+    return "://" not in value and (not scheme or "." in scheme)
+
+
 def check_http_url(value: str) -> str:
     """An absolute http(s) URL with a host, no credentials or secrets: it is published in the page."""
     _check_url_text(value)
     parts = urlsplit(value)
+    if _no_scheme(value, parts.scheme):
+        raise ValueError(f"it has no scheme (did you mean 'https://{value}'?)")
     if parts.scheme not in ("http", "https"):
-        scheme = f"{parts.scheme}:" if parts.scheme else "no scheme"
-        raise ValueError(f"{scheme} is not allowed; only http and https URLs")
+        raise ValueError(f"{parts.scheme}: is not allowed; only http and https URLs")
     if not parts.hostname:
         raise ValueError("the URL has no host")
     if parts.username or parts.password:
@@ -236,9 +243,11 @@ def check_git_url(value: str) -> str:
         _refuse_option_like(user=user, host=host or dotted_host, path=path)
         return value
     parts = urlsplit(value)
+    if _no_scheme(value, parts.scheme):
+        guess = f"https://github.com/{value}" if _OWNER_REPO.match(value) else f"https://{value}"
+        raise ValueError(f"it has no scheme (did you mean '{guess}'?); git clones https, ssh, git or file URLs")
     if parts.scheme not in ("https", "http", "ssh", "git", "file"):
-        scheme = f"{parts.scheme}:" if parts.scheme else "no scheme"
-        raise ValueError(f"{scheme} is not a git transport; use https, ssh, git or file URLs")
+        raise ValueError(f"{parts.scheme}: is not a git transport; use https, ssh, git or file URLs")
     _refuse_option_like(user=parts.username, host=parts.hostname, path=parts.path)
     try:
         parts.port  # noqa: B018 - reading it is the check: urlsplit validates ports lazily

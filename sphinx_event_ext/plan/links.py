@@ -328,6 +328,8 @@ def detect_provider(source: str) -> str:
         if doi.lower().startswith("10.6084/m9.figshare."):
             return "figshare"
         raise _fail("provider", "zenodo, figshare or dataverse, given explicitly", source, "unknown DOI publisher")
+    if _OWNER_REPO.match(source):
+        return "gh"  # the GitHub shorthand <owner>/<repo>, as BinderHub's own form reads it
     host = (_split("repo", expected, source).hostname or "") if "://" in source else ""
     by_host = {"github.com": "gh", "gist.github.com": "gist", "gitlab.com": "gl", "zenodo.org": "zenodo"}
     if host in by_host:

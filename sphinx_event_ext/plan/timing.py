@@ -89,12 +89,18 @@ def notice(event: Event, today: dt.date, notice_days: int) -> Notice:
     return Notice(NoticeState.LATE if near else NoticeState.PENDING, deadline, warn=near)
 
 
-def late_notice_advice(event: Event, verdict: Notice, notice_days: int) -> str:
-    """What the notice warning tells the organizer to do."""
+def late_notice_advice(event: Event, verdict: Notice, notice_days: int, today: dt.date | None = None) -> str:
+    """What the notice warning tells the organizer to do; a deadline already past (on ``today``) is said to be."""
     deadline = verdict.notify_by.isoformat()
     if event.notified is not None:
         return (
             f"the hub team was told on {event.notified.isoformat()}, after the notify-by date {deadline} "
             f"({notice_days} days ahead); confirm with them that they can still prepare"
+        )
+    if today is not None and today > verdict.notify_by:
+        ago = (today - verdict.notify_by).days
+        return (
+            f"notice was due {deadline} ({ago} day{'s' if ago != 1 else ''} ago, {notice_days} days ahead); "
+            "tell the hub team now and record the date with :notified:"
         )
     return f"tell the hub team by {deadline} ({notice_days} days ahead) and record the date with :notified:"

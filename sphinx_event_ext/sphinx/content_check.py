@@ -26,8 +26,9 @@ from ..content.sanitize import one_line
 from ..model.config import EventConfig, settings
 from . import warning_replay
 from .card import badge, button
-from .collector import ValidRecord, valid_events
+from .collector import ValidRecord, find_event, valid_events
 from .content_source import content_root, environment_candidates
+from .progress import content_progress
 from .tables import table
 
 logger = logging.getLogger(__name__)
@@ -91,23 +92,26 @@ def _run(app: Sphinx, record: ValidRecord, config: EventConfig) -> dict[str, Any
         # The runner and its Jupyter dependencies load only when content is run.
         from ..content.execute import run_event_content
 
-        report = run_event_content(
-            content_root(app, record),
-            event.notebooks,
-            jobs=config.execute_jobs or None,
-            timeout=event.timeout or config.execute_timeout,
-            kernel_name=event.kernel,
-            allow_errors=event.allow_errors,
-            cache_dir=folder / "cache",
-            force=config.execute_force,
-            log_dir=folder / "logs" / event.id,
-            compare_outputs=event.compare_outputs,
-            output_limit=config.execute_output_limit,
-            protect=[app.srcdir],
-            unprotected=[app.outdir, app.doctreedir],
-            kernel_argv=environment.kernel_argv,
-            module_hint=environment.missing_module_hint,
-        )
+        root = content_root(app, record)
+        with content_progress(app, event.id) as progress:
+            report = run_event_content(
+                root,
+                event.notebooks,
+                jobs=config.execute_jobs or None,
+                timeout=event.timeout or config.execute_timeout,
+                kernel_name=event.kernel,
+                allow_errors=event.allow_errors,
+                cache_dir=folder / "cache",
+                force=config.execute_force,
+                log_dir=folder / "logs" / event.id,
+                compare_outputs=event.compare_outputs,
+                output_limit=config.execute_output_limit,
+                protect=[app.srcdir],
+                unprotected=[app.outdir, app.doctreedir],
+                kernel_argv=environment.kernel_argv,
+                module_hint=environment.missing_module_hint,
+                on_progress=progress,
+            )
     except (MissingExtra, PullError, OSError, ValueError) as error:
         logger.error(
             "content of event %r cannot be run: %s",
@@ -119,8 +123,6 @@ def _run(app: Sphinx, record: ValidRecord, config: EventConfig) -> dict[str, Any
         )
         return None
     logger.info("content of event %r: %d notebooks in %.1f s", event.id, len(report.results), report.duration)
-    for result in report.results:
-        logger.info("  %-15s %6.1f s  %s", result.status, result.duration, one_line(result.path))
     for pattern in report.unmatched_globs:
         logger.warning(
             "notebooks: %s matches no notebook",
@@ -252,9 +254,19 @@ def _report_nodes(report: dict[str, Any], event_id: str) -> list[nodes.Node]:
     ]
 
 
+def _not_checked() -> list[nodes.Node]:
+    text = "Content: not checked in this build (sphinx-event check runs the notebooks)"
+    return [nodes.paragraph(text, text, classes=["event-not-checked"])]
+
+
 def resolve_execution_reports(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """Fill each event card's report, or drop it when the content was not run in this build."""
+    """Fill each event card's report; say when this build did not run the content, so no card looks checked."""
     results = getattr(app.env, RESULTS, {})
+    executed = settings(app.config).execute
     for node in list(doctree.findall(execution_report)):
         report = results.get(node["event_id"])
-        node.replace_self(_report_nodes(report, node["event_id"]) if report else [])
+        if report:
+            node.replace_self(_report_nodes(report, node["event_id"]))
+            continue
+        record = find_event(app.env, node["event_id"])
+        node.replace_self(_not_checked() if not executed and record and record.event.has_content else [])

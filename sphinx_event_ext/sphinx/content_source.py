@@ -10,9 +10,10 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
 from ..content.environment import EnvironmentSource
-from ..content.pull import PullError, pull_content
+from ..content.pull import PullError
 from ..model.config import settings
 from .collector import ValidRecord
+from .progress import pull_with_progress
 
 
 def content_folder(env: BuildEnvironment, record: ValidRecord) -> Path | None:
@@ -36,7 +37,7 @@ def content_root(app: Sphinx, record: ValidRecord) -> Path:
     event = record.event
     if event.content_repo is None:
         raise PullError("the event has neither a content-path copy nor a content-repo to pull")
-    return pull_content(event.content_repo, event.content_branch, cache_folder(app)).path
+    return pull_with_progress(app, event.content_repo, event.content_branch, cache_folder(app)).path
 
 
 def environment_candidates(app: Sphinx, record: ValidRecord) -> Iterator[tuple[Path, EnvironmentSource]]:
@@ -48,12 +49,12 @@ def environment_candidates(app: Sphinx, record: ValidRecord) -> Iterator[tuple[P
     """
     event = record.event
     if event.environment_repo:
-        checkout = pull_content(event.environment_repo, event.environment_branch, cache_folder(app))
+        checkout = pull_with_progress(app, event.environment_repo, event.environment_branch, cache_folder(app))
         yield checkout.path, EnvironmentSource("environment-repo", checkout.repo, checkout.branch, checkout.commit)
     local = content_folder(app.env, record)
     if local is not None:
         shown = Path(os.path.relpath(local, app.srcdir)).as_posix()
         yield local, EnvironmentSource("content-path", f"the content-path copy {shown}")
     elif event.content_repo:
-        checkout = pull_content(event.content_repo, event.content_branch, cache_folder(app))
+        checkout = pull_with_progress(app, event.content_repo, event.content_branch, cache_folder(app))
         yield checkout.path, EnvironmentSource("content-repo", checkout.repo, checkout.branch, checkout.commit)

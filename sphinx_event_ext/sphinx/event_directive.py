@@ -48,13 +48,14 @@ class EventDirective(EventDirectiveShape, SphinxDirective):
         if event is None:
             return []
         config = settings(self.config)
-        verdict = notice(event, today_for(self.config), config.notice_days)
+        today = today_for(self.config)
+        verdict = notice(event, today, config.notice_days)
         if verdict.warn:
             logger.warning(
                 "event %r starts on %s: %s",
                 event.id,
                 event.start.isoformat(),
-                late_notice_advice(event, verdict, config.notice_days),
+                late_notice_advice(event, verdict, config.notice_days, today),
                 location=location,
                 type="event",
                 subtype="notice",

@@ -11,8 +11,10 @@ from sphinx.util import logging
 from .._version import __version__
 from ..model.config import EventConfig, config_values
 from . import warning_replay
+from .build_summary import report_unchecked
 from .checklist_directive import EventChecklistDirective, resolve_checklists
 from .collector import EventCollector, all_records, duplicate_ids, forget_index
+from .config_check import check_markdown_is_read
 from .content_check import FAILURES as EXECUTION_FAILURES
 from .content_check import execution_report, resolve_execution_reports, run_content_checks
 from .event_directive import EventDirective
@@ -113,6 +115,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_css_file("sphinx_event_ext.css")
     app.add_js_file("sphinx_event_ext.js", loading_method="defer")
     app.connect("config-inited", _check_config)
+    app.connect("builder-inited", check_markdown_is_read)
     app.connect("env-check-consistency", _report_duplicates)
     # Links and content are checked on every build, even when no page changed: the content can
     # change without the pages. Their warnings speak for themselves and are never replayed.
@@ -134,4 +137,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-resolved", resolve_execution_reports)
     app.connect("doctree-resolved", resolve_buttons)
     app.connect("build-finished", _finish)
+    app.connect("build-finished", report_unchecked)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

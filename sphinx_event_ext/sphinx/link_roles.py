@@ -16,7 +16,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective, SphinxRole
 from sphinx.util.nodes import split_explicit_title
 
-from ..content.pull import Checkout, PullError, pull_content, verify_in_folder, verify_path
+from ..content.pull import Checkout, PullError, verify_in_folder, verify_path
 from ..content.select import select_notebooks
 from ..model.config import settings
 from ..model.event import Event
@@ -26,6 +26,7 @@ from . import warning_replay
 from .card import button
 from .collector import LinkUse, ValidRecord, event_for, page, page_event, pages
 from .content_source import cache_folder, content_folder, content_root
+from .progress import pull_with_progress
 from .tables import table
 
 logger = logging.getLogger(__name__)
@@ -167,7 +168,7 @@ def _verify(app: Sphinx, use: LinkUse, record: ValidRecord, pulled: dict[tuple[s
         raise PullError("the event has neither a content-path copy nor a content-repo to pull")
     key = (event.content_repo, event.content_branch)
     if key not in pulled:
-        pulled[key] = pull_content(event.content_repo, event.content_branch, cache_folder(app))
+        pulled[key] = pull_with_progress(app, event.content_repo, event.content_branch, cache_folder(app))
     if use.path is not None:
         verify_path(pulled[key], use.path)
 
@@ -181,20 +182,20 @@ def _where(uses: list[tuple[str, LinkUse]]) -> str:
 
 
 def verify_links(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """With ``event_verify_links``, fail at the link's line when its branch or file is missing.
+    """Fail at the link's line when its branch or file is missing: every link with ``event_verify_links``,
+    otherwise those into a local ``content-path`` copy, a check that is cheap and offline.
 
     A content repository and branch that cannot be pulled is one cause, reported once at its first
     link with the count of links that depend on it, not once per link.
     """
     setattr(env, LINK_FAILURES, 0)
     setattr(env, UNPULLED, set())
-    if settings(app.config).verify_links:
-        with warning_replay.live(app):
-            setattr(env, LINK_FAILURES, _verify_all(app, env))
+    with warning_replay.live(app):
+        setattr(env, LINK_FAILURES, _verify_all(app, env, remote=settings(app.config).verify_links))
     return []
 
 
-def _verify_all(app: Sphinx, env: BuildEnvironment) -> int:
+def _verify_all(app: Sphinx, env: BuildEnvironment, remote: bool) -> int:
     failures = 0
     pulled: dict[tuple[str, str | None], Checkout] = {}
     unpulled: dict[tuple[str, str | None], tuple[PullError | LinkError, list[tuple[str, LinkUse]]]] = {}
@@ -203,8 +204,10 @@ def _verify_all(app: Sphinx, env: BuildEnvironment) -> int:
             record = event_for(env, docname, use.event_id)
             if record is None or not record.event.content_repo:
                 continue
-            key = (record.event.content_repo, record.event.content_branch)
             pulls = content_folder(app.env, record) is None
+            if not remote and pulls:
+                continue
+            key = (record.event.content_repo, record.event.content_branch)
             if pulls and key in unpulled:
                 unpulled[key][1].append((docname, use))
                 continue
