@@ -14,8 +14,13 @@ from ..plan.templates import PAGE_TEMPLATES, render_page
 from ..util.atomic import write_atomic
 from .scan import scan_text
 
-#: Optional event options that ``new`` takes as flags, besides the required ones and ``id``.
+#: Optional event options that ``new`` takes as flags, besides the title, the required options and ``id``.
 OPTIONAL = ("content-repo", "content-branch", "content-path", "contact", "notified")
+
+
+def _required() -> list[str]:
+    """The title (the directive's argument) and the required options, in the schema's order."""
+    return ["title", *required_options()]
 
 
 class NewPageError(Exception):
@@ -29,9 +34,9 @@ def _dest(option: str) -> str:
 def add_event_options(command: argparse.ArgumentParser, *, required_help: str) -> None:
     """The event's options as flags, with the schema's description as help."""
     properties = load_schema()["properties"]
-    for option in (*required_options(), "id", *OPTIONAL):
+    for option in (*_required(), "id", *OPTIONAL):
         spec = properties[option]
-        suffix = f" ({required_help})" if option in required_options() else ""
+        suffix = f" ({required_help})" if option in _required() else ""
         command.add_argument(
             f"--{option}",
             dest=_dest(option),
@@ -54,7 +59,7 @@ def ask_missing(values: dict[str, Any], options: Sequence[str]) -> list[str]:
 def event_options(values: dict[str, Any]) -> dict[str, str]:
     """The directive's raw option strings (without the title) from the given values."""
     names = (*required_options(), "id", *OPTIONAL)
-    return {name: str(values[_dest(name)]) for name in names if name != "title" and values.get(_dest(name))}
+    return {name: str(values[_dest(name)]) for name in names if values.get(_dest(name))}
 
 
 def render_event_page(template: str, values: dict[str, Any], folder: Path) -> tuple[Path, str]:
@@ -80,7 +85,7 @@ def render_event_page(template: str, values: dict[str, Any], folder: Path) -> tu
 def run_new(args: argparse.Namespace) -> int:
     """Write a new event page from a template into ``--dir``."""
     values = vars(args)
-    missing = ask_missing(values, required_options())
+    missing = ask_missing(values, _required())
     if missing:
         flags = ", ".join(f"--{option}" for option in missing)
         print(
