@@ -32,16 +32,15 @@ def _dest(option: str) -> str:
 
 
 def add_event_options(command: argparse.ArgumentParser, *, required_help: str) -> None:
-    """The event's options as flags, with the schema's description as help."""
+    """The event's options as flags, with the schema's descriptions as help."""
     properties = load_schema()["properties"]
     for option in (*_required(), "id", *OPTIONAL):
-        spec = properties[option]
-        suffix = f" ({required_help})" if option in _required() else ""
+        text = properties[option]["description"]
+        if option == "id":
+            text = f"The event's id and the page's name, ID.md: {properties[option]['x-expected']}. Default: a slug of the title."
+        suffix = f" {required_help}" if option in _required() else ""
         command.add_argument(
-            f"--{option}",
-            dest=_dest(option),
-            metavar=option.upper().replace("-", "_"),
-            help=spec["x-expected"] + suffix,
+            f"--{option}", dest=_dest(option), metavar=option.upper().replace("-", "_"), help=text + suffix
         )
 
 
@@ -111,7 +110,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     new.add_argument(
         "--template", choices=PAGE_TEMPLATES, default="workshop", help="the kind of event (default: workshop)"
     )
-    add_event_options(new, required_help="required; asked for in a terminal")
+    add_event_options(new, required_help="Required; asked for in a terminal when missing.")
     new.add_argument(
         "--dir",
         type=Path,
