@@ -210,6 +210,14 @@ def test_new_refuses_an_existing_page(tmp_path, cli):
     assert page.read_text("utf-8") == "edited by hand"
 
 
+def test_new_keeps_a_title_on_one_line(tmp_path, cli):
+    result = cli("new", "--title", "Spring\n:attendees: 5\n", *EVENT, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    page = (tmp_path / "docs" / "events" / "spring-attendees-5.md").read_text("utf-8")
+    assert "```{event} Spring :attendees: 5\n" in page
+    assert [line for line in page.splitlines() if line.startswith(":attendees:")] == [":attendees: 25"]
+
+
 def test_new_without_a_terminal_lists_every_missing_value(tmp_path, cli):
     result = cli("new", "--title", "Spring", "--hub", "https://hub.example.org", cwd=tmp_path)
     assert result.returncode == 2

@@ -64,16 +64,17 @@ def event_options(values: dict[str, Any]) -> dict[str, str]:
 def render_event_page(template: str, values: dict[str, Any], folder: Path) -> tuple[Path, str]:
     """The path and text of a new, valid event page in ``folder``; raises :class:`NewPageError` otherwise."""
     options = event_options(values)
-    page_id = options.get("id") or slugify(values["title"])
+    title = " ".join(str(values["title"]).split())  # one line, as the directive reads it
+    page_id = options.get("id") or slugify(title)
     options["id"] = page_id
-    result = parse_event(values["title"], options, default_id=page_id, page_dir=folder)
+    result = parse_event(title, options, default_id=page_id, page_dir=folder)
     if result.problems:
         raise NewPageError("\n".join(f"--{problem}" for problem in result.problems))
     path = folder / f"{page_id}.md"
     if path.exists():
         raise NewPageError(f"{path} already exists; choose another --id, or edit that page")
     page_values = {_dest(name): value for name, value in options.items()}
-    text = render_page(template, {**page_values, "title": values["title"]})
+    text = render_page(template, {**page_values, "title": title})
     found = scan_text(text, path, page_id)
     problems = [str(problem) for item in found for problem in item.result.problems]
     if len(found) != 1 or problems:
