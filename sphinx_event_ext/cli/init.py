@@ -47,10 +47,9 @@ def _hook(source: InstallSource, version: str) -> tuple[str, str]:
     """The pre-commit repository and revision that hold the ``sphinx-event-validate`` hook."""
     if source.kind == "git" and source.repository and source.revision:
         return source.repository, source.revision
-    urls = dict(
-        item.split(", ", 1) for item in metadata.metadata(DISTRIBUTION).get_all("Project-URL") or [] if ", " in item
-    )
-    return urls.get("Source", "https://pypi.org/project/sphinx-event-ext/"), f"v{version}"
+    # The release's tag in the project's repository, named in pyproject.toml's [project.urls].
+    urls = dict(item.split(", ", 1) for item in metadata.metadata(DISTRIBUTION).get_all("Project-URL") or [])
+    return urls["Source"], f"v{version}"
 
 
 def site_files(project: str, source: InstallSource, today: dt.date) -> dict[str, str | bytes]:
