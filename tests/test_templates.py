@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import importlib
 import io
 import json
 import os
@@ -55,6 +56,9 @@ def cli(monkeypatch, capsys) -> Callable[..., Ran]:
     """``sphinx-event`` in this process (a new process costs seconds here), standard input not a terminal."""
     monkeypatch.setenv("SOURCE_DATE_EPOCH", TODAY_EPOCH)
     monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    # Commands that build nothing mark jsonschema's unused format back-ends (idna, ...) absent when
+    # jsonschema is not loaded yet: right for a command's own process, not for this shared test process.
+    importlib.import_module("jsonschema")
 
     def run(*args: str, cwd: Path) -> Ran:
         monkeypatch.chdir(cwd)

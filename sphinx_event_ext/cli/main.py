@@ -126,7 +126,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 #: Commands that read events without running a Sphinx build.
-_NO_BUILD = {"validate", "prewarm", "link"}
+_NO_BUILD = {"validate", "prewarm", "link", "new", "init"}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
