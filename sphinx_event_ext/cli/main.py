@@ -7,12 +7,15 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from .._version import __version__
 from ..model.config import EventConfig, resolve_today
 from ..model.schema import skip_unused_format_backends
 from ..plan.prewarm import events_index, prewarm_request
 from ..util.atomic import dumps
 from ..util.commands import subcommands
+from . import init as cli_init
 from . import link as cli_link
+from . import new as cli_new
 from . import rehearse as cli_rehearse
 from . import ticket as cli_ticket
 from .check import run_check
@@ -86,6 +89,7 @@ def parser() -> argparse.ArgumentParser:
         prog="sphinx-event",
         description="Validate workshop event pages and check a whole Sphinx site.",
     )
+    main_parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = main_parser.add_subparsers(dest="command", required=True)
     validate = commands.add_parser("validate", help="validate event directives without building")
     validate.add_argument(
@@ -125,6 +129,8 @@ def parser() -> argparse.ArgumentParser:
     cli_link.add_parser(commands)
     cli_rehearse.add_parser(commands)
     cli_ticket.add_parser(commands)
+    cli_new.add_parser(commands)
+    cli_init.add_parser(commands)
     _use_formatter(main_parser)
     return main_parser
 
