@@ -31,6 +31,7 @@ from .tables import table
 logger = logging.getLogger(__name__)
 
 LINK_FAILURES = "sphinx_event_link_failures"
+LINKS_PROVEN = "sphinx_event_links_proven"  # ids of events all of whose links resolved in this build
 BADGE = "https://mybinder.org/badge_logo.svg"
 BUILDERS = {"nbgitpuller": event_nbgitpuller_link, "binder": event_binder_link}
 
@@ -171,14 +172,20 @@ def _verify(app: Sphinx, use: LinkUse, record: ValidRecord, pulled: dict[tuple[s
 def verify_links(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """With ``event_verify_links``, fail at the link's line when its branch or file is missing."""
     setattr(env, LINK_FAILURES, 0)
+    setattr(env, LINKS_PROVEN, set())
     if settings(app.config).verify_links:
         with warning_replay.live(app):
-            setattr(env, LINK_FAILURES, _verify_all(app, env))
+            failures, proven = _verify_all(app, env)
+        setattr(env, LINK_FAILURES, failures)
+        setattr(env, LINKS_PROVEN, proven)
     return []
 
 
-def _verify_all(app: Sphinx, env: BuildEnvironment) -> int:
+def _verify_all(app: Sphinx, env: BuildEnvironment) -> tuple[int, set[str]]:
+    """The number of broken links, and the ids of the events all of whose links resolved."""
     failures = 0
+    verified: set[str] = set()
+    broken: set[str] = set()
     pulled: dict[tuple[str, str | None], Checkout] = {}
     for docname in sorted(pages(env)):
         for use in pages(env)[docname].links:
@@ -187,8 +194,10 @@ def _verify_all(app: Sphinx, env: BuildEnvironment) -> int:
                 continue
             try:
                 _verify(app, use, record, pulled)
+                verified.add(record.event.id)
             except (PullError, LinkError) as error:
                 failures += 1
+                broken.add(record.event.id)
                 logger.error(
                     "%s link to %r does not resolve: %s",
                     use.kind,
@@ -198,4 +207,4 @@ def _verify_all(app: Sphinx, env: BuildEnvironment) -> int:
                     type="event",
                     subtype="link",
                 )
-    return failures
+    return failures, verified - broken
