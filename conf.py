@@ -47,11 +47,7 @@ event_issue_repo = "2i2c-org/infrastructure"
 html_theme = "sphinx_book_theme"
 html_title = "sphinx-event-ext"
 html_context = {"default_mode": "auto"}
-html_theme_options = {
-    "repository_url": "https://github.com/sphinx-event-ext/sphinx-event-ext",
-    "use_repository_button": False,
-    "show_toc_level": 2,
-}
+html_theme_options = {"show_toc_level": 2}
 html_show_sourcelink = False
 html_static_path = ["docs/_static"]
 html_css_files = ["site.css"]
