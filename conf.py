@@ -37,11 +37,17 @@ exclude_patterns = [
 # The example events record a timely :notified: date, so the notice rule never fires
 # on this site whatever the build date; event_notice_days and event_today keep their defaults.
 
-html_theme = "alabaster"
+# The example events stand for hubs run by 2i2c, so their messages go to 2i2c's team; a site for other
+# hubs names its own team here (see docs/howto/notify.md).
+event_support_email = "support@2i2c.org"
+event_issue_repo = "2i2c-org/infrastructure"
+
+# sphinx-book-theme, as the hub provider's own docs use a theme built on it; it follows the reader's light or
+# dark setting ("auto"; without default_mode its script logs a console error on a first visit).
+html_theme = "sphinx_book_theme"
 html_title = "sphinx-event-ext"
-html_theme_options = {
-    "description": "Event pages for JupyterHub workshops, from one MyST directive.",
-    "fixed_sidebar": True,
-    "show_relbars": True,
-}
+html_context = {"default_mode": "auto"}
+html_theme_options = {"show_toc_level": 2}
 html_show_sourcelink = False
+html_static_path = ["docs/_static"]
+html_css_files = ["site.css"]

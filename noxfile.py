@@ -20,7 +20,8 @@ def check(session: nox.Session) -> None:
     The check builds each event's environment itself, with uv, from what the event's environment
     repository (or its content) declares, so nothing is guessed or installed here.
     """
-    session.install("-e", ".[check]")
+    # docs: the organizer site's theme (sphinx-book-theme), which the root conf.py names.
+    session.install("-e", ".[check,docs]")
     session.run("sphinx-event", "check", *(session.posargs or ["docs"]))
 
 
@@ -35,7 +36,7 @@ def tests(session: nox.Session) -> None:
 @nox.session
 def docs(session: nox.Session) -> None:
     """Build the organizer site into docs/_build/html."""
-    session.install("-e", ".")
+    session.install("-e", ".[docs]")
     session.run("sphinx-build", "-b", "html", "-c", ".", "docs", "docs/_build/html", *session.posargs)
 
 

@@ -1,41 +1,26 @@
 """The built site in a real browser: remembered ticks, labels, console errors, and no-JavaScript reading.
 
-These tests drive Debian's Chromium (``/usr/bin/chromium``) with Playwright; they never download a
-browser. Without Chromium they skip, unless ``SPHINX_EVENT_REQUIRE_BROWSER=1`` (set in CI) makes the
-missing browser a failure.
+These tests drive Debian's Chromium (``/usr/bin/chromium``) with Playwright (see ``browser.py``).
 """
 
 from __future__ import annotations
 
-import functools
-import os
 import textwrap
-import threading
 from collections.abc import Callable, Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from browser import TIMEOUT_MS, serve
+from browser import chromium as launch_chromium
 from sphinx.cmd.build import build_main
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 STEP_COUNT = 12  # items of every checklist (sphinx_event_ext.plan.checklist.STEPS)
 UNDONE_KEY = "test"  # never proven by metadata, so its checkbox is free to tick
 DONE_KEY = "notify"  # proven by :notified:, so checked and disabled
-TIMEOUT_MS = 10_000  # fail fast when an element is missing, instead of Playwright's 30 s
 
 CONF = textwrap.dedent(
     """\
@@ -77,24 +62,6 @@ PAGES = {
 }
 
 
-def _require_chromium() -> None:
-    """Skip without a browser, or fail when the environment demands one (CI)."""
-    required = os.environ.get("SPHINX_EVENT_REQUIRE_BROWSER") == "1"
-    problem = None
-    if not CHROMIUM.exists():
-        problem = f"{CHROMIUM} does not exist (install it with: apt-get install -y chromium)"
-    else:
-        try:
-            import playwright.sync_api  # noqa: F401
-        except ImportError:
-            problem = "the playwright Python package is not installed (pip install playwright; no browser download)"
-    if problem is None:
-        return
-    if required:
-        pytest.fail(f"SPHINX_EVENT_REQUIRE_BROWSER=1 but the browser tests cannot run: {problem}", pytrace=False)
-    pytest.skip(problem)
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Build the site with Sphinx; the HTML output folder."""
@@ -109,38 +76,18 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def base_url(site: Path) -> Iterator[str]:
-    """Serve the built site on 127.0.0.1 from a daemon thread."""
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
+    """Serve the built site on 127.0.0.1."""
+    with serve(site) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
     """Debian's Chromium, launched headless by Playwright."""
-    _require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    with launch_chromium() as browser:
+        yield browser
 
 
 @pytest.fixture

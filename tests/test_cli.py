@@ -34,9 +34,12 @@ def test_validate_reports_file_line_option(tmp_path):
     result = run("validate", "docs", cwd=tmp_path)
     assert result.returncode == 1
     lines = result.stdout.splitlines()
-    assert "docs/bad.md:5: attendees: expected a positive whole number, got 'eighty'" in lines
+    # The directive opens on line 5 of bad.md; each problem names its option's own line.
+    page = ["# Bad", "", "Text.", "", *event_block(options=bad).splitlines()]
+    attendees, typo = page.index(":attendees: eighty") + 1, page.index(":timezone-name: x") + 1
+    assert f"docs/bad.md:{attendees}: attendees: expected a positive whole number, got 'eighty'" in lines
     assert any(
-        line.startswith("docs/bad.md:5: timezone-name: unknown option; did you mean 'timezone'") for line in lines
+        line.startswith(f"docs/bad.md:{typo}: timezone-name: unknown option; did you mean 'timezone'") for line in lines
     )
     assert not any(line.startswith("docs/good.md") for line in lines)
     assert "Traceback" not in result.stderr
@@ -66,7 +69,8 @@ def test_validate_passes_valid_files_and_finds_colon_fences_and_nested(tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     result = run("validate", "docs/nested.md", cwd=tmp_path)
     assert result.returncode == 1
-    assert "docs/nested.md:5: attendees" in result.stdout
+    # The nested directive opens on line 5; the repeated :attendees: 0 (the one that counts) is on line 14.
+    assert "docs/nested.md:14: attendees" in result.stdout
 
 
 def test_validate_reports_duplicate_ids(tmp_path):
@@ -94,7 +98,8 @@ def test_check_fails_on_bad_metadata_with_file_and_line(tmp_path):
     _site(tmp_path, {"event": "# Event\n\n" + event_block(options=GOOD_OPTIONS.replace("America/Denver", "PST"))})
     result = run("check", "docs", cwd=tmp_path)
     assert result.returncode == 1
-    assert "docs/event.md:3: timezone: expected an IANA time zone name" in result.stdout
+    # The directive opens on line 3; :timezone: is its fifth option (line 8).
+    assert "docs/event.md:8: timezone: expected an IANA time zone name" in result.stdout
 
 
 def test_check_fails_on_any_sphinx_warning(tmp_path):
@@ -111,3 +116,18 @@ def test_check_without_conf_is_a_usage_error(tmp_path):
     result = run("check", "docs", cwd=tmp_path)
     assert result.returncode == 2
     assert "no conf.py" in result.stderr
+
+
+def test_readme_error_example_is_what_validate_prints(tmp_path):
+    """The README's example page, with its timezone written as PST, gives exactly the README's error line."""
+    readme = (Path(__file__).parent.parent / "README.md").read_text("utf-8")
+    page = readme.split("````markdown\n", 1)[1].split("\n````", 1)[0]
+    block = page[: page.index("```\n", page.index("{event}")) + 4]
+    bad = block.replace(":timezone: America/Denver", ":timezone: PST")
+    assert bad != block
+    (tmp_path / "docs" / "events").mkdir(parents=True)
+    (tmp_path / "docs" / "events" / "geo.md").write_text("# Intro to Geospatial Python\n\n" + bad)
+    promised = next(line for line in readme.splitlines() if line.startswith("docs/events/geo.md:"))
+    result = run("validate", "docs", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == [promised]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import subprocess
@@ -42,23 +43,51 @@ def test_report_in_the_card_and_execution_json(build_site, tmp_path):
     result = build_site(_site(src, failing=False), conf=CONF, src=src)
     assert result.status == 0, result.warnings
     card = result.soup().select_one(".event-card")
-    assert "Content check: 1 passed" in card.get_text()
-    assert [badge.get_text() for badge in card.select("table .sd-badge")] == ["passed"]
+    # One line for attendees, dated with the build's today; the report is in a closed organizers' section.
+    assert card.select_one("p.event-status").get_text() == "Content checked 2026-12-01: 1 notebook ran"
+    section = card.select_one(".sd-card-footer details.event-report")
+    assert section is not None and not section.has_attr("open")
+    assert "content check report" in section.select_one("summary").get_text()
+    assert [badge.get_text() for badge in section.select("table .sd-badge")] == ["passed"]
     report = json.loads((result.out / "_events" / "index" / "execution.json").read_text())
     assert [(n["path"], n["status"], n["code_cells"]) for n in report["notebooks"]] == [("01-ok.ipynb", "passed", 2)]
     everything = json.loads((result.out / "_events" / "execution.json").read_text())
     assert list(everything["events"]) == ["index"]
 
 
+def _row(result) -> list[str]:
+    return [cell.get_text(" ", strip=True) for cell in result.soup().select(".event-report table tbody tr td")]
+
+
 def test_unchanged_notebooks_are_not_run_again(build_site, tmp_path):
     src = tmp_path / "src"
     pages = _site(src, failing=False)
-    build_site(pages, conf=CONF, src=src)
+    first = build_site(pages, conf=CONF, src=src)
+    ran = json.loads((first.out / "_events" / "index" / "execution.json").read_text())["notebooks"][0]
     second = build_site(pages, conf=CONF, src=src, args=("-E",))
     assert second.status == 0, second.warnings
-    assert "Content check: 1 cached" in second.soup().select_one(".event-card").get_text()
+    # A cached notebook shows the run that proved it: its duration and when it ran, not "0.0 s".
+    path, status, duration, _cells, details = _row(second)
+    assert (path, status) == ("01-ok.ipynb", "cached")
+    assert duration == f"{ran['duration']:.1f} s"
+    stamp = dt.datetime.fromisoformat(ran["ran_at"]).astimezone(dt.timezone.utc)
+    assert details == f"unchanged since it ran on {stamp:%Y-%m-%d %H:%M} UTC"
+    assert second.soup().select_one("p.event-status").get_text() == "Content checked 2026-12-01: 1 notebook ran"
     forced = build_site(pages, conf=CONF + "event_execute_force = True\n", src=src, args=("-E",))
-    assert "Content check: 1 passed" in forced.soup().select_one(".event-card").get_text()
+    assert _row(forced)[1] == "passed"
+
+
+def test_report_inline_or_hidden(build_site, tmp_path):
+    src = tmp_path / "src"
+    pages = _site(src, failing=False)
+    inline = build_site(pages, conf=CONF + "event_execution_report = 'inline'\n", src=src)
+    assert inline.soup().select_one(".event-card details.event-report").has_attr("open")
+    hidden = build_site(pages, conf=CONF + "event_execution_report = 'hidden'\n", src=src, args=("-E",))
+    card = hidden.soup().select_one(".event-card")
+    assert card.select_one("details") is None and card.select_one("table") is None
+    assert card.select_one("p.event-status").get_text() == "Content checked 2026-12-01: 1 notebook ran"
+    bad = build_site(pages, conf=CONF + "event_execution_report = 'sideways'\n", src=src, args=("-E",))
+    assert "event_execution_report: expected one of 'collapsed', 'inline', 'hidden', got 'sideways'" in bad.warnings
 
 
 def test_without_execute_nothing_runs(build_site, tmp_path):

@@ -57,7 +57,8 @@ def test_event_links_lists_every_notebook(build_site, tmp_path):
 
 def test_card_buttons(build_site, tmp_path):
     repo = make_bare_repo(tmp_path / "repos", "workshop", {"main": NOTEBOOKS})
-    result = build_site({"index": "# Event\n\n" + _event_with_repo(repo)})
+    conf = "event_support_email = 'hubs@example.edu'\nevent_issue_repo = 'example-edu/hubs'\n"
+    result = build_site({"index": "# Event\n\n" + _event_with_repo(repo)}, conf=conf)
     assert result.status == 0, result.warnings
     buttons = {a.get_text(): a["href"] for a in result.soup().select(".event-card a.sd-btn")}
     assert _query(buttons["Open on the hub"])["urlpath"] == ["lab/tree/workshop"]
@@ -66,9 +67,10 @@ def test_card_buttons(build_site, tmp_path):
     assert buttons["Pre-warm request (JSON)"] == "_events/index/prewarm.json"
     # Sphinx cloaks the address from harvesters as %40; mail clients decode it.
     assert unquote(buttons["Notify the hub team"]).startswith(
-        "mailto:support@2i2c.org?subject=Event on geo.hub.example.org"
+        "mailto:hubs@example.edu?subject=Event on geo.hub.example.org"
     )
-    assert buttons["Open the event issue form"].startswith("https://github.com/2i2c-org/infrastructure/issues/new?")
+    assert unquote(buttons["Heads-up email"]).startswith("mailto:hubs@example.edu?subject=Heads-up")
+    assert buttons["Open the event issue form"].startswith("https://github.com/example-edu/hubs/issues/new?")
 
 
 def test_binder_links_and_badge_for_a_public_repo(build_site):

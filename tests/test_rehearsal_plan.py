@@ -89,9 +89,8 @@ def test_rehearsal_json_is_ordered_and_proves_only_a_pass_of_its_own_event():
     passed = _report(True)
     assert list(passed["placement"]) == ["a.ipynb", "b.ipynb"]
     assert json.dumps(passed) == json.dumps(_report(True))
-    assert rehearsal_proofs(passed, "geo") == {
-        "test": "a rehearsal on the hub passed on 2027-03-01: the link was clicked and every notebook ran there"
-    }
+    text = "a rehearsal on the hub passed on 2027-03-01: the link was clicked and every notebook ran there"
+    assert rehearsal_proofs(passed, "geo") == {"click": text, "test": text}
     assert rehearsal_proofs(_report(False), "geo") == {}
     assert rehearsal_proofs(passed, "another-event") == {}
 

@@ -7,6 +7,8 @@ import re
 import pytest
 from sites import GOOD_OPTIONS, event_block
 
+from sphinx_event_ext.model.directive import option_lines
+
 
 def _replace(option: str, value: str | None) -> str:
     """GOOD_OPTIONS with one option changed (value) or removed (None)."""
@@ -94,7 +96,10 @@ def test_bad_input_fails_with_message_at_line(build_site, name, options, option,
     matching = [line for line in errors if f"event option '{option}'" in line]
     assert matching, result.warnings
     assert any(fragment in line for line in matching), matching
-    assert all(re.search(r"index\.md:5: ERROR", line) for line in matching), matching
+    # At the option's own line; at the directive's line (5) for an option that is not written.
+    written = [number for number, text in enumerate(page.splitlines(), 1) if text.startswith(f":{option}:")]
+    line = written[0] if written else 5
+    assert all(re.search(rf"index\.md:{line}: ERROR", line_text) for line_text in matching), (line, matching)
     assert "Traceback" not in result.warnings
 
 
@@ -164,3 +169,32 @@ def test_a_closed_quote_is_fine(build_site):
     options = GOOD_OPTIONS.replace(":hub: https://geo.hub.example.org", ':hub: "https://geo.hub.example.org"')
     result = build_site({"index": "# Event\n\n" + event_block(options=options)})
     assert result.status == 0, result.warnings
+
+
+def test_option_lines_in_every_option_syntax():
+    fields = ":hub: https://x.org\n:notes: first line\n  second line\n:start: 2027-01-01\n\nBody :end: not an option\n"
+    assert option_lines(fields) == {"hub": 0, "notes": 1, "start": 3}
+    yaml = "---\nhub: https://x.org\nstart: 2027-01-01\n---\nBody text\n"
+    assert option_lines(yaml) == {"hub": 1, "start": 2}
+    rst = "   :hub: https://x.org\n   :start: 2027-01-01\n\n   Body\n"
+    assert option_lines(rst) == {"hub": 0, "start": 1}
+    assert option_lines(":start: 2027-01-01\n:start: 2027-02-01\n") == {"start": 1}
+
+
+def test_missing_required_option_names_the_directive_line(build_site):
+    options = GOOD_OPTIONS.replace(":hub: https://geo.hub.example.org\n", "")
+    result = build_site({"index": "# Event\n\nText.\n\n" + event_block(options=options)})
+    assert result.status != 0
+    assert re.search(r"index\.md:5: ERROR: event option 'hub': missing required option", result.warnings)
+
+
+def test_yaml_option_block_errors_at_the_option_line(build_site):
+    page = (
+        "# Event\n\n```{event} Geo\n---\n"
+        + GOOD_OPTIONS.replace(":", "", 1).replace("\n:", "\n").replace("attendees: 80", "attendees: many")
+        + "---\n```\n"
+    )
+    result = build_site({"index": page})
+    assert result.status != 0
+    line = page.splitlines().index("attendees: many") + 1
+    assert re.search(rf"index\.md:{line}: ERROR: event option 'attendees'", result.warnings), result.warnings

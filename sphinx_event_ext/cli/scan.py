@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from markdown_it.renderer import RendererHTML
@@ -16,7 +16,7 @@ from myst_parser.config.main import MdParserConfig
 from myst_parser.parsers.directives import parse_directive_text
 from myst_parser.parsers.mdit import create_md_parser
 
-from ..model.directive import EventDirectiveShape, options_format_problem
+from ..model.directive import EventDirectiveShape, option_lines, options_format_problem
 from ..model.validate import ParseResult, parse_event
 
 _DIRECTIVE = re.compile(r"^\{([A-Za-z0-9_:.-]+)\}\s*(.*)$", re.S)
@@ -31,6 +31,11 @@ class FoundEvent:
     line: int
     docname: str
     result: ParseResult
+    options_at: dict[str, int] = field(default_factory=dict)
+
+    def line_of(self, option: str) -> int:
+        """The line of an option, or the directive's line for a missing option or the title."""
+        return self.options_at.get(option, self.line)
 
 
 def _parser():
@@ -64,7 +69,8 @@ def scan_text(text: str, path: Path, default_id: str) -> list[FoundEvent]:
             result = ParseResult(None, [problem])
         else:
             result = parse_event(title, parsed.options, default_id=default_id, page_dir=path.parent)
-        found.append(FoundEvent(path, line, default_id, result))
+        at = {name: line + 1 + offset for name, offset in option_lines(content).items()}
+        found.append(FoundEvent(path, line, default_id, result, at))
     return found
 
 

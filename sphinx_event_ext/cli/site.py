@@ -22,7 +22,8 @@ def report(found: list[FoundEvent]) -> list[str]:
     seen: dict[str, FoundEvent] = {}
     for item in found:
         where = f"{relative(item.path)}:{item.line}"
-        lines.extend(f"{where}: {problem}" for problem in item.result.problems)
+        path = relative(item.path)
+        lines.extend(f"{path}:{item.line_of(problem.option)}: {problem}" for problem in item.result.problems)
         event = item.result.event
         if event is None:
             continue

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import copy
+import datetime as dt
 import hashlib
 import json
 import math
@@ -623,10 +624,12 @@ def _log_path(name: str) -> Path:
 
 
 def _record(result: NotebookResult, key: str, cache: Path | None, logs: Path | None) -> NotebookResult:
-    """Cache a pass, log a failure's full traceback (removing a stale log otherwise)."""
-    if result.status in (PASSED, EXPECTED_ERRORS) and cache is not None:
-        entry = {"version": _CACHE_VERSION, **result.to_json()}
-        write_atomic(cache / f"{key}.json", dumps(entry))
+    """Cache a pass with when it ran, log a failure's full traceback (removing a stale log otherwise)."""
+    if result.status in (PASSED, EXPECTED_ERRORS):
+        result = replace(result, ran_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"))
+        if cache is not None:
+            entry = {"version": _CACHE_VERSION, **result.to_json()}
+            write_atomic(cache / f"{key}.json", dumps(entry))
     if logs is None:
         return result
     log = logs / _log_path(result.path)
@@ -658,6 +661,8 @@ def _read_cache(cache: Path, key: str, name: str) -> NotebookResult | None:
             skipped_cells=tuple(entry.get("skipped_cells", ())),
             changed_outputs=tuple(entry.get("changed_outputs", ())),
             reason=f"{entry['status']} before in {entry['duration']} s, unchanged since",
+            ran_at=entry.get("ran_at"),
+            proven_duration=float(entry["duration"]),
         )
     except (OSError, ValueError, KeyError, TypeError):
         return None

@@ -94,6 +94,8 @@ class NotebookResult:
     failure: Failure | None = None
     reason: str = ""
     log: str | None = None
+    ran_at: str | None = None  # when the run that proved this result happened (UTC, ISO 8601)
+    proven_duration: float | None = None  # for a cached result, how long that run took
 
     @property
     def ok(self) -> bool:
@@ -122,6 +124,8 @@ class NotebookResult:
             "reason": self.reason or None,
             "failure": self.failure.to_json() if self.failure else None,
             "log": self.log,
+            "ran_at": self.ran_at,
+            "proven_duration": None if self.proven_duration is None else round(self.proven_duration, 2),
         }
 
 

@@ -71,6 +71,17 @@ def _check_optional_text(value: Any) -> None:
         _check_text(value)
 
 
+EXECUTION_REPORTS = ("collapsed", "inline", "hidden")
+
+
+def _check_choice(choices: tuple[str, ...]) -> Callable[[Any], None]:
+    def check(value: Any) -> None:
+        if value not in choices:
+            raise ValueError(f"expected one of {', '.join(map(repr, choices))}, got {value!r}")
+
+    return check
+
+
 @dataclass(frozen=True)
 class EventConfig:
     """All ``event_*`` settings of a site."""
@@ -93,15 +104,22 @@ class EventConfig:
         },
     )
 
-    support_email: str = field(
-        default="support@2i2c.org",
-        metadata={"help": 'Where the "Notify the hub team" and heads-up emails go.', "check": _check_text},
-    )
-    issue_repo: str = field(
-        default="2i2c-org/infrastructure",
+    support_email: str | None = field(
+        default=None,
         metadata={
-            "help": "The GitHub repository whose event issue form the card links to, pre-filled.",
-            "check": _check_text,
+            "help": 'Where the "Notify the hub team" and heads-up emails go. When unset, hubs under the hub '
+            "provider's domain (`*.2i2c.cloud`) use the provider's `support@2i2c.org`; for other hubs the two "
+            "email buttons are left out.",
+            "check": _check_optional_text,
+        },
+    )
+    issue_repo: str | None = field(
+        default=None,
+        metadata={
+            "help": "The GitHub repository (owner/name) whose event issue form the card links to, pre-filled. "
+            "When unset, hubs under the hub provider's domain (`*.2i2c.cloud`) use `2i2c-org/infrastructure`; "
+            "for other hubs the issue form button is left out.",
+            "check": _check_optional_text,
         },
     )
     issue_template: str = field(
@@ -214,6 +232,15 @@ class EventConfig:
         metadata={
             "help": "Install environments without network: only from uv's cache and `event_environment_find_links`.",
             "check": _check_bool,
+        },
+    )
+    execution_report: str = field(
+        default="collapsed",
+        metadata={
+            "help": "Where the content check's per-notebook report goes: `collapsed` (a closed organizers' "
+            "section at the foot of the card), `inline` (open in the card) or `hidden` (only the card's one-line "
+            "status, and `_events/<id>/execution.json`).",
+            "check": _check_choice(EXECUTION_REPORTS),
         },
     )
 

@@ -6,6 +6,7 @@ parses directives with MyST's own option parser and no Sphinx build.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
@@ -62,3 +63,34 @@ def options_format_problem(warnings: Iterable[tuple[str, int | None]]) -> Proble
                 "look for a quote that is not closed, or a value that starts with a quote and goes on after it",
             )
     return None
+
+
+_FIELD_OPTION = re.compile(r"^\s*:([^:\s]+):")
+_YAML_OPTION = re.compile(r"^([A-Za-z0-9_-]+)\s*:")
+
+
+def option_lines(body: str) -> dict[str, int]:
+    """Where each option is written, as a line offset into ``body`` (the directive's text after its
+    opening line), so a problem can point at the option's own line.
+
+    Reads the two option blocks MyST accepts, ``:name: value`` lines and a YAML block between
+    ``---`` lines, and reStructuredText's indented ``:name: value`` lines; an indented line that is
+    not an option continues the option above it.
+    """
+    lines = body.splitlines()
+    found: dict[str, int] = {}
+    if lines and lines[0].strip() == "---":
+        for index, line in enumerate(lines[1:], 1):
+            if line.strip() == "---":
+                break
+            match = _YAML_OPTION.match(line)
+            if match:
+                found[match.group(1)] = index
+        return found
+    for index, line in enumerate(lines):
+        match = _FIELD_OPTION.match(line)
+        if match:
+            found[match.group(1)] = index  # a repeated option: the last one counts, as in MyST
+        elif not (line[:1].isspace() and line.strip() and found):
+            break
+    return found

@@ -1,18 +1,32 @@
 """The organizer checklist: what to do before, during and after an event, and by when.
 
 The steps follow the hub provider's "Events and workshops" guidance. Due dates come
-from the event's dates; items the metadata already proves are marked done.
+from the event's dates; steps that the metadata or this build's checks prove are marked done,
+with what proved them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import ipaddress
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from ..model.event import Event
 
 PHASES = (("before", "Before the event"), ("during", "During the event"), ("after", "After the event"))
+METADATA = "the metadata"
+LINK_CHECK = "the link check"
+CONTENT_CHECK = "the content check"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What this build proved about an event beyond its metadata."""
+
+    links_checked: bool = False  # every hub and Binder link into its content resolved
+    content_checked: bool = False  # every notebook ran top to bottom
 
 
 @dataclass(frozen=True)
@@ -26,8 +40,9 @@ class Step:
     detail: str
     offset_days: int
     from_end: bool = False
-    proof: Callable[[Event], str | None] | None = None
+    proof: Callable[[Event, Evidence], str | None] | None = None
     notice_offset: bool = False
+    proven_by: str = METADATA
 
 
 @dataclass(frozen=True)
@@ -41,31 +56,53 @@ class ChecklistItem:
     due: dt.date | None
     due_text: str
     done_because: str | None
+    proven_by: str | None = None
 
     @property
     def done(self) -> bool:
-        """Whether the metadata already proves this step."""
+        """Whether the metadata or this build's checks prove this step."""
         return self.done_because is not None
 
 
-def _notified(event: Event) -> str | None:
+def _notified(event: Event, evidence: Evidence) -> str | None:
     return f"the hub team was told on {event.notified.isoformat()}" if event.notified else None
 
 
-def _preinit(event: Event) -> str | None:
+def _preinit(event: Event, evidence: Evidence) -> str | None:
     return None if event.pre_initialize else "not requested for this event"
 
 
-def _environment(event: Event) -> str | None:
+def _environment(event: Event, evidence: Evidence) -> str | None:
     if event.environment_repo:
         return "the environment repository is recorded"
     return "the image is recorded" if event.image else None
 
 
-def _content(event: Event) -> str | None:
+def is_public_url(url: str) -> bool:
+    """Whether a repository URL can be public: never a ``file:`` URL, a loopback, private-range,
+    link-local or otherwise non-global address, or a ``localhost`` name."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower().rstrip(".")
+    if parts.scheme == "file" or not host or host == "localhost" or host.endswith(".localhost"):
+        return False
+    try:
+        return ipaddress.ip_address(host).is_global
+    except ValueError:
+        return True  # a name: whether it is public only the network can tell
+
+
+def _content(event: Event, evidence: Evidence) -> str | None:
     if event.content_repo:
-        return "the content repository is recorded"
+        return "the content repository is recorded" if is_public_url(event.content_repo) else None
     return "the content is kept in this docs repository" if event.content_path else None
+
+
+def _links(event: Event, evidence: Evidence) -> str | None:
+    return "every hub and Binder link into the content resolved" if evidence.links_checked else None
+
+
+def _ran(event: Event, evidence: Evidence) -> str | None:
+    return "every notebook ran top to bottom in a fresh kernel" if evidence.content_checked else None
 
 
 STEPS: tuple[Step, ...] = (
@@ -113,11 +150,22 @@ STEPS: tuple[Step, ...] = (
         proof=_content,
     ),
     Step(
+        "click",
+        "before",
+        "Click the link yourself",
+        "Open the nbgitpuller link as an attendee would, and check that it pulls the content and opens the notebook.",
+        7,
+        proof=_links,
+        proven_by=LINK_CHECK,
+    ),
+    Step(
         "test",
         "before",
         "Run the content top to bottom in the event's environment",
-        "Click the nbgitpuller link yourself and run every notebook, as an attendee would.",
+        "Run every notebook from the first cell to the last, as an attendee would.",
         7,
+        proof=_ran,
+        proven_by=CONTENT_CHECK,
     ),
     Step(
         "triage",
@@ -175,26 +223,34 @@ def _relative_text(days: int, from_end: bool) -> str:
 
 
 #: The steps a passing rehearsal on the hub proves (``sphinx-event rehearse``): the link clicked, the content run.
-REHEARSAL_STEPS = ("test",)
+REHEARSAL_STEPS = ("click", "test")
+REHEARSAL = "a rehearsal on the hub"
 
 
 def build_checklist(
-    event: Event | None, notice_days: int, proofs: Mapping[str, str] | None = None
+    event: Event | None,
+    notice_days: int,
+    evidence: Evidence | None = None,
+    proofs: Mapping[str, str] | None = None,
 ) -> list[ChecklistItem]:
     """The checklist for an event, or the generic one (relative due dates) for ``None``.
 
-    ``proofs`` maps step keys to what proved them outside the metadata, such as a rehearsal or the
-    hub team's issue read back (``ticket``).
+    ``evidence`` is what this build's checks proved; ``proofs`` maps step keys to what proved them
+    outside the metadata, such as a rehearsal on the hub or the hub team's issue read back (``ticket``).
     """
     items = []
     for step in STEPS:
         days = notice_days if step.notice_offset else step.offset_days
         due_text = _relative_text(days, step.from_end)
         due = None
-        done_because = None
+        done_because = proven_by = None
         if event is not None:
             due = event.end + dt.timedelta(days=days) if step.from_end else event.start - dt.timedelta(days=days)
-            done_because = step.proof(event) if step.proof else None
-            done_because = done_because or (proofs or {}).get(step.key)
-        items.append(ChecklistItem(step.key, step.phase, step.title, step.detail, due, due_text, done_because))
+            done_because = step.proof(event, evidence or Evidence()) if step.proof else None
+            proven_by = step.proven_by if done_because else None
+            if done_because is None and step.key in (proofs or {}):
+                done_because, proven_by = (proofs or {})[step.key], REHEARSAL
+        items.append(
+            ChecklistItem(step.key, step.phase, step.title, step.detail, due, due_text, done_because, proven_by)
+        )
     return items

@@ -17,6 +17,10 @@ from urllib.parse import quote, urlencode, urlsplit
 DEFAULT_SUPPORT_EMAIL = "support@2i2c.org"
 DEFAULT_ISSUE_REPO = "2i2c-org/infrastructure"
 DEFAULT_ISSUE_TEMPLATE = "07_event-hub.yaml"
+#: Hubs under this domain are run by the provider whose support address and issue form are the defaults.
+PROVIDER_DOMAIN = "2i2c.cloud"
+#: What a site sets to send messages for hubs outside the provider's domain.
+HUB_TEAM_SETTINGS = ("event_support_email", "event_issue_repo")
 
 #: The provider's event issue form (``07_event-hub.yaml``): each field's id, and the label that heads its
 #: value in the issue the form makes.
@@ -52,6 +56,35 @@ class Email:
     def mailto(self) -> str:
         """The ``mailto:`` link that opens this email in the reader's mail program."""
         return mailto_url(self.to, self.subject, self.body)
+
+
+@dataclass(frozen=True)
+class HubTeam:
+    """Where messages about one hub go; ``None`` where nothing says so, and that message is not offered."""
+
+    support_email: str | None
+    issue_repo: str | None
+
+    @property
+    def complete(self) -> bool:
+        """Whether every message to the hub team has somewhere to go."""
+        return bool(self.support_email and self.issue_repo)
+
+
+def is_provider_hub(hub_url: str) -> bool:
+    """Whether the hub is under the provider's own domain (``*.2i2c.cloud``)."""
+    host = (urlsplit(hub_url).hostname or "").lower().rstrip(".")
+    return host == PROVIDER_DOMAIN or host.endswith(f".{PROVIDER_DOMAIN}")
+
+
+def hub_team(hub_url: str, support_email: str | None = None, issue_repo: str | None = None) -> HubTeam:
+    """The configured addresses, else the provider's for its own hubs, else nothing: a message about
+    someone else's hub must never go to the provider by default."""
+    provider = is_provider_hub(hub_url)
+    return HubTeam(
+        support_email or (DEFAULT_SUPPORT_EMAIL if provider else None),
+        issue_repo or (DEFAULT_ISSUE_REPO if provider else None),
+    )
 
 
 def mailto_url(to: str, subject: str, body: str) -> str:

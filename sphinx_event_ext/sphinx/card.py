@@ -105,18 +105,21 @@ def summary_fields(event: Event) -> nodes.field_list:
     return fields
 
 
-def event_card(event: Event, notice: Notice, body: list[nodes.Node], actions: list[nodes.Node]) -> nodes.container:
-    """The card: the title and notice badge, the facts, the directive's own text, then the actions."""
+def event_card(
+    event: Event, notice: Notice, attend: nodes.Node, body: list[nodes.Node], organize: list[nodes.Node]
+) -> nodes.container:
+    """The card: the title and notice badge; the attendees' buttons first, where a phone shows them without
+    scrolling, then the facts and the directive's own text; the organizers' buttons and report at the foot."""
     title = nodes.paragraph(classes=["sd-card-title", "sd-font-weight-bold", "event-title"], support_smartquotes=False)
     title += nodes.Text(event.title)
     title += nodes.Text(" ")
     title += badge(notice.label, BADGE_COLOURS[notice.state])
     header = create_component("card-header", ["sd-card-header"], children=[title])
-    content = create_component("card-body", ["sd-card-body"], children=[summary_fields(event), *body])
-    footer = create_component("card-footer", ["sd-card-footer"], children=actions)
+    content = create_component("card-body", ["sd-card-body"], children=[attend, summary_fields(event), *body])
+    footer = create_component("card-footer", ["sd-card-footer"], children=organize)
     return create_component(
         "card",
         ["sd-card", "sd-sphinx-override", "sd-mb-3", "sd-shadow-sm", "event-card"],
-        children=[header, content, footer] if actions else [header, content],
+        children=[header, content, footer],
         ids=[f"event-{event.id}"],
     )

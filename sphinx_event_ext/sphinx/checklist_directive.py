@@ -14,11 +14,14 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
+from ..content.results import FAILED
 from ..model.config import settings
 from ..model.event import Event
-from ..plan.checklist import PHASES, ChecklistItem, build_checklist
+from ..plan.checklist import PHASES, ChecklistItem, Evidence, build_checklist
 from ..plan.rehearsal import rehearsal_proofs
 from .collector import event_for, page
+from .content_check import RESULTS as EXECUTION_RESULTS
+from .link_roles import LINKS_PROVEN
 from .nodes import checkbox_label, checklist_item, checklist_placeholder
 from .ticket_check import ticket_evidence
 
@@ -40,7 +43,10 @@ class EventChecklistDirective(SphinxDirective):
 
 def _item_node(item: ChecklistItem, prefix: str, storage_prefix: str) -> checklist_item:
     checkbox_id = f"{prefix}-{item.key}"
-    node = checklist_item(checkbox_id=checkbox_id, storage_key=f"{storage_prefix}:{item.key}", done=item.done)
+    classes = ["event-checklist-proven"] if item.done else []
+    node = checklist_item(
+        checkbox_id=checkbox_id, storage_key=f"{storage_prefix}:{item.key}", done=item.done, classes=classes
+    )
     label = checkbox_label(for_id=checkbox_id)
     label += nodes.strong(item.title, item.title)
     due = f"due {item.due.isoformat()}, {item.due_text}" if item.due else f"due {item.due_text}"
@@ -48,19 +54,34 @@ def _item_node(item: ChecklistItem, prefix: str, storage_prefix: str) -> checkli
     node += nodes.paragraph("", "", label, classes=["event-checklist-title"])
     node += nodes.paragraph(item.detail, item.detail, classes=["event-checklist-detail"])
     if item.done_because:
-        text = f"Done: {item.done_because}."
-        node += nodes.paragraph("", "", nodes.emphasis(text, text), classes=["event-checklist-done"])
+        proof = nodes.paragraph(classes=["event-checklist-done"])
+        proof += nodes.strong(f"Proven by {item.proven_by}", f"Proven by {item.proven_by}", classes=["event-proof"])
+        proof += nodes.Text(f": {item.done_because}.")
+        node += proof
     return node
 
 
+def evidence_for(app: Sphinx, event: Event) -> Evidence:
+    """What this build's link check and content check proved about the event."""
+    report = getattr(app.env, EXECUTION_RESULTS, {}).get(event.id)
+    return Evidence(
+        links_checked=event.id in getattr(app.env, LINKS_PROVEN, set()),
+        content_checked=bool(report and report["notebooks"] and not report["summary"].get(FAILED, 0)),
+    )
+
+
 def render_checklist(
-    event: Event | None, notice_days: int, index: int, proofs: dict[str, str] | None = None
+    event: Event | None,
+    notice_days: int,
+    index: int,
+    evidence: Evidence | None = None,
+    proofs: dict[str, str] | None = None,
 ) -> nodes.container:
     """The checklist, by phase; checkbox ids are unique on the page, storage keys per event and item."""
     owner = event.id if event else "generic"
     prefix = f"checklist-{owner}" + (f"-{index}" if index else "")
     container = nodes.container(classes=["event-checklist"])
-    items = build_checklist(event, notice_days, proofs)
+    items = build_checklist(event, notice_days, evidence, proofs)
     for phase, heading in PHASES:
         container += nodes.rubric(heading, heading)
         bullets = nodes.bullet_list(classes=["event-checklist-items"])
@@ -84,8 +105,9 @@ def resolve_checklists(app: Sphinx, doctree: nodes.document, docname: str) -> No
                 subtype="checklist",
             )
         event = record.event if record else None
+        evidence = evidence_for(app, event) if event else None
         proofs = {**rehearsal_proofs_for(app, event.id), **ticket_evidence(app.env, event.id)} if event else {}
-        placeholder.replace_self(render_checklist(event, notice_days, index, proofs))
+        placeholder.replace_self(render_checklist(event, notice_days, index, evidence, proofs))
 
 
 def rehearsal_proofs_for(app: Sphinx, event_id: str) -> dict[str, str]:

@@ -3,6 +3,7 @@ when a notebook breaks, and show the result in the event's card."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +11,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
+from sphinx_design.shared import create_component
 
 from ..content.environment import (
     EnvironmentBuildError,
@@ -23,7 +25,8 @@ from ..content.extra import MissingExtra, require_check_extra
 from ..content.pull import PullError
 from ..content.results import CACHED, EXPECTED_ERRORS, FAILED, PASSED, SKIPPED, NotebookResult
 from ..content.sanitize import one_line
-from ..model.config import EventConfig, settings
+from ..content.summary import details_text, duration_text, status_text
+from ..model.config import EventConfig, settings, today_for
 from . import warning_replay
 from .card import badge, button
 from .collector import ValidRecord, find_event, valid_events
@@ -35,11 +38,13 @@ logger = logging.getLogger(__name__)
 
 RESULTS = "sphinx_event_execution"
 FAILURES = "sphinx_event_execution_failures"
+REPORT_CLASS = "event-report"
 STATUS_COLOURS = {PASSED: "success", EXPECTED_ERRORS: "info", CACHED: "secondary", SKIPPED: "warning", FAILED: "danger"}
 
 
 class execution_report(nodes.General, nodes.Element):
-    """Where an event's content-check results go in its card; removed when the content was not run."""
+    """Where an event's content-check status line (``part="status"``) or per-notebook report
+    (``part="report"``) goes in its card; removed when the content was not run."""
 
 
 def execution_folder(app: Sphinx) -> Path:
@@ -232,6 +237,26 @@ def _environment_nodes(environment: dict[str, Any], event_id: str) -> list[nodes
     return [line, listed]
 
 
+def report_section(event_id: str, *, opened: bool) -> nodes.Node:
+    """The organizers' section at the foot of the card (a sphinx-design dropdown) that will hold the
+    per-notebook report; closed unless the site asks for the report inline."""
+    section = create_component(
+        "dropdown",
+        opened=opened,
+        type="dropdown",
+        has_title=True,
+        icon=None,
+        chevron=None,
+        container_classes=["sd-mb-0", "sd-mt-2", REPORT_CLASS],
+        title_classes=[],
+        body_classes=[],
+    )
+    title = "Organizers: content check report"
+    section += nodes.rubric(title, title)
+    section += execution_report(event_id=event_id, part="report")
+    return section
+
+
 def _report_nodes(report: dict[str, Any], event_id: str) -> list[nodes.Node]:
     rows = []
     for notebook in report["notebooks"]:
@@ -240,15 +265,15 @@ def _report_nodes(report: dict[str, Any], event_id: str) -> list[nodes.Node]:
             [
                 nodes.literal(notebook["path"], notebook["path"]),
                 badge(status, STATUS_COLOURS[status]),
-                f"{notebook['duration']:.1f} s",
+                duration_text(notebook),
                 str(notebook["code_cells"]),
-                (notebook["failure"] or {}).get("message") or notebook["reason"] or "",
+                details_text(notebook),
             ]
         )
     summary = ", ".join(f"{count} {status}" for status, count in report["summary"].items() if count)
-    heading = f"Content check: {summary or 'no notebooks'}"
+    text = f"{summary or 'no notebooks'}. A cached notebook shows the run that proved it."
     return [
-        nodes.rubric(heading, heading),
+        nodes.paragraph(text, text),
         table(["Notebook", "Status", "Duration", "Code cells", "Details"], rows, [30, 12, 10, 8, 40]),
         *(_environment_nodes(report["environment"], event_id) if "environment" in report else []),
     ]
@@ -259,14 +284,41 @@ def _not_checked() -> list[nodes.Node]:
     return [nodes.paragraph(text, text, classes=["event-not-checked"])]
 
 
+def _status_node(report: dict[str, Any], today: dt.date) -> nodes.paragraph:
+    failed = report["summary"].get(FAILED, 0)
+    text = status_text(report, today)
+    classes = ["event-status", "event-status-failed" if failed else "event-status-ok"]
+    return nodes.paragraph(text, text, classes=classes)
+
+
+def _section_of(node: nodes.Element) -> nodes.Element | None:
+    parent = node.parent
+    while parent is not None and REPORT_CLASS not in parent.get("classes", []):
+        parent = parent.parent
+    return parent
+
+
 def resolve_execution_reports(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """Fill each event card's report; say when this build did not run the content, so no card looks checked."""
+    """Fill each card's status line and organizers' report, or drop both when the content was not run."""
     results = getattr(app.env, RESULTS, {})
+    today = today_for(app.config)
     executed = settings(app.config).execute
     for node in list(doctree.findall(execution_report)):
         report = results.get(node["event_id"])
-        if report:
-            node.replace_self(_report_nodes(report, node["event_id"]))
+        if node["part"] == "status":
+            if report:
+                node.replace_self([_status_node(report, today)])
+                continue
+            # Say when this build did not run the content, so no card looks checked.
+            record = find_event(app.env, node["event_id"])
+            node.replace_self(_not_checked() if not executed and record and record.event.has_content else [])
             continue
-        record = find_event(app.env, node["event_id"])
-        node.replace_self(_not_checked() if not executed and record and record.event.has_content else [])
+        section = _section_of(node)
+        if report is None and section is not None:
+            section.parent.remove(section)
+        elif report is None:
+            node.replace_self([])
+        else:
+            if section is not None and report["summary"].get(FAILED, 0):
+                section["opened"] = True
+            node.replace_self(_report_nodes(report, node["event_id"]))

@@ -9,15 +9,16 @@ from myst_parser.parsers.directives import parse_directive_text
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from ..model.config import settings, today_for
-from ..model.directive import EventDirectiveShape, options_format_problem
+from ..model.config import EventConfig, settings, today_for
+from ..model.directive import EventDirectiveShape, option_lines, options_format_problem
 from ..model.event import Event, Problem
 from ..model.validate import ParseResult, parse_event
 from ..plan.links import LinkError, event_binder_link, event_nbgitpuller_link
+from ..plan.notify import hub_team
 from ..plan.timing import late_notice_advice, notice
 from .card import button, button_row, event_card
 from .collector import LinkUse, page, record
-from .content_check import execution_report
+from .content_check import execution_report, report_section
 
 logger = logging.getLogger(__name__)
 
@@ -36,12 +37,14 @@ class EventDirective(EventDirectiveShape, SphinxDirective):
         event, problems = result.event, result.problems
         page(self.env, self.env.docname).events.append(record(self.env.docname, self.lineno, event, tuple(problems)))
         location = self.get_location()
+        at = option_lines(self.block_text.partition("\n")[2])
         for problem in problems:
+            line = self.lineno + 1 + at[problem.option] if problem.option in at else self.lineno
             logger.error(
                 "event option %r: %s",
                 problem.option,
                 problem.message,
-                location=location,
+                location=(self.env.docname, line),
                 type="event",
                 subtype="invalid",
             )
@@ -60,8 +63,11 @@ class EventDirective(EventDirectiveShape, SphinxDirective):
                 type="event",
                 subtype="notice",
             )
-        body = [*self.parse_content_to_nodes(), execution_report(event_id=event.id)]
-        return [event_card(event, verdict, body, self._actions(event))]
+        body = [execution_report(event_id=event.id, part="status"), *self.parse_content_to_nodes()]
+        organize: list[nodes.Node] = [button_row("Organizers:", self._organizer_buttons(event, config))]
+        if config.execute and config.execution_report != "hidden":
+            organize.append(report_section(event.id, opened=config.execution_report == "inline"))
+        return [event_card(event, verdict, button_row("Attendees:", self._attendee_buttons(event)), body, organize)]
 
     def _options_format_problem(self) -> Problem | None:
         """MyST's "Invalid options format", read again from the fence's text: MyST passes no option then.
@@ -74,9 +80,9 @@ class EventDirective(EventDirectiveShape, SphinxDirective):
         parsed = parse_directive_text(type(self), "", content, line=self.lineno)
         return options_format_problem((warning.msg, warning.lineno) for warning in parsed.warnings)
 
-    def _actions(self, event: Event) -> list[nodes.Node]:
-        """Buttons for attendees (hub, Binder, calendar) and for the organizer (notify, issue form, heads-up)."""
-        attendee = []
+    def _attendee_buttons(self, event: Event) -> list[nodes.Node]:
+        """Open the content on the hub or on Binder, and add the event to a calendar."""
+        attendee: list[nodes.Node] = []
         if event.content_repo:
             page(self.env, self.env.docname).links.append(
                 LinkUse(self.env.docname, self.lineno, "card", event.id, None)
@@ -88,10 +94,20 @@ class EventDirective(EventDirectiveShape, SphinxDirective):
                     location = self.get_location()
                     logger.warning("%s: %s", label, error, location=location, type="event", subtype="link")
         attendee.append(button("Add to calendar", event_asset=f"_events/{event.id}/event.ics", outline=True))
-        organizer = [
-            button("Notify the hub team", event_action="notify", event_id=event.id),
-            button("Open the event issue form", event_action="issue", event_id=event.id, outline=True),
-            button("Heads-up email", event_action="heads-up", event_id=event.id, outline=True),
-            button("Pre-warm request (JSON)", event_asset=f"_events/{event.id}/prewarm.json", outline=True),
-        ]
-        return [button_row("Attendees:", attendee), button_row("Organizers:", organizer)]
+        return attendee
+
+    def _organizer_buttons(self, event: Event, config: EventConfig) -> list[nodes.Node]:
+        """Messages to the hub team, where the site says (or the hub's domain implies) who that is, and the
+        pre-warm request."""
+        team = hub_team(event.hub, config.support_email, config.issue_repo)
+        organizer: list[nodes.Node] = []
+        if team.support_email:
+            organizer.append(button("Notify the hub team", event_action="notify", event_id=event.id))
+        if team.issue_repo:
+            organizer.append(button("Open the event issue form", event_action="issue", event_id=event.id, outline=True))
+        if team.support_email:
+            organizer.append(button("Heads-up email", event_action="heads-up", event_id=event.id, outline=True))
+        organizer.append(
+            button("Pre-warm request (JSON)", event_asset=f"_events/{event.id}/prewarm.json", outline=True)
+        )
+        return organizer

@@ -37,7 +37,7 @@ from .nodes import (
     visit_checkbox_label_html,
     visit_checklist_item_html,
 )
-from .outputs import resolve_buttons, write_event_files
+from .outputs import report_missing_hub_teams, resolve_buttons, write_event_files
 from .reference import CliReferenceDirective, ConfigReferenceDirective, OptionsReferenceDirective
 from .ticket_check import verify_tickets
 
@@ -124,6 +124,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-updated", verify_tickets)
     app.connect("env-before-read-docs", forget_index)
     app.connect("env-updated", forget_index, priority=100)
+    app.connect("env-updated", report_missing_hub_teams)
     app.connect("builder-inited", warning_replay.start)
     app.connect("env-before-read-docs", warning_replay.note_read)
     app.connect("env-updated", warning_replay.note_read_done, priority=900)

@@ -34,6 +34,7 @@ logger = logging.getLogger(__name__)
 LINK_FAILURES = "sphinx_event_link_failures"
 #: The (repository, branch) pairs link verification could not pull: already reported once, with their links.
 UNPULLED = "sphinx_event_unpulled"
+LINKS_PROVEN = "sphinx_event_links_proven"  # ids of events all of whose links resolved in this build
 BADGE = "https://mybinder.org/badge_logo.svg"
 BUILDERS = {"nbgitpuller": event_nbgitpuller_link, "binder": event_binder_link}
 
@@ -186,19 +187,28 @@ def verify_links(app: Sphinx, env: BuildEnvironment) -> list[str]:
     otherwise those into a local ``content-path`` copy, a check that is cheap and offline.
 
     A content repository and branch that cannot be pulled is one cause, reported once at its first
-    link with the count of links that depend on it, not once per link.
+    link with the count of links that depend on it, not once per link. The events all of whose
+    links resolved in a full check are kept, for the checklist to show the step proven.
     """
     setattr(env, LINK_FAILURES, 0)
     setattr(env, UNPULLED, set())
+    setattr(env, LINKS_PROVEN, set())
+    remote = settings(app.config).verify_links
     with warning_replay.live(app):
-        setattr(env, LINK_FAILURES, _verify_all(app, env, remote=settings(app.config).verify_links))
+        failures, proven = _verify_all(app, env, remote)
+    setattr(env, LINK_FAILURES, failures)
+    if remote:
+        setattr(env, LINKS_PROVEN, proven)
     return []
 
 
-def _verify_all(app: Sphinx, env: BuildEnvironment, remote: bool) -> int:
+def _verify_all(app: Sphinx, env: BuildEnvironment, remote: bool) -> tuple[int, set[str]]:
+    """The number of broken links, and the ids of the events all of whose links resolved."""
     failures = 0
     pulled: dict[tuple[str, str | None], Checkout] = {}
     unpulled: dict[tuple[str, str | None], tuple[PullError | LinkError, list[tuple[str, LinkUse]]]] = {}
+    verified: set[str] = set()
+    broken: set[str] = set()
     for docname in sorted(pages(env)):
         for use in pages(env)[docname].links:
             record = event_for(env, docname, use.event_id)
@@ -210,10 +220,13 @@ def _verify_all(app: Sphinx, env: BuildEnvironment, remote: bool) -> int:
             key = (record.event.content_repo, record.event.content_branch)
             if pulls and key in unpulled:
                 unpulled[key][1].append((docname, use))
+                broken.add(record.event.id)
                 continue
             try:
                 _verify(app, use, record, pulled)
+                verified.add(record.event.id)
             except (PullError, LinkError) as error:
+                broken.add(record.event.id)
                 if pulls and key not in pulled:
                     unpulled[key] = (error, [(docname, use)])
                     continue
@@ -240,4 +253,4 @@ def _verify_all(app: Sphinx, env: BuildEnvironment, remote: bool) -> int:
             subtype="link",
         )
     setattr(env, UNPULLED, set(unpulled))
-    return failures
+    return failures, verified - broken

@@ -13,18 +13,28 @@ from typing import Any
 
 from docutils import nodes
 from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx.util import logging
 from sphinx.util.osutil import relative_uri
 
 from ..model.config import settings, today_for
 from ..model.schema import schema_text
 from ..plan.ics import combined_calendar, event_calendar
-from ..plan.notify import heads_up_email, issue_form_url, notification_email
+from ..plan.notify import (
+    HUB_TEAM_SETTINGS,
+    PROVIDER_DOMAIN,
+    heads_up_email,
+    hub_team,
+    issue_form_url,
+    notification_email,
+)
 from ..plan.prewarm import events_index, prewarm_request
 from ..util.atomic import dumps, write_atomic
 from .collector import ValidRecord, find_event, valid_events
 from .content_check import RESULTS as EXECUTION_RESULTS
 
 FOLDER = "_events"
+logger = logging.getLogger(__name__)
 
 
 def page_url(app: Sphinx, record: ValidRecord) -> str | None:
@@ -49,13 +59,35 @@ def request_for(app: Sphinx, record: ValidRecord) -> dict[str, Any]:
 
 def _action_url(app: Sphinx, action: str, record: ValidRecord, request: dict[str, Any]) -> str:
     config = settings(app.config)
+    team = hub_team(record.event.hub, config.support_email, config.issue_repo)
+    # The card only has a button whose team address is known (see the event directive).
     if action == "notify":
-        return notification_email(request, to=config.support_email).mailto
+        return notification_email(request, to=str(team.support_email)).mailto
     if action == "heads-up":
-        return heads_up_email(request, to=config.support_email).mailto
+        return heads_up_email(request, to=str(team.support_email)).mailto
     return issue_form_url(
-        request, repo=config.issue_repo, template=config.issue_template, hub_name=record.event.hub_name
+        request, repo=str(team.issue_repo), template=config.issue_template, hub_name=record.event.hub_name
     )
+
+
+def report_missing_hub_teams(app: Sphinx, env: BuildEnvironment) -> None:
+    """Say once, as information, which events lack buttons to their hub team and what turns them on."""
+    config = settings(app.config)
+    hubs = sorted(
+        {
+            record.event.hub
+            for record in valid_events(env)
+            if not hub_team(record.event.hub, config.support_email, config.issue_repo).complete
+        }
+    )
+    if hubs:
+        logger.info(
+            "events: no hub team is configured for %s (not under %s); the card leaves out the buttons that would "
+            "write to it. Set %s in conf.py to turn them on.",
+            ", ".join(hubs),
+            PROVIDER_DOMAIN,
+            " and ".join(HUB_TEAM_SETTINGS),
+        )
 
 
 def resolve_buttons(app: Sphinx, doctree: nodes.document, docname: str) -> None:

@@ -16,8 +16,9 @@ def _cell(content: str | nodes.Node) -> nodes.entry:
     return entry
 
 
-def table(headers: Sequence[str], rows: Sequence[Sequence[str | nodes.Node]], widths: Sequence[int]) -> nodes.table:
-    """A docutils table with a header row."""
+def table(headers: Sequence[str], rows: Sequence[Sequence[str | nodes.Node]], widths: Sequence[int]) -> nodes.container:
+    """A docutils table with a header row, in a box that scrolls sideways on its own, so a wide
+    table never makes the whole page scroll on a phone."""
     group = nodes.tgroup(cols=len(headers))
     group.extend(nodes.colspec(colwidth=width) for width in widths)
     head = nodes.thead()
@@ -26,7 +27,7 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[str | nodes.Node]], wi
     body.extend(nodes.row("", *(_cell(value) for value in row)) for row in rows)
     group += head
     group += body
-    return nodes.table("", group, classes=["event-reference"])
+    return nodes.container("", nodes.table("", group, classes=["event-reference"]), classes=["event-table-scroll"])
 
 
 def literal(text: str) -> nodes.literal:
