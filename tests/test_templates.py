@@ -247,7 +247,7 @@ def test_new_reports_every_bad_value_with_the_validator_messages(tmp_path, cli):
     result = cli("new", "--title", "Spring", "--id", "Spring!", *bad, cwd=tmp_path)
     assert result.returncode == 2
     lines = result.stderr.splitlines()
-    assert "sphinx-event new: error: --attendees: expected a positive whole number, got '0'" in lines
+    assert "sphinx-event new: error: --attendees: expected a positive whole number, got '0' (at least 1)" in lines
     assert any(line.startswith("sphinx-event new: error: --timezone: expected an IANA time zone") for line in lines)
     assert any(line.startswith("sphinx-event new: error: --end: expected") and "before start" in line for line in lines)
     assert any(line.startswith("sphinx-event new: error: --id: expected lowercase letters") for line in lines)
