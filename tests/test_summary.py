@@ -36,3 +36,4 @@ def test_a_cached_notebook_shows_the_run_that_proved_it():
     # A cache entry written before runs were dated still reads sensibly.
     assert details_text(_notebook("b.ipynb", "cached")) == "unchanged since it ran on an earlier build"
     assert duration_text(_notebook("c.ipynb", "passed", duration=3.26)) == "3.3 s"
+    assert duration_text(_notebook("d.ipynb", "passed", duration=0.01)) == "under 0.1 s"

@@ -123,9 +123,9 @@ def test_init_then_new_for_each_template_passes_the_check(tmp_path, cli):
         assert page.select(".event-checklist"), template
         assert "% " not in page.select_one("div.body").get_text()
     example = _soup(html / "events" / "example-workshop.html").get_text()
-    assert "Content check: 1 passed" in example
+    assert re.search(r"Content checked \d{4}-\d{2}-\d{2}: 1 notebook ran", example), example
     geo = _soup(html / "events" / "geo.html")
-    assert "Content check: 1 passed" in geo.get_text()
+    assert re.search(r"Content checked \d{4}-\d{2}-\d{2}: 1 notebook ran", geo.get_text())
     hub_links = [a["href"] for a in geo.select("table a") if a.get_text() == "Open on the hub"]
     assert len(hub_links) == 1
     assert "git-pull?repo=https%3A%2F%2Fgithub.com%2Fexample-org%2Fgeo" in hub_links[0]

@@ -170,7 +170,10 @@ def test_build_warns_at_the_ticket_line_and_proves_the_checklist(build_site, mon
     good_soup = BeautifulSoup(good_html, "html.parser")
     assert good_soup.select_one('input[data-storage-key="sphinx-event-ext:good:ticket"]').has_attr("checked")
     done = [p.get_text() for p in good_soup.select(".event-checklist-done")]
-    assert "Done: the hub team's issue says the same start, end, active-hours, attendees, hub as this page." in done
+    assert (
+        "Proven by reading the hub team's issue back: the hub team's issue says the same start, end, active-hours, "
+        "attendees, hub as this page." in done
+    ), done
     assert not off_soup.select_one('input[data-storage-key="sphinx-event-ext:off:ticket"]').has_attr("checked")
     # Without event_verify_ticket nothing is fetched and nothing is proven.
     assert "[event.ticket]" not in unchecked.warnings

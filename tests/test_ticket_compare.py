@@ -91,7 +91,7 @@ def test_checklist_step_is_proven_only_when_nothing_differs():
     assert proof == (
         "the hub team's issue says the same start, end, active-hours, hub as this page (attendees not comparable)"
     )
-    step = next(item for item in build_checklist(event, 21, {"ticket": proof}) if item.key == "ticket")
+    step = next(item for item in build_checklist(event, 21, proofs={"ticket": proof}) if item.key == "ticket")
     assert step.done and step.title == "Check the hub team's issue"
     assert ticket_proof(compare_ticket(event, Issue("t", issue_body(attendees="45"), CREATED))) is None
     vague = issue_body(start="TBD", end="TBD", hours="TBD", attendees="TBD", hub="TBD")

@@ -41,8 +41,13 @@ def _when(stamp: str | None) -> str:
 def duration_text(notebook: dict[str, Any]) -> str:
     """How long the notebook ran; for a cached one, how long the run that proved it took."""
     if notebook["status"] == CACHED and notebook.get("proven_duration") is not None:
-        return f"{notebook['proven_duration']:.1f} s"
-    return f"{notebook['duration']:.1f} s"
+        return _seconds(notebook["proven_duration"])
+    return _seconds(notebook["duration"])
+
+
+def _seconds(value: float) -> str:
+    """A duration to a tenth of a second; a run shorter than that is not shown as "0.0 s", as if nothing ran."""
+    return "under 0.1 s" if value < 0.05 else f"{value:.1f} s"
 
 
 def details_text(notebook: dict[str, Any]) -> str:

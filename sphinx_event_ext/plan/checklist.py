@@ -225,6 +225,8 @@ def _relative_text(days: int, from_end: bool) -> str:
 #: The steps a passing rehearsal on the hub proves (``sphinx-event rehearse``): the link clicked, the content run.
 REHEARSAL_STEPS = ("click", "test")
 REHEARSAL = "a rehearsal on the hub"
+#: What proved a step given in ``proofs``, when it is not a rehearsal.
+PROOF_SOURCES = {"ticket": "reading the hub team's issue back"}
 
 
 def build_checklist(
@@ -249,7 +251,8 @@ def build_checklist(
             done_because = step.proof(event, evidence or Evidence()) if step.proof else None
             proven_by = step.proven_by if done_because else None
             if done_because is None and step.key in (proofs or {}):
-                done_because, proven_by = (proofs or {})[step.key], REHEARSAL
+                done_because = (proofs or {})[step.key]
+                proven_by = PROOF_SOURCES.get(step.key, REHEARSAL)
         items.append(
             ChecklistItem(step.key, step.phase, step.title, step.detail, due, due_text, done_because, proven_by)
         )

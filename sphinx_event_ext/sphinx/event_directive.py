@@ -64,10 +64,10 @@ class EventDirective(EventDirectiveShape, SphinxDirective):
                 subtype="notice",
             )
         body = [execution_report(event_id=event.id, part="status"), *self.parse_content_to_nodes()]
-        organize: list[nodes.Node] = [button_row("Organizers:", self._organizer_buttons(event, config))]
+        organize: list[nodes.Node] = [button_row("For organizers:", self._organizer_buttons(event, config))]
         if config.execute and config.execution_report != "hidden":
             organize.append(report_section(event.id, opened=config.execution_report == "inline"))
-        return [event_card(event, verdict, button_row("Attendees:", self._attendee_buttons(event)), body, organize)]
+        return [event_card(event, verdict, button_row("For attendees:", self._attendee_buttons(event)), body, organize)]
 
     def _options_format_problem(self) -> Problem | None:
         """MyST's "Invalid options format", read again from the fence's text: MyST passes no option then.
