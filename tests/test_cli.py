@@ -131,3 +131,12 @@ def test_readme_error_example_is_what_validate_prints(tmp_path):
     result = run("validate", "docs", cwd=tmp_path)
     assert result.returncode == 1
     assert result.stdout.splitlines() == [promised]
+
+
+def test_prewarm_refuses_out_of_range_config_values_without_a_traceback(tmp_path):
+    (tmp_path / "conf.py").write_text("event_notice_days = 10**9\n", "utf-8")
+    (tmp_path / "geo.md").write_text("# Geo\n\n" + event_block(), "utf-8")
+    result = run("prewarm", str(tmp_path), cwd=tmp_path)
+    assert result.returncode == 2
+    assert "sphinx-event prewarm: error: conf.py: event_notice_days:" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -156,3 +156,15 @@ def test_a_missing_branch_is_reported_once_with_its_dependent_links(build_site, 
         mentions[0],
     ), mentions[0]
     assert "1 broken link(s)" in result.warnings
+
+
+def test_a_missing_branch_in_a_full_check_is_one_message(build_site, tmp_path):
+    """The content check does not report again what the link check said: the branch cannot be pulled."""
+    repo = make_bare_repo(tmp_path / "repos", "workshop", {"main": NOTEBOOKS})
+    options = GOOD_OPTIONS + f":content-repo: {repo}\n:content-branch: mian\n"
+    conf = f"event_verify_links = True\nevent_execute = True\nevent_content_cache = {str(tmp_path / 'cache')!r}\n"
+    result = build_site({"index": "# Event\n\n" + event_block(options=options)}, conf=conf)
+    assert result.status != 0
+    errors = [line for line in result.warnings.splitlines() if "ERROR" in line and "[event." in line]
+    assert len(errors) == 1, result.warnings
+    assert "'mian'" in errors[0] and "[event.link]" in errors[0]

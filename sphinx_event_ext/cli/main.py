@@ -58,10 +58,13 @@ def run_prewarm(args: argparse.Namespace) -> int:
             print(f"sphinx-event prewarm: error: {unknown_id(args.id, known)}", file=sys.stderr)
             return 2
     values = conf_values(args.paths[0])
-    defaults = EventConfig()
-    notice_days = values.get("event_notice_days", defaults.notice_days)
-    lead = values.get("event_prewarm_lead_minutes", defaults.prewarm_lead_minutes)
-    today = resolve_today(values.get("event_today"))
+    config, problems = EventConfig.from_values(values)
+    if problems:
+        for problem in problems:
+            print(f"sphinx-event prewarm: error: conf.py: {problem}", file=sys.stderr)
+        return 2
+    notice_days, lead = config.notice_days, config.prewarm_lead_minutes
+    today = resolve_today(config.today)
     base = (values.get("html_baseurl") or "").rstrip("/")
     requests = [
         prewarm_request(

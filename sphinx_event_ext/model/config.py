@@ -10,6 +10,7 @@ import datetime as dt
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import MISSING, dataclass, field, fields
+from types import SimpleNamespace
 from typing import Any
 
 from .formats import parse_date
@@ -258,6 +259,18 @@ class EventConfig:
                 continue
             values[item.name] = value
         return cls(**values), problems
+
+    @classmethod
+    def from_values(cls, values: Mapping[str, Any]) -> tuple[EventConfig, list[str]]:
+        """Read the ``event_*`` values of a ``conf.py`` run outside Sphinx (the CLI), checked the same way."""
+        return cls.from_sphinx(_defaults_with(values))
+
+
+def _defaults_with(values: Mapping[str, Any]) -> Any:
+    """An object with every ``event_*`` attribute: the default, or the value ``conf.py`` gives."""
+    defaults = EventConfig()
+    attributes = {f"event_{item.name}": getattr(defaults, item.name) for item in fields(EventConfig)}
+    return SimpleNamespace(**{**attributes, **{name: value for name, value in values.items() if name in attributes}})
 
 
 def config_values() -> list[tuple[str, Any, str, str]]:

@@ -30,7 +30,8 @@ from ..model.config import EventConfig, settings, today_for
 from . import warning_replay
 from .card import badge, button
 from .collector import ValidRecord, find_event, valid_events
-from .content_source import content_root, environment_candidates
+from .content_source import content_folder, content_root, environment_candidates
+from .link_roles import UNPULLED
 from .progress import content_progress
 from .tables import table
 
@@ -78,6 +79,10 @@ def _log_environment(environment: KernelEnvironment, event_id: str, location: tu
 
 def _run(app: Sphinx, record: ValidRecord, config: EventConfig) -> dict[str, Any] | None:
     event, location = record.event, (record.docname, record.lineno)
+    if content_folder(app.env, record) is None and (event.content_repo, event.content_branch) in getattr(
+        app.env, UNPULLED, set()
+    ):
+        return None  # the link check has said, once, that this content cannot be pulled
     folder = execution_folder(app)
     try:
         environment = _environment(app, record, config)
@@ -258,7 +263,7 @@ def report_section(event_id: str, *, opened: bool) -> nodes.Node:
 
 
 def _report_nodes(report: dict[str, Any], event_id: str) -> list[nodes.Node]:
-    rows = []
+    rows: list[list[str | nodes.Node]] = []
     for notebook in report["notebooks"]:
         status = notebook["status"]
         rows.append(
