@@ -6,11 +6,15 @@ the CLI and the reference table in the docs all read it from here.
 
 from __future__ import annotations
 
+import importlib
 import json
 import sys
 from collections.abc import Callable
 from functools import cache
 from importlib import resources
+from importlib.machinery import ModuleSpec
+from importlib.util import find_spec
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from .formats import FORMAT_CHECKS
@@ -33,8 +37,8 @@ UNUSED_FORMAT_BACKENDS = (
     "uri_template",
     "webcolors",
 )
-#: The back-ends that no Sphinx builder imports: safe to skip in a process that builds.
-BUILD_SAFE_SKIPS = ("rfc3987_syntax",)
+#: The back-end that is slow to import, and the function jsonschema takes from it at its own import.
+SLOW_FORMAT_BACKEND = ("rfc3987_syntax", "is_valid_syntax")
 
 
 @cache
@@ -60,17 +64,69 @@ def _strings_only(check: Callable[[str], Any]) -> Callable[[Any], bool]:
 
 def skip_unused_format_backends(building: bool) -> None:
     """Keep jsonschema from loading format back-ends the schema does not use, in the
-    ``sphinx-event`` process (a plain ``sphinx-build`` never calls this).
+    ``sphinx-event`` process.
 
-    Marking a module absent in ``sys.modules`` is how Python records one that cannot be
-    imported, which jsonschema already handles: those formats are then not checked. A
-    process that runs a Sphinx build (``building``) skips only rfc3987-syntax, which nothing
-    but jsonschema uses; the others (idna among them) serve Sphinx's own builders too.
+    A command that builds nothing marks them absent in ``sys.modules``, which is how Python
+    records a module that cannot be imported and which jsonschema already handles: those
+    formats are then not checked, and nothing else runs in that process. A process that builds
+    (``building``) runs other code that may use them, so it only defers the slow one.
     """
     if "jsonschema" in sys.modules:
         return
-    for module in BUILD_SAFE_SKIPS if building else UNUSED_FORMAT_BACKENDS:
+    if building:
+        defer_slow_format_backend()
+        return
+    for module in UNUSED_FORMAT_BACKENDS:
         sys.modules.setdefault(module, None)  # type: ignore[arg-type]
+
+
+class _DeferredModule(ModuleType):
+    """Stands in for a module, which is imported when one of its names is first used.
+
+    The names listed are functions that import the module on their first call, so that
+    ``from module import name`` does not load it; any other name loads it at once.
+    """
+
+    def __init__(self, spec: ModuleSpec, functions: tuple[str, ...]) -> None:
+        super().__init__(spec.name)
+        self.__spec__ = spec
+        if spec.submodule_search_locations is not None:
+            self.__path__ = list(spec.submodule_search_locations)
+        for function in functions:
+            setattr(self, function, self._deferred(function))
+
+    def _load(self) -> ModuleType:
+        if sys.modules.get(self.__name__) is self:
+            del sys.modules[self.__name__]
+        return importlib.import_module(self.__name__)
+
+    def _deferred(self, function: str) -> Callable[..., Any]:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            return getattr(self._load(), function)(*args, **kwargs)
+
+        call.__name__ = function
+        return call
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(self._load(), name)
+
+
+def defer_slow_format_backend() -> None:
+    """Let jsonschema import without compiling rfc3987-syntax's grammars (about a second).
+
+    jsonschema takes ``rfc3987_syntax.is_valid_syntax`` when it is imported, for "iri" formats
+    that the event schema does not use. Until jsonschema is imported, a stand-in module takes
+    the real one's place; its function imports the real module on the first call, so the IRI
+    checks of any other schema in the process still work, in a plain ``sphinx-build`` too.
+    """
+    module, function = SLOW_FORMAT_BACKEND
+    if "jsonschema" in sys.modules or module in sys.modules:
+        return
+    spec = find_spec(module)
+    if spec is not None:
+        sys.modules[module] = _DeferredModule(spec, (function,))
 
 
 @cache
@@ -80,6 +136,7 @@ def validator(name: str = "event") -> Draft202012Validator:
     jsonschema is imported here, when events are first validated, so commands and builds
     that validate nothing do not load it.
     """
+    defer_slow_format_backend()
     from jsonschema import Draft202012Validator, FormatChecker
 
     checker = FormatChecker(formats=())

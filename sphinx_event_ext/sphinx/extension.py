@@ -10,6 +10,7 @@ from sphinx.util import logging
 
 from .._version import __version__
 from ..model.config import EventConfig, config_values
+from ..model.schema import defer_slow_format_backend
 from . import warning_replay
 from .build_summary import report_unchecked
 from .checklist_directive import EventChecklistDirective, resolve_checklists
@@ -92,6 +93,7 @@ def _finish(app: Sphinx, exception: Exception | None) -> None:
 
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register the directives, nodes, configuration and assets."""
+    defer_slow_format_backend()  # before any extension imports jsonschema
     app.setup_extension("sphinx_design")
     for name, default, _kind, _help in config_values():
         app.add_config_value(name, default, "env")
