@@ -76,6 +76,39 @@ def test_rebuilds_are_byte_identical(build_site, tmp_path):
         assert (first.out / "_events" / name).read_bytes() == (second.out / "_events" / name).read_bytes(), name
 
 
+def _written(folder):
+    """Each file's identity: write_atomic replaces a file, so a rewritten one has a new inode."""
+    return {p.relative_to(folder).as_posix(): p.stat().st_ino for p in folder.rglob("*") if p.is_file()}
+
+
+def test_a_rebuild_writes_only_the_files_whose_inputs_changed(build_site, tmp_path):
+    pages = _pages()
+    first = build_site(pages, conf=CONF)
+    folder = first.out / "_events"
+    before = _written(folder)
+    build_site(pages, conf=CONF)
+    assert _written(folder) == before
+    pages["events/soon"] = pages["events/soon"].replace("2027-01-21", "2027-01-22")
+    assert build_site(pages, conf=CONF).status == 0
+    after = _written(folder)
+    rewritten = sorted(name for name in after if after[name] != before[name])
+    assert rewritten == ["events.ics", "events.json", "soon/event.ics", "soon/prewarm.json"]
+    (folder / "geo" / "event.ics").unlink()
+    build_site(pages, conf=CONF)
+    fresh = build_site(pages, conf=CONF, src=tmp_path / "fresh")
+    for name in after:
+        assert (folder / name).read_bytes() == (fresh.out / "_events" / name).read_bytes(), name
+
+
+def test_a_new_today_rewrites_every_calendar(build_site):
+    first = build_site(_pages(), conf=CONF)
+    before = _written(first.out / "_events")
+    second = build_site(_pages(), conf="event_today = '2026-12-02'\n")
+    after = _written(second.out / "_events")
+    assert sorted(name for name in after if name.endswith(".ics") and after[name] == before[name]) == []
+    assert b"DTSTAMP:20261202T000000Z" in (second.out / "_events" / "geo" / "event.ics").read_bytes()
+
+
 def test_removed_events_disappear(build_site):
     pages = _pages()
     first = build_site(pages, conf=CONF)

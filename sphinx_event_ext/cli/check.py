@@ -15,6 +15,7 @@ from pathlib import Path
 from types import FrameType
 
 from ..content.extra import INSTALL_LINE, missing_modules
+from . import check_stamp
 from .scan import scan
 from .site import find_confdir, relative, report
 
@@ -22,6 +23,8 @@ from .site import find_confdir, relative, report
 def run_check(args: argparse.Namespace) -> int:
     """Validate every event, then build the site with warnings as errors, proving links and running the content."""
     from sphinx.cmd.build import build_main
+
+    from ..content.pull import recording_resolutions
 
     source: Path = args.source
     missing = missing_modules()
@@ -39,25 +42,40 @@ def run_check(args: argparse.Namespace) -> int:
     if confdir is None:
         print(f"sphinx-event check: error: no conf.py in {source} or the folders above it", file=sys.stderr)
         return 2
+    out: Path = args.out or source / "_build" / "html"
+    doctrees = out.parent / "doctrees" if args.out is None else out / ".doctrees"
+    flags = ["-b", "html", "-W", "--keep-going", "-q", "-D", "event_verify_links=1", "-D", "event_execute=1"]
+    flags += ["-D", f"event_execute_jobs={args.jobs}", "-D", f"event_execute_force={int(args.force)}"]
+    roots = _roots(source, confdir)
+    stamp_path = doctrees / check_stamp.STAMP_NAME
+    # --fresh and --force ask for a new run; a ticket can change with no trace here.
+    if not (args.fresh or args.force or args.verify_ticket) and out.is_dir():
+        passed = check_stamp.unchanged(stamp_path, roots, [out, doctrees], flags)
+        if passed is not None:
+            print(
+                f"sphinx-event check: nothing changed since the check that passed at {passed.checked} (pages, "
+                f"content, conf.py, installed packages, pulled branches); site in {relative(out)}. "
+                "Run with --fresh to check again.",
+                file=sys.stderr,
+            )
+            return 0
     lines = report(scan([source]))
     for line in lines:
         print(line)
     if lines:
         print(f"sphinx-event check: {len(lines)} problem(s) in event metadata; not building", file=sys.stderr)
         return 1
-    out: Path = args.out or source / "_build" / "html"
-    doctrees = out.parent / "doctrees" if args.out is None else out / ".doctrees"
+    key = check_stamp.inputs_key(roots, [out, doctrees], flags)
+    stamp_path.unlink(missing_ok=True)
     # Incremental: Sphinx re-reads what changed, and the extension gives again the warnings
     # of the pages it skipped, so -W fails on an unchanged broken page as a fresh build does.
-    flags = ["-b", "html", "-W", "--keep-going", "-q", "-D", "event_verify_links=1", "-D", "event_execute=1"]
     if args.fresh:
         flags.append("-E")
-    flags += ["-D", f"event_execute_jobs={args.jobs}", "-D", f"event_execute_force={int(args.force)}"]
     if args.verify_ticket:
         flags += ["-D", "event_verify_ticket=1"]
     warnings = doctrees / "check-warnings.txt"
     doctrees.mkdir(parents=True, exist_ok=True)
-    with _interrupts() as interrupted:
+    with _interrupts() as interrupted, recording_resolutions() as resolved:
         status = build_main(
             [*flags, "-w", str(warnings), "-c", str(confdir), "-d", str(doctrees), str(source), str(out)]
         )
@@ -72,8 +90,25 @@ def run_check(args: argparse.Namespace) -> int:
         )
         print(f"sphinx-event check: the build failed; {problem}", file=sys.stderr)
         return 1
+    if not args.verify_ticket:
+        check_stamp.passed(stamp_path, key, resolved)
     print(f"sphinx-event check: all events valid, site built in {relative(out)}", file=sys.stderr)
     return 0
+
+
+def _roots(source: Path, confdir: Path) -> list[Path]:
+    """The folders a check reads: the one with conf.py, and the source folder when it is elsewhere.
+
+    Content copies (``content-path``) are inside the folder of their page, so inside these.
+    """
+    roots = [confdir.resolve()]
+    if not _inside(source.resolve(), roots):
+        roots.append(source.resolve())
+    return roots
+
+
+def _inside(path: Path, roots: list[Path]) -> bool:
+    return any(path.is_relative_to(root) for root in roots)
 
 
 @contextmanager

@@ -9,8 +9,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 
+from markdown_it import MarkdownIt
 from markdown_it.renderer import RendererHTML
 from myst_parser.config.main import MdParserConfig
 from myst_parser.parsers.directives import parse_directive_text
@@ -20,7 +22,20 @@ from ..model.directive import EventDirectiveShape, option_lines, options_format_
 from ..model.validate import ParseResult, parse_event
 
 _DIRECTIVE = re.compile(r"^\{([A-Za-z0-9_:.-]+)\}\s*(.*)$", re.S)
-_SKIP = {"_build", ".git", ".nox", "node_modules", ".ipynb_checkpoints", "__pycache__"}
+_EVENT_FENCE = "{event}"
+SKIP_FOLDERS = {
+    "_build",
+    ".git",
+    ".nox",
+    ".tox",
+    ".venv",
+    "node_modules",
+    ".ipynb_checkpoints",
+    "__pycache__",
+    ".mypy_cache",
+    ".ruff_cache",
+    ".pytest_cache",
+}
 
 
 @dataclass(frozen=True)
@@ -38,7 +53,9 @@ class FoundEvent:
         return self.options_at.get(option, self.line)
 
 
-def _parser():
+@cache
+def _parser() -> MarkdownIt:
+    """One parser for every file: building it costs more than parsing a short page."""
     return create_md_parser(MdParserConfig(enable_extensions={"colon_fence"}), RendererHTML)
 
 
@@ -57,7 +74,9 @@ def _directives(text: str, offset: int) -> Iterator[tuple[str, str, str, int]]:
 
 def scan_text(text: str, path: Path, default_id: str) -> list[FoundEvent]:
     """Validate every ``event`` directive of one MyST document."""
-    found = []
+    found: list[FoundEvent] = []
+    if _EVENT_FENCE not in text:  # no directive can be named event: skip parsing the page
+        return found
     for name, first_line, content, line in _directives(text, 0):
         if name != "event":
             continue
@@ -81,7 +100,7 @@ def markdown_files(targets: list[Path]) -> Iterator[tuple[Path, Path]]:
             yield target, target.parent
             continue
         for path in sorted(target.rglob("*.md")):
-            if not _SKIP.intersection(path.relative_to(target).parts):
+            if not SKIP_FOLDERS.intersection(path.relative_to(target).parts):
                 yield path, target
 
 

@@ -7,7 +7,11 @@ longer exist are removed, so the output always matches the pages.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import shutil
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +21,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 from sphinx.util.osutil import relative_uri
 
+from .._version import __version__
 from ..model.config import settings, today_for
 from ..model.schema import schema_text
 from ..plan.ics import combined_calendar, event_calendar
@@ -106,34 +111,75 @@ def resolve_buttons(app: Sphinx, doctree: nodes.document, docname: str) -> None:
             node["refuri"] = _action_url(app, node["event_action"], record, requests[record.event.id])
 
 
+class _OutputFiles:
+    """Writes the files under ``_events/``, skipping each one whose inputs are those it was last written from.
+
+    A warm build then costs what changed: calendars are not serialised again for events that
+    did not change. The inputs of each file are recorded in the doctree folder, beside
+    Sphinx's own record of what it built, with the extension's version.
+    """
+
+    def __init__(self, app: Sphinx) -> None:
+        self.record = Path(app.doctreedir) / "event-outputs.json"
+        try:
+            self.previous = json.loads(self.record.read_text("utf-8"))
+        except (OSError, ValueError):
+            self.previous = {}
+        self.current: dict[str, str] = {}
+
+    def write(self, path: Path, content: str | bytes) -> None:
+        """Write ``content`` to ``path`` unless it was last written with the same content."""
+        self.write_from(path, content, lambda: content)
+
+    def write_from(self, path: Path, inputs: object, make: Callable[[], str | bytes]) -> None:
+        """Write ``make()`` to ``path`` unless it was last written from the same ``inputs``."""
+        key = hashlib.sha256(repr((__version__, inputs)).encode("utf-8")).hexdigest()
+        self.current[str(path)] = key
+        if self.previous.get(str(path)) != key or not path.is_file():
+            write_atomic(path, make())
+
+    def close(self) -> None:
+        write_atomic(self.record, dumps(self.current))
+
+
 def write_event_files(app: Sphinx) -> None:
     """Write every event's pre-warm request and calendar, and the site's index of both."""
     today = today_for(app.config)
     root = Path(app.outdir) / FOLDER
+    files = _OutputFiles(app)
     requests, events, urls = [], [], {}
     execution = getattr(app.env, EXECUTION_RESULTS, {})
     for record in valid_events(app.env):
         event, url = record.event, page_url(app, record)
         request = request_for(app, record)
-        write_atomic(root / event.id / "prewarm.json", dumps(request))
-        write_atomic(root / event.id / "event.ics", event_calendar(event, today=today, page_url=url))
+        files.write(root / event.id / "prewarm.json", dumps(request))
+        files.write_from(
+            root / event.id / "event.ics",
+            (repr(event), today, url),
+            partial(event_calendar, event, today=today, page_url=url),
+        )
         report = execution.get(event.id)
         if report:
-            write_atomic(root / event.id / "execution.json", dumps(report))
+            files.write(root / event.id / "execution.json", dumps(report))
         else:
             (root / event.id / "execution.json").unlink(missing_ok=True)
         requests.append(request)
         events.append(event)
         if url:
             urls[event.id] = url
-    write_atomic(root / "events.json", dumps(events_index(requests)))
+    files.write(root / "events.json", dumps(events_index(requests)))
     if execution:
-        write_atomic(root / "execution.json", dumps({"schema_version": "1", "events": dict(sorted(execution.items()))}))
+        files.write(root / "execution.json", dumps({"schema_version": "1", "events": dict(sorted(execution.items()))}))
     else:
         (root / "execution.json").unlink(missing_ok=True)
-    write_atomic(root / "events.ics", combined_calendar(events, today=today, page_urls=urls, name=app.config.project))
-    write_atomic(root / "prewarm.schema.json", schema_text("prewarm"))
+    files.write_from(
+        root / "events.ics",
+        ([repr(event) for event in events], today, sorted(urls.items()), app.config.project),
+        partial(combined_calendar, events, today=today, page_urls=urls, name=app.config.project),
+    )
+    files.write(root / "prewarm.schema.json", schema_text("prewarm"))
     current = {event.id for event in events}
     for folder in root.iterdir():
         if folder.is_dir() and folder.name not in current:
             shutil.rmtree(folder)
+    files.close()
