@@ -204,7 +204,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     new.add_argument(
         "--template", choices=PAGE_TEMPLATES, default="workshop", help="the kind of event (default: workshop)"
     )
-    add_event_options(new, required_help="Required; asked for in a terminal when missing.")
+    add_event_options(new, required_help="Required, or read from --from-issue; asked for in a terminal when missing.")
     new.add_argument(
         "--from-issue",
         metavar="FILE_OR_URL",
