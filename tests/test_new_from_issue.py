@@ -140,6 +140,18 @@ def test_a_sure_value_the_page_refuses_becomes_a_placeholder(tmp_path, cli):
     assert (tmp_path / "events" / "geo.md").read_text("utf-8").splitlines()[line - 1].startswith(":end: FILL IN: ")
 
 
+def test_an_issue_without_the_form_leaves_every_required_option_to_fill_in(tmp_path, cli):
+    issue = tmp_path / "issue.json"
+    issue.write_text(json.dumps({**issue_json(), "title": "Our hub", "body": "Please help."}), "utf-8")
+    made = cli("new", "--from-issue", str(issue), "--template", "hackathon", "--dir", "events", cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    checked = cli("validate", "events/our-hub.md", cwd=tmp_path)
+    reported = problems(checked.stdout)
+    assert set(reported) == {"hub", "start", "end", "active-hours", "timezone", "attendees"}
+    assert "(the issue has no 'Number of attendees' field)" in reported["attendees"][1]
+    assert "(the issue has no 'The date when the event will start' field)" in reported["start"][1]
+
+
 def test_the_issue_url_is_fetched_from_github(tmp_path, cli, monkeypatch):
     # A local HTTP server on 127.0.0.1 stands in for GitHub's REST API, which cannot be reached here.
     monkeypatch.delenv("GITHUB_TOKEN", raising=False)

@@ -28,10 +28,10 @@ _COMMENT = re.compile(r"(?<=\s)#+")
 _SHOWN = 80
 
 
-def _said(raw: str) -> str:
-    text = _COMMENT.sub("", " ".join(raw.replace('"', "'").split()))
+def _said(reading: Reading[Any]) -> str:
+    text = _COMMENT.sub("", " ".join(reading.raw.replace('"', "'").split()))
     if not text:
-        return "the issue leaves it empty"
+        return _COMMENT.sub("", reading.reason or "the issue leaves it empty")
     return f'the issue says "{text[:_SHOWN]}{"..." if len(text) > _SHOWN else ""}"'
 
 
@@ -44,7 +44,7 @@ def _option(reading: Reading[Any], text: str, what: str) -> str:
     if reading.comparable and reading.confidence == CERTAIN:
         return text
     hint = f"; perhaps {text}, {reading.note}" if reading.comparable else ""
-    return placeholder(what, f"{_said(reading.raw)}{hint}")
+    return placeholder(what, f"{_said(reading)}{hint}")
 
 
 def event_title(issue: Issue) -> str:
@@ -64,7 +64,7 @@ def issue_options(issue: Issue) -> dict[str, str]:
     if isinstance(times, str) or times[2]:
         hint = f"; perhaps {times[0]:%H:%M}-{times[1]:%H:%M}, {times[2]}" if not isinstance(times, str) else ""
         what = "the hours of the day, HH:MM-HH:MM"
-        options["active-hours"] = placeholder(what, f"{_said(reading.active_hours.raw)}{hint}")
+        options["active-hours"] = placeholder(what, f"{_said(reading.active_hours)}{hint}")
     else:
         options["active-hours"] = f"{times[0]:%H:%M}-{times[1]:%H:%M}"
     options["timezone"] = _timezone(issue, reading)
@@ -88,5 +88,5 @@ def _timezone(issue: Issue, reading: TicketReading) -> str:
     zone = None if isinstance(resolved, str) else resolved
     if zone is None or zone.confidence != CERTAIN or ("/" not in zone.name and zone.name != "UTC"):
         note = f"; perhaps {zone.name}, {zone.note}" if zone else ""
-        return placeholder(what, f"{_said(hours.raw)}{note}")
+        return placeholder(what, f"{_said(hours)}{note}")
     return zone.name
