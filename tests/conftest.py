@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+import io
 import subprocess
 import sys
 import textwrap
@@ -11,7 +13,10 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from sites import TODAY_EPOCH
 from sphinx.cmd.build import build_main
+
+from sphinx_event_ext.cli import main
 
 CONF = 'extensions = ["myst_parser", "sphinx_event_ext"]\nexclude_patterns = ["_build"]\n'
 
@@ -73,3 +78,32 @@ def build_site(tmp_path: Path) -> BuildSite:
         return Build(status, warnfile.read_text("utf-8") if warnfile.exists() else "", src, out)
 
     return build
+
+
+@dataclass
+class Ran:
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+@pytest.fixture
+def cli(monkeypatch, capsys) -> Callable[..., Ran]:
+    """``sphinx-event`` in this process (a new process costs seconds here), standard input not a terminal."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", TODAY_EPOCH)
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    # Commands that build nothing mark jsonschema's unused format back-ends (idna, ...) absent when
+    # jsonschema is not loaded yet: right for a command's own process, not for this shared test process.
+    importlib.import_module("jsonschema")
+
+    def run(*args: str, cwd: Path) -> Ran:
+        monkeypatch.chdir(cwd)
+        capsys.readouterr()
+        try:
+            code = main(list(args))
+        except SystemExit as stop:
+            code = int(stop.code or 0)
+        out, err = capsys.readouterr()
+        return Ran(code, out, err)
+
+    return run

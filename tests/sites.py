@@ -9,6 +9,9 @@ import nbformat
 from sphinx_event_ext.model.event import Event
 from sphinx_event_ext.model.validate import parse_event
 
+#: 2026-12-01: "today" of the commands the tests run, so the events' dates are in the future.
+TODAY_EPOCH = "1764547200"
+
 GOOD_OPTIONS = """\
 :hub: https://geo.hub.example.org
 :start: 2027-03-10

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import ast
-import importlib
-import io
 import json
 import os
 import re
@@ -12,22 +10,17 @@ import shutil
 import subprocess
 import sys
 import zipfile
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
 import yaml
 from bs4 import BeautifulSoup
+from sites import TODAY_EPOCH
 
 import sphinx_event_ext
 from sphinx_event_ext._version import __version__
-from sphinx_event_ext.cli import main
 from sphinx_event_ext.plan.templates import PAGE_TEMPLATES, render_page
 
 REPO = Path(__file__).resolve().parents[1]
-#: 2026-12-01: "today" of every command here, so the dates below are always in the future.
-TODAY_EPOCH = "1764547200"
 EVENT = [
     "--hub",
     "https://hub.example.org",
@@ -42,35 +35,6 @@ EVENT = [
     "--attendees",
     "25",
 ]
-
-
-@dataclass
-class Ran:
-    returncode: int
-    stdout: str
-    stderr: str
-
-
-@pytest.fixture
-def cli(monkeypatch, capsys) -> Callable[..., Ran]:
-    """``sphinx-event`` in this process (a new process costs seconds here), standard input not a terminal."""
-    monkeypatch.setenv("SOURCE_DATE_EPOCH", TODAY_EPOCH)
-    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
-    # Commands that build nothing mark jsonschema's unused format back-ends (idna, ...) absent when
-    # jsonschema is not loaded yet: right for a command's own process, not for this shared test process.
-    importlib.import_module("jsonschema")
-
-    def run(*args: str, cwd: Path) -> Ran:
-        monkeypatch.chdir(cwd)
-        capsys.readouterr()
-        try:
-            code = main(list(args))
-        except SystemExit as stop:
-            code = int(stop.code or 0)
-        out, err = capsys.readouterr()
-        return Ran(code, out, err)
-
-    return run
 
 
 def run_process(*args: str, cwd: Path, stdin: int) -> subprocess.CompletedProcess:

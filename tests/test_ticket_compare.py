@@ -135,8 +135,8 @@ def test_vague_values_become_placeholders_that_validate_names(build_site):
     options = event_options(issue)
     problems = _validate(event_title(issue), options)
     # Exactly the placeholders fail: start (no year), active-hours (am/pm guessed), timezone (none), attendees (a range).
-    assert [problem.split(":")[1].strip() for problem in problems] == ["attendees", "active-hours", "start", "timezone"]
-    assert all("FILL IN" in problem for problem in problems)
+    assert [problem.split(":")[1].strip() for problem in problems] == ["start", "active-hours", "timezone", "attendees"]
+    assert all(problem.split(":", 2)[2].startswith(" to fill in: ") for problem in problems)
     assert (
         ':start: FILL IN: the first day, YYYY-MM-DD (the issue says "Feb. 16 at 10 AM"; perhaps 2025-02-16' in options
     )

@@ -1,4 +1,9 @@
-"""``sphinx-event new``: write a new event page from a template, validated before it is written."""
+"""``sphinx-event new``: write a new event page from a template, validated before it is written.
+
+With ``--from-issue`` the values come from the hub team's issue (flags win). What the issue
+leaves unclear becomes a ``FILL IN:`` placeholder; the page is written anyway, and validation
+then reports exactly the placeholders, each at its line, until someone fills them in.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +13,19 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from ..content.github_issue import IssueError, read_issue
+from ..model.event import Problem
 from ..model.schema import load_schema, required_options
-from ..model.validate import parse_event, slugify
+from ..model.validate import parse_event, placeholder_hint, slugify
 from ..plan.templates import PAGE_TEMPLATES, render_page
+from ..plan.ticket_page import event_title, issue_options, placeholder
+from ..plan.ticket_parse import Issue
 from ..util.atomic import write_atomic
-from .scan import scan_text
+from .scan import FoundEvent, scan_text
+from .site import report
 
 #: Optional event options that ``new`` takes as flags, besides the title, the required options and ``id``.
-OPTIONAL = ("content-repo", "content-branch", "content-path", "contact", "notified")
+OPTIONAL = ("content-repo", "content-branch", "content-path", "contact", "notified", "ticket")
 
 
 def _required() -> list[str]:
@@ -61,45 +71,128 @@ def event_options(values: dict[str, Any]) -> dict[str, str]:
     return {name: str(values[_dest(name)]) for name in names if values.get(_dest(name))}
 
 
-def render_event_page(template: str, values: dict[str, Any], folder: Path) -> tuple[Path, str]:
-    """The path and text of a new, valid event page in ``folder``; raises :class:`NewPageError` otherwise."""
-    options = event_options(values)
-    title = " ".join(str(values["title"]).split())  # one line, as the directive reads it
-    page_id = options.get("id") or slugify(title)
-    options["id"] = page_id
-    result = parse_event(title, options, default_id=page_id, page_dir=folder)
-    if result.problems:
-        raise NewPageError("\n".join(f"--{problem}" for problem in result.problems))
-    path = folder / f"{page_id}.md"
+def _one_line(title: str) -> str:
+    return " ".join(title.split())  # one line, as the directive reads it
+
+
+def _flag_errors(problems: list[Problem]) -> NewPageError:
+    return NewPageError("\n".join(f"--{problem}" for problem in problems))
+
+
+def _render(
+    template: str, title: str, options: dict[str, str], folder: Path, **extra: Any
+) -> tuple[Path, str, FoundEvent]:
+    """The page's path, text and what validation finds in it; an existing page is never replaced."""
+    path = folder / f"{options['id']}.md"
     if path.exists():
         raise NewPageError(f"{path} already exists; choose another --id, or edit that page")
     page_values = {_dest(name): value for name, value in options.items()}
-    text = render_page(template, {**page_values, "title": title})
-    found = scan_text(text, path, page_id)
-    problems = [str(problem) for item in found for problem in item.result.problems]
-    if len(found) != 1 or problems:
-        raise NewPageError(f"the {template} template gave an invalid page: {'; '.join(problems) or 'no event'}")
+    text = render_page(template, {**page_values, **extra, "title": title})
+    found = scan_text(text, path, options["id"])
+    if len(found) != 1:
+        raise NewPageError(f"the {template} template gave {len(found)} events instead of one")
+    return path, text, found[0]
+
+
+def _unexpected(found: FoundEvent, placeholders: list[str]) -> None:
+    """Raise unless validation refuses exactly the placeholders, as the organizer will see it."""
+    problems = found.result.problems
+    named = sorted(problem.option for problem in problems if problem.message.startswith("to fill in: "))
+    if named != sorted(placeholders) or len(problems) != len(placeholders):
+        others = [str(problem) for problem in problems if problem.option not in placeholders]
+        raise NewPageError(f"the page template gave an invalid page: {'; '.join(others) or 'placeholders lost'}")
+
+
+def render_event_page(template: str, values: dict[str, Any], folder: Path) -> tuple[Path, str]:
+    """The path and text of a new, valid event page in ``folder``; raises :class:`NewPageError` otherwise."""
+    options = event_options(values)
+    title = _one_line(str(values["title"]))
+    options["id"] = options.get("id") or slugify(title)
+    result = parse_event(title, options, default_id=options["id"], page_dir=folder)
+    if result.problems:
+        raise _flag_errors(result.problems)
+    path, text, found = _render(template, title, options, folder)
+    _unexpected(found, [])
     return path, text
+
+
+def issue_page_options(issue: Issue, title: str, given: dict[str, str], folder: Path) -> dict[str, str]:
+    """The issue's option values under the flags' (``given``), with a placeholder for every value the page
+    would refuse: a vague one, a required one the issue lacks, or one the issue gives that does not validate."""
+    properties = load_schema()["properties"]
+    options = {**issue_options(issue), **given}
+    for name in required_options():
+        options.setdefault(name, placeholder(properties[name]["x-expected"], "the issue does not say"))
+    options["id"] = options.get("id") or slugify(title)
+    for _ in range(len(options)):  # a refused value can hide a problem between options (end before start)
+        problems = parse_event(title, options, default_id=options["id"], page_dir=folder).problems
+        refused = [problem for problem in problems if placeholder_hint(options.get(problem.option)) is None]
+        flagged = [problem for problem in refused if problem.option not in options or problem.option in given]
+        if flagged:
+            raise _flag_errors(flagged)
+        if not refused:
+            break
+        for problem in refused:
+            options[problem.option] = placeholder(problem.message, "as read from the issue")
+    return options
+
+
+def render_issue_page(template: str, issue: Issue, values: dict[str, Any], folder: Path) -> tuple[Path, str, list[str]]:
+    """The path and text of a page started from an issue, and what validation will ask to fill in there."""
+    title = _one_line(str(values.get("title") or event_title(issue)))
+    if not title:
+        raise NewPageError("--title: the issue has no title; give the event's title with --title")
+    options = issue_page_options(issue, title, event_options(values), folder)
+    placeholders = [name for name, value in options.items() if placeholder_hint(value) is not None]
+    from_issue = issue.url or values["from_issue"]
+    path, text, found = _render(template, title, options, folder, from_issue=from_issue, placeholders=placeholders)
+    _unexpected(found, placeholders)
+    return path, text, report([found])
+
+
+def _fail(message: str) -> int:
+    for line in message.splitlines():
+        print(f"sphinx-event new: error: {line}", file=sys.stderr)
+    return 2
+
+
+def run_from_issue(args: argparse.Namespace) -> int:
+    """Write a page from the hub team's issue, placeholders and all; list what is left to fill in."""
+    try:
+        issue = read_issue(args.from_issue)
+        path, text, to_fill = render_issue_page(args.template, issue, vars(args), args.dir)
+    except (IssueError, NewPageError) as error:
+        return _fail(str(error))
+    write_atomic(path, text)
+    source = issue.url or args.from_issue
+    if not to_fill:
+        print(
+            f"sphinx-event new: wrote {path} from {source}; check it with: sphinx-event validate {path}",
+            file=sys.stderr,
+        )
+        return 0
+    print(f"sphinx-event new: wrote {path} from {source}; {len(to_fill)} value(s) to fill in:", file=sys.stderr)
+    for line in to_fill:
+        print(f"  {line}", file=sys.stderr)
+    print(f"sphinx-event new: fill them in, then check the page with: sphinx-event validate {path}", file=sys.stderr)
+    return 0
 
 
 def run_new(args: argparse.Namespace) -> int:
     """Write a new event page from a template into ``--dir``."""
+    if args.from_issue is not None:
+        return run_from_issue(args)
     values = vars(args)
     missing = ask_missing(values, _required())
     if missing:
         flags = ", ".join(f"--{option}" for option in missing)
-        print(
-            f"sphinx-event new: error: missing required values: {flags} "
-            "(give them as options, or run in a terminal to be asked for them)",
-            file=sys.stderr,
+        return _fail(
+            f"missing required values: {flags} (give them as options, or run in a terminal to be asked for them)"
         )
-        return 2
     try:
         path, text = render_event_page(args.template, values, args.dir)
     except NewPageError as error:
-        for line in str(error).splitlines():
-            print(f"sphinx-event new: error: {line}", file=sys.stderr)
-        return 2
+        return _fail(str(error))
     write_atomic(path, text)
     print(f"sphinx-event new: wrote {path}; check it with: sphinx-event validate {path}", file=sys.stderr)
     return 0
@@ -111,7 +204,16 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     new.add_argument(
         "--template", choices=PAGE_TEMPLATES, default="workshop", help="the kind of event (default: workshop)"
     )
-    add_event_options(new, required_help="Required; asked for in a terminal when missing.")
+    add_event_options(new, required_help="Required, or read from --from-issue; asked for in a terminal when missing.")
+    new.add_argument(
+        "--from-issue",
+        metavar="FILE_OR_URL",
+        help="start the page from the hub team's event issue: a GitHub issue URL, fetched through the REST API "
+        "(with GITHUB_TOKEN when set), or a file with the issue's JSON as that API returns it. Clear values are "
+        "filled in and the issue's URL becomes the ticket; flags given as well win. What the issue leaves unclear "
+        "is written as a 'FILL IN: ...' placeholder, which validate reports until it is replaced. "
+        "Nothing is asked for in a terminal.",
+    )
     new.add_argument(
         "--dir",
         type=Path,

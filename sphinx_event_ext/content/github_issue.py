@@ -100,3 +100,17 @@ def load_issue(path: Path) -> Issue:
     except ValueError as error:
         raise IssueError(f"{path}: not JSON ({error})") from None
     return _issue(data, str(path))
+
+
+def read_issue(source: str, *, environ: Mapping[str, str] | None = None) -> Issue:
+    """An issue from a saved REST-API JSON file, or from a GitHub issue URL fetched through the API."""
+    if "://" not in source:
+        return load_issue(Path(source))
+    try:
+        issue_ref(source)
+    except IssueError:
+        raise IssueError(
+            f"{source!r} is not a GitHub issue; expected https://github.com/OWNER/REPO/issues/NUMBER, "
+            "or a file with the issue's JSON as GitHub's REST API returns it"
+        ) from None
+    return fetch_issue(source, environ=environ)

@@ -34,6 +34,9 @@ _BOUNDS = {
     "maxLength": "at most {} characters",
 }
 _UNSAFE_SLUG = re.compile(r"[^a-z0-9_-]+")
+#: A value starting ``FILL IN:`` is a placeholder someone must replace: ``sphinx-event new --from-issue`` writes one
+#: where the hub team's issue is vague, and validation names it with what to write instead of parsing it.
+PLACEHOLDER = "FILL IN"
 
 
 @dataclass
@@ -110,6 +113,13 @@ def _convert(name: str, raw: str, spec: Mapping[str, Any]) -> tuple[Any, Problem
     elif text:
         return text, None
     return None, Problem(name, f"expected {_expected(name)}, got {_shown(raw)}")
+
+
+def placeholder_hint(raw: str | None) -> str | None:
+    """What a placeholder value asks for (the text after ``FILL IN:``), or None for any other value."""
+    text = (raw or "").strip()
+    head, colon, hint = text.partition(":")
+    return hint.strip() if colon and head.strip() == PLACEHOLDER else None
 
 
 def _unknown(name: str) -> Problem:
@@ -202,6 +212,10 @@ def parse_event(
     for name, raw in options.items():
         if name not in properties:
             problems.append(_unknown(name))
+            continue
+        hint = placeholder_hint(raw)
+        if hint is not None:
+            problems.append(Problem(name, f"to fill in: {hint or _expected(name)}"))
             continue
         value, problem = _convert(name, raw or "", properties[name])
         if problem:

@@ -66,7 +66,10 @@ def render(name: str, values: Mapping[str, Any]) -> str:
     return _environment().get_template(name).render(values)
 
 
-_PAGE_DEFAULTS = dict.fromkeys(("content_repo", "content_branch", "content_path", "notified", "contact"))
+_PAGE_DEFAULTS: dict[str, Any] = {
+    **dict.fromkeys(("content_repo", "content_branch", "content_path", "notified", "contact", "ticket", "from_issue")),
+    "placeholders": (),
+}
 
 
 def render_page(template: str, values: Mapping[str, Any]) -> str:

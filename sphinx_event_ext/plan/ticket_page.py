@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ..model.validate import PLACEHOLDER
 from .ticket_parse import (
     CERTAIN,
     Issue,
@@ -21,23 +22,29 @@ from .ticket_parse import (
     resolve_zone,
 )
 
-PLACEHOLDER = "FILL IN"
 _TITLE_TAGS = re.compile(r"^\s*(?:\[[^\]]*\]\s*)+")
+#: A ``#`` after a space starts a comment in a directive's option value: dropped from what the issue is quoted as.
+_COMMENT = re.compile(r"(?<=\s)#+")
 _SHOWN = 80
 
 
-def _said(raw: str) -> str:
-    text = " ".join(raw.replace('"', "'").split())
+def _said(reading: Reading[Any]) -> str:
+    text = _COMMENT.sub("", " ".join(reading.raw.replace('"', "'").split()))
     if not text:
-        return "the issue leaves it empty"
+        return _COMMENT.sub("", reading.reason or "the issue leaves it empty")
     return f'the issue says "{text[:_SHOWN]}{"..." if len(text) > _SHOWN else ""}"'
 
 
-def _option(name: str, reading: Reading[Any], text: str, what: str) -> str:
+def placeholder(what: str, why: str) -> str:
+    """An option value that validation refuses until it is replaced, saying what to write and why."""
+    return f"{PLACEHOLDER}: {what} ({why})"
+
+
+def _option(reading: Reading[Any], text: str, what: str) -> str:
     if reading.comparable and reading.confidence == CERTAIN:
-        return f":{name}: {text}"
+        return text
     hint = f"; perhaps {text}, {reading.note}" if reading.comparable else ""
-    return f":{name}: {PLACEHOLDER}: {what} ({_said(reading.raw)}{hint})"
+    return placeholder(what, f"{_said(reading)}{hint}")
 
 
 def event_title(issue: Issue) -> str:
@@ -45,26 +52,31 @@ def event_title(issue: Issue) -> str:
     return _TITLE_TAGS.sub("", issue.title).strip() or issue.title.strip()
 
 
-def event_options(issue: Issue) -> str:
-    """The ``event`` directive's option lines read from an issue, one per line, placeholders included."""
+def issue_options(issue: Issue) -> dict[str, str]:
+    """The ``event`` directive's option values read from an issue, by option name, placeholders included."""
     reading = read_ticket(issue)
     times = clock_range(reading.active_hours.raw)
-    lines = [
-        _option("hub", reading.hub, str(reading.hub.value), "the hub's address, https://..."),
-        _option("start", reading.start, str(reading.start.value), "the first day, YYYY-MM-DD"),
-        _option("end", reading.end, str(reading.end.value), "the last day, YYYY-MM-DD"),
-    ]
+    options = {
+        "hub": _option(reading.hub, str(reading.hub.value), "the hub's address, https://..."),
+        "start": _option(reading.start, str(reading.start.value), "the first day, YYYY-MM-DD"),
+        "end": _option(reading.end, str(reading.end.value), "the last day, YYYY-MM-DD"),
+    }
     if isinstance(times, str) or times[2]:
         hint = f"; perhaps {times[0]:%H:%M}-{times[1]:%H:%M}, {times[2]}" if not isinstance(times, str) else ""
         what = "the hours of the day, HH:MM-HH:MM"
-        lines.append(f":active-hours: {PLACEHOLDER}: {what} ({_said(reading.active_hours.raw)}{hint})")
+        options["active-hours"] = placeholder(what, f"{_said(reading.active_hours)}{hint}")
     else:
-        lines.append(f":active-hours: {times[0]:%H:%M}-{times[1]:%H:%M}")
-    lines.append(_timezone(issue, reading))
-    lines.append(_option("attendees", reading.attendees, str(reading.attendees.value), "one whole number"))
+        options["active-hours"] = f"{times[0]:%H:%M}-{times[1]:%H:%M}"
+    options["timezone"] = _timezone(issue, reading)
+    options["attendees"] = _option(reading.attendees, str(reading.attendees.value), "one whole number")
     if issue.url:
-        lines.append(f":ticket: {issue.url}")
-    return "\n".join(lines) + "\n"
+        options["ticket"] = issue.url
+    return options
+
+
+def event_options(issue: Issue) -> str:
+    """The ``event`` directive's option lines read from an issue, one per line, placeholders included."""
+    return "".join(f":{name}: {value}\n" for name, value in issue_options(issue).items())
 
 
 def _timezone(issue: Issue, reading: TicketReading) -> str:
@@ -76,5 +88,5 @@ def _timezone(issue: Issue, reading: TicketReading) -> str:
     zone = None if isinstance(resolved, str) else resolved
     if zone is None or zone.confidence != CERTAIN or ("/" not in zone.name and zone.name != "UTC"):
         note = f"; perhaps {zone.name}, {zone.note}" if zone else ""
-        return f":timezone: {PLACEHOLDER}: {what} ({_said(hours.raw)}{note})"
-    return f":timezone: {zone.name}"
+        return placeholder(what, f"{_said(hours)}{note}")
+    return zone.name
