@@ -4,19 +4,23 @@ Builds a site of 200 pages (120 of them event pages, without content), then time
 its own process, as an organizer's pre-commit hook or CI job runs it:
 
 - the cold check (no `_build` folder);
-- the warm check, nothing changed;
+- the warm check, nothing changed (the last passing check's result stands);
+- the same with that check's record removed, so Sphinx's incremental build runs and reads nothing;
 - the check after one event page was edited;
 - `sphinx-event validate` on the same site, beside `python -c pass` (the interpreter's own start);
 - a plain `sphinx-build` of 300 event pages, beside the same 300 pages written as plain text.
 
-Also the cold and warm check of this repository's own `docs/` (the example workshop, whose
-notebooks run). Each measurement runs `--repeat` times and the median is reported. Run it
-with `python benchmarks/bench_check.py [--repeat N] [--write-docs]`.
+Also a workshop-sized site (one event page whose 19 notebooks run, as in a real workshop),
+cold, warm and with one notebook edited, and the cold and warm check of this repository's
+own `docs/`. Each measurement runs `--repeat` times and the median is reported. Python writes
+its bytecode caches as on an organizer's machine (PYTHONDONTWRITEBYTECODE is removed).
+Run it with `python benchmarks/bench_check.py [--repeat N] [--write-docs]`.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import shutil
@@ -27,6 +31,8 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+from sphinx_event_ext.cli.check_stamp import STAMP_NAME
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS_PAGE = ROOT / "docs" / "benchmarks" / "check.md"
@@ -65,9 +71,13 @@ def write_site(folder: Path, pages: dict[str, str]) -> Path:
     return folder
 
 
+#: As an organizer's shell runs the commands: Python keeps its bytecode caches.
+ENVIRONMENT = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
+
+
 def timed(command: list[str], cwd: Path | None = None) -> float:
     start = time.perf_counter()
-    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False)
+    result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, check=False, env=ENVIRONMENT)
     seconds = time.perf_counter() - start
     if result.returncode not in (0,):
         raise SystemExit(f"{' '.join(command)} failed:\n{result.stdout}\n{result.stderr}")
@@ -93,6 +103,12 @@ def site_200(work: Path, repeat: int) -> dict[str, float]:
     results = {"cold": median(repeat, cold)}
     timed([*CHECK, str(src)])
     results["warm"] = median(repeat, lambda: timed([*CHECK, str(src)]))
+
+    def incremental() -> float:
+        (src / "_build" / "doctrees" / STAMP_NAME).unlink()
+        return timed([*CHECK, str(src)])
+
+    results["incremental"] = median(repeat, incremental)
 
     def edited() -> float:
         page = src / "event-007.md"
@@ -124,6 +140,67 @@ def pages_300(work: Path, repeat: int) -> dict[str, float]:
     return {"events": median(repeat, build(events)), "plain": median(repeat, build(plain))}
 
 
+WORKSHOP_CONF = (
+    'extensions = ["myst_parser", "sphinx_event_ext"]\nexclude_patterns = ["_build", "workshop"]\n'
+    'event_today = "2027-01-01"\n'
+)
+WORKSHOP_PAGE = """# Python workshop
+
+```{event} Python workshop
+:hub: https://hub.example.org
+:start: 2027-03-10
+:end: 2027-03-11
+:active-hours: 09:00-17:00
+:timezone: America/Denver
+:attendees: 40
+:notified: 2026-12-01
+:content-repo: https://github.com/example-org/workshop
+:content-path: workshop
+```
+"""
+NOTEBOOKS = 19
+
+
+def workshop(work: Path, repeat: int) -> dict[str, float]:
+    """One event page whose 19 notebooks (the execute benchmark's lessons, some twice) run in the check."""
+    from bench_execute import build_workshop
+
+    lessons = work / "lessons"
+    build_workshop(lessons)
+    src = work / "workshop-site"
+    (src / "workshop").mkdir(parents=True)
+    names = sorted(path.name for path in lessons.glob("*.ipynb"))
+    for number in range(NOTEBOOKS):
+        shutil.copy(
+            lessons / names[number % len(names)], src / "workshop" / f"{number:02d}-{names[number % len(names)]}"
+        )
+    shutil.copy(lessons / "requirements.txt", src / "workshop")
+    (src / "conf.py").write_text(WORKSHOP_CONF, "utf-8")
+    (src / "index.md").write_text(WORKSHOP_PAGE, "utf-8")
+
+    def cold() -> float:
+        shutil.rmtree(src / "_build", ignore_errors=True)
+        return timed([*CHECK, str(src)])
+
+    results = {"cold": median(repeat, cold)}
+    timed([*CHECK, str(src)])
+    results["warm"] = median(repeat, lambda: timed([*CHECK, str(src)]))
+    notebook = next((src / "workshop").glob("00-*.ipynb"))
+    original = notebook.read_text("utf-8")
+
+    def edited() -> float:
+        data = json.loads(original)
+        data["cells"].append({"cell_type": "markdown", "metadata": {}, "source": "One more note."})
+        notebook.write_text(json.dumps(data), "utf-8")
+        seconds = timed([*CHECK, str(src)])
+        notebook.write_text(original, "utf-8")
+        timed([*CHECK, str(src)])
+        return seconds
+
+    results["edited"] = median(repeat, edited)
+    return results
+
+
 def own_docs(work: Path, repeat: int) -> dict[str, float]:
     docs = work / "repo"
     shutil.copytree(ROOT, docs, ignore=shutil.ignore_patterns("_build", ".nox", ".git", "__pycache__"))
@@ -138,10 +215,15 @@ def own_docs(work: Path, repeat: int) -> dict[str, float]:
     return results
 
 
-def table(site: dict[str, float], pages: dict[str, float], docs: dict[str, float]) -> str:
+def table(site: dict[str, float], pages: dict[str, float], shop: dict[str, float], docs: dict[str, float]) -> str:
     rows = [
         ("200 pages (120 events): cold check", site["cold"], "1.00"),
         ("200 pages: warm check, nothing changed", site["warm"], f"{site['warm'] / site['cold']:.2f} x cold"),
+        (
+            "200 pages: warm check without the last check's record (incremental build)",
+            site["incremental"],
+            f"{site['incremental'] / site['cold']:.2f} x cold",
+        ),
         ("200 pages: one event page edited", site["edited"], f"{site['edited'] / site['cold']:.2f} x cold"),
         (
             "200 pages: `sphinx-event validate`",
@@ -150,6 +232,9 @@ def table(site: dict[str, float], pages: dict[str, float], docs: dict[str, float
         ),
         ("300 event pages: `sphinx-build`", pages["events"], f"{pages['events'] / pages['plain']:.2f} x plain"),
         ("300 plain-text pages: `sphinx-build`", pages["plain"], "1.00"),
+        (f"workshop ({NOTEBOOKS} notebooks, one page): cold check", shop["cold"], "1.00"),
+        ("workshop: warm check, nothing changed", shop["warm"], f"{shop['warm'] / shop['cold']:.2f} x cold"),
+        ("workshop: one notebook edited", shop["edited"], f"{shop['edited'] / shop['cold']:.2f} x cold"),
         ("this repository's docs: cold check", docs["cold"], "1.00"),
         ("this repository's docs: warm check", docs["warm"], f"{docs['warm'] / docs['cold']:.2f} x cold"),
     ]
@@ -165,9 +250,12 @@ def write_docs(text: str, repeat: int) -> None:
         "Generated by `nox -s benchmark` (`benchmarks/bench_check.py --write-docs`); do not edit by hand.\n\n"
         f"Each number is the median of {repeat} runs, each run a whole process as an organizer starts it, "
         f"on {machine}.\n\n{text}\n\n"
-        "A warm check reads and writes only the pages that changed, and gives again the warnings of the "
-        "pages it skipped, so it fails exactly where a fresh check (`--fresh`) fails. The links and the "
-        "content are checked on every run; unchanged notebooks come from the cache.\n",
+        "When nothing changed since the last check that passed (files, packages, options, today, and the "
+        "commit of every pulled branch, asked with one `git ls-remote` each), that result stands and no "
+        "build runs. Otherwise a check reads and writes only the pages that changed, and gives again the "
+        "warnings of the pages it skipped, so it fails exactly where a fresh check (`--fresh`) fails; "
+        "unchanged notebooks that passed come from the cache. The runs keep Python's bytecode caches, as "
+        "an organizer's machine does.\n",
         "utf-8",
     )
 
@@ -179,8 +267,9 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-check-") as temporary:
         work = Path(temporary)
-        site, pages, docs = site_200(work, args.repeat), pages_300(work, args.repeat), own_docs(work, args.repeat)
-    text = table(site, pages, docs)
+        site, pages = site_200(work, args.repeat), pages_300(work, args.repeat)
+        shop, docs = workshop(work, args.repeat), own_docs(work, args.repeat)
+    text = table(site, pages, shop, docs)
     print(text)
     if args.write_docs:
         write_docs(text, args.repeat)

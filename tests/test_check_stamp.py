@@ -108,6 +108,10 @@ def test_a_changed_notebook_in_the_content_copy_builds(tmp_path, capsys):
     write_notebook(src / "content" / "lesson.ipynb", "print('hello, again')")
     assert _result(src, capsys) == "built"
     assert _result(src, capsys) == "unchanged"
+    # sphinx-event rehearse records its run beside the event's other files, for the checklist.
+    (src / "_build" / "html" / "_events" / "event" / "rehearsal.json").write_text("{}", "utf-8")
+    assert _result(src, capsys) == "built"
+    assert _result(src, capsys) == "unchanged"
 
 
 def test_a_failed_check_is_never_taken_as_standing(tmp_path, capsys):

@@ -132,20 +132,28 @@ def _checkbox(result, key: str):
     return result.soup().select_one(f'input[data-storage-key="sphinx-event-ext:geo:{key}"]')
 
 
-def test_a_passing_rehearsal_proves_the_hub_test_step_on_the_next_build(build_site):
+def _plan_checkbox(result, key: str):
+    return result.soup("plan").select_one(f'input[data-storage-key="sphinx-event-ext:geo:{key}"]')
+
+
+def test_a_passing_rehearsal_proves_the_hub_test_step_on_the_next_incremental_build(build_site):
+    """No page changes: the checklists, on the event's page and on another, are written again all the same."""
     options = GOOD_OPTIONS + ":id: geo\n:content-repo: https://github.com/org/geo-workshop\n"
     page = "# Event\n\n" + event_block(options=options) + "\n```{event-checklist}\n```\n"
-    first = build_site({"index": page})
+    plan = "# Plan\n\n```{event-checklist}\n:event: geo\n```\n"
+    first = build_site({"index": page, "plan": plan})
     assert first.status == 0, first.warnings
     assert not _checkbox(first, "test").has_attr("checked")
+    assert not _plan_checkbox(first, "test").has_attr("checked")
     report = first.out / "_events" / "geo" / "rehearsal.json"
     report.write_text(json.dumps(_report(False)), "utf-8")
-    failed = build_site({"index": page}, args=("-E",))
+    failed = build_site({})  # no page is written again, so Sphinx reads none
+    assert failed.status == 0, failed.warnings
     assert not _checkbox(failed, "test").has_attr("checked")
     report.write_text(json.dumps(_report(True)), "utf-8")
-    proven = build_site({"index": page}, args=("-E",))
-    box = _checkbox(proven, "test")
-    assert box.has_attr("checked") and box.has_attr("disabled")
+    proven = build_site({})
+    for box in (_checkbox(proven, "test"), _plan_checkbox(proven, "test")):
+        assert box.has_attr("checked") and box.has_attr("disabled")
     assert "a rehearsal on the hub passed on 2027-03-01" in proven.soup().select_one(".event-checklist").get_text()
 
 

@@ -47,10 +47,11 @@ def run_check(args: argparse.Namespace) -> int:
     flags = ["-b", "html", "-W", "--keep-going", "-q", "-D", "event_verify_links=1", "-D", "event_execute=1"]
     flags += ["-D", f"event_execute_jobs={args.jobs}", "-D", f"event_execute_force={int(args.force)}"]
     roots = _roots(source, confdir)
+    rehearsals = sorted((out / "_events").glob("*/rehearsal.json"))  # written by sphinx-event rehearse
     stamp_path = doctrees / check_stamp.STAMP_NAME
     # --fresh and --force ask for a new run; a ticket can change with no trace here.
     if not (args.fresh or args.force or args.verify_ticket) and out.is_dir():
-        passed = check_stamp.unchanged(stamp_path, roots, [out, doctrees], flags)
+        passed = check_stamp.unchanged(stamp_path, roots, [out, doctrees], flags, rehearsals)
         if passed is not None:
             print(
                 f"sphinx-event check: nothing changed since the check that passed at {passed.checked} (pages, "
@@ -65,7 +66,7 @@ def run_check(args: argparse.Namespace) -> int:
     if lines:
         print(f"sphinx-event check: {len(lines)} problem(s) in event metadata; not building", file=sys.stderr)
         return 1
-    key = check_stamp.inputs_key(roots, [out, doctrees], flags)
+    key = check_stamp.inputs_key(roots, [out, doctrees], flags, rehearsals)
     stamp_path.unlink(missing_ok=True)
     # Incremental: Sphinx re-reads what changed, and the extension gives again the warnings
     # of the pages it skipped, so -W fails on an unchanged broken page as a fresh build does.

@@ -88,11 +88,15 @@ def _folder_times(paths: Iterable[str]) -> list[tuple[str, int]]:
     return times
 
 
-def inputs_key(roots: Sequence[Path], skip: Iterable[Path], flags: Sequence[str]) -> str:
-    """The fingerprint of everything a check reads but the remote branches; equal keys mean equal inputs."""
+def inputs_key(roots: Sequence[Path], skip: Iterable[Path], flags: Sequence[str], files: Sequence[Path] = ()) -> str:
+    """The fingerprint of everything a check reads but the remote branches; equal keys mean equal inputs.
+
+    ``files`` are single files read besides the folders (a rehearsal's record in the output).
+    """
     skipped = {path.resolve() for path in skip}
     data = {
         "roots": [(str(root.resolve()), list(_files(root, skipped))) for root in roots],
+        "files": [(str(path), path.stat().st_size, path.stat().st_mtime_ns) for path in files if path.is_file()],
         "package": list(_files(_PACKAGE, set())),
         "packages": _folder_times(sys.path),
         "python": sys.executable,
@@ -103,12 +107,14 @@ def inputs_key(roots: Sequence[Path], skip: Iterable[Path], flags: Sequence[str]
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode("utf-8")).hexdigest()
 
 
-def unchanged(path: Path, roots: Sequence[Path], skip: Sequence[Path], flags: Sequence[str]) -> Stamp | None:
+def unchanged(
+    path: Path, roots: Sequence[Path], skip: Sequence[Path], flags: Sequence[str], files: Sequence[Path] = ()
+) -> Stamp | None:
     """The stamp of the last passing check when nothing it read has changed since; else None."""
     stamp = Stamp.load(path)
     if stamp is None:
         return None
-    if inputs_key(roots, skip, flags) != stamp.key:
+    if inputs_key(roots, skip, flags, files) != stamp.key:
         return None
     return stamp if remotes_unmoved(stamp.remotes) else None
 

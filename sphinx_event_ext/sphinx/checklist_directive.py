@@ -11,6 +11,7 @@ from typing import Any, ClassVar
 
 from docutils import nodes
 from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
@@ -19,13 +20,15 @@ from ..model.config import settings
 from ..model.event import Event
 from ..plan.checklist import PHASES, ChecklistItem, Evidence, build_checklist
 from ..plan.rehearsal import rehearsal_proofs
-from .collector import event_for, page
+from .collector import event_for, page, pages
 from .content_check import RESULTS as EXECUTION_RESULTS
 from .link_roles import LINKS_PROVEN
 from .nodes import checkbox_label, checklist_item, checklist_placeholder
 from .ticket_check import ticket_evidence
 
 logger = logging.getLogger(__name__)
+#: Per page, what its checklists showed when last written (kept in the environment between builds).
+CHECKLISTS_SHOWN = "sphinx_event_checklists_shown"
 
 
 class EventChecklistDirective(SphinxDirective):
@@ -35,7 +38,9 @@ class EventChecklistDirective(SphinxDirective):
     option_spec: ClassVar[dict[str, Any]] = {"event": lambda value: (value or "").strip()}
 
     def run(self) -> list[nodes.Node]:
-        page(self.env, self.env.docname).lists_events = True
+        data = page(self.env, self.env.docname)
+        data.lists_events = True
+        data.checklists.append(self.options.get("event", ""))
         placeholder = checklist_placeholder(event_id=self.options.get("event", ""))
         self.set_source_info(placeholder)
         return [placeholder]
@@ -108,6 +113,33 @@ def resolve_checklists(app: Sphinx, doctree: nodes.document, docname: str) -> No
         evidence = evidence_for(app, event) if event else None
         proofs = {**rehearsal_proofs_for(app, event.id), **ticket_evidence(app.env, event.id)} if event else {}
         placeholder.replace_self(render_checklist(event, notice_days, index, evidence, proofs))
+
+
+def _shown(app: Sphinx, env: BuildEnvironment, docname: str, wanted: str) -> tuple[Any, ...] | None:
+    """What decides a checklist's ticks: its event, and what the checks, a rehearsal and the ticket proved."""
+    record = event_for(env, docname, wanted)
+    if record is None:
+        return None
+    event = record.event
+    proofs = {**rehearsal_proofs_for(app, event.id), **ticket_evidence(env, event.id)}
+    return repr(event), evidence_for(app, event), sorted(proofs.items())
+
+
+def refresh_checklists(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """``env-updated``, after the link, content and ticket checks: the pages whose checklists now show
+    something else, so Sphinx writes them again although they were not edited.
+
+    A check's result, a rehearsal's record or the hub team's issue can change with no page
+    changing, and a checklist may name an event on another page.
+    """
+    previous: dict[str, list[Any]] = getattr(env, CHECKLISTS_SHOWN, {})
+    shown = {
+        docname: [_shown(app, env, docname, wanted) for wanted in data.checklists]
+        for docname, data in pages(env).items()
+        if data.checklists
+    }
+    setattr(env, CHECKLISTS_SHOWN, shown)
+    return sorted(docname for docname, state in shown.items() if state != previous.get(docname))
 
 
 def rehearsal_proofs_for(app: Sphinx, event_id: str) -> dict[str, str]:

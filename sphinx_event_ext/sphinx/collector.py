@@ -67,6 +67,8 @@ class PageData:
     events: list[EventRecord] = field(default_factory=list)
     links: list[LinkUse] = field(default_factory=list)
     lists_events: bool = False
+    #: The event ids the page's checklists name ("" for the page's own event).
+    checklists: list[str] = field(default_factory=list)
 
 
 def pages(env: BuildEnvironment) -> dict[str, PageData]:

@@ -13,7 +13,7 @@ from ..model.config import EventConfig, config_values
 from ..model.schema import defer_slow_format_backend
 from . import warning_replay
 from .build_summary import report_unchecked
-from .checklist_directive import EventChecklistDirective, resolve_checklists
+from .checklist_directive import EventChecklistDirective, refresh_checklists, resolve_checklists
 from .collector import EventCollector, all_records, duplicate_ids, forget_index
 from .config_check import check_markdown_is_read
 from .content_check import FAILURES as EXECUTION_FAILURES
@@ -124,6 +124,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-updated", verify_links)
     app.connect("env-updated", run_content_checks)
     app.connect("env-updated", verify_tickets)
+    app.connect("env-updated", refresh_checklists, priority=600)  # after the checks above
     app.connect("env-before-read-docs", forget_index)
     app.connect("env-updated", forget_index, priority=100)
     app.connect("env-updated", report_missing_hub_teams)
