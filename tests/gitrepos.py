@@ -81,8 +81,11 @@ def push_commit(repo_url: str, branch: str, files: dict[str, str], scratch: Path
 
 
 @contextmanager
-def git_daemon(root: Path) -> Iterator[str]:
-    """Serve every repository under ``root`` with git's own daemon on 127.0.0.1; yields ``git://127.0.0.1:PORT``."""
+def git_daemon(root: Path, wait: float = 10) -> Iterator[str]:
+    """Serve every repository under ``root`` with git's own daemon on 127.0.0.1; yields ``git://127.0.0.1:PORT``.
+
+    ``wait`` is how many seconds the daemon may take to listen.
+    """
     port = free_port()
     daemon = subprocess.Popen(
         [
@@ -99,7 +102,7 @@ def git_daemon(root: Path) -> Iterator[str]:
         stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 10
+        deadline = time.monotonic() + wait
         while True:
             try:
                 socket.create_connection(("127.0.0.1", port), timeout=0.2).close()

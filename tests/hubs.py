@@ -12,7 +12,6 @@ import json
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import textwrap
@@ -143,44 +142,3 @@ def start_hub(base: Path) -> RunningHub:
 
     _wait(answers, "JupyterHub", log)
     return hub
-
-
-@dataclass
-class GitDaemon:
-    url: str
-    process: subprocess.Popen
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(10)
-
-
-def serve_git(root: Path) -> GitDaemon:
-    """``git daemon`` exporting every repository under ``root`` at ``git://127.0.0.1:PORT/``."""
-    port = free_port()
-    log = root / "git-daemon.log"
-    with log.open("wb") as stream:
-        process = subprocess.Popen(
-            [
-                "git",
-                "daemon",
-                "--reuseaddr",
-                "--export-all",
-                f"--base-path={root}",
-                "--listen=127.0.0.1",
-                f"--port={port}",
-                str(root),
-            ],
-            stdout=stream,
-            stderr=subprocess.STDOUT,
-        )
-
-    def listening() -> bool:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                return True
-        except OSError:
-            return False
-
-    _wait(listening, "git daemon", log, 30)
-    return GitDaemon(f"git://127.0.0.1:{port}", process)

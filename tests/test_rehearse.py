@@ -20,8 +20,8 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from gitrepos import make_bare_repo
-from hubs import NAMED_SERVER_LIMIT, RunningHub, require_proxy, serve_git, start_hub
+from gitrepos import git_daemon, make_bare_repo
+from hubs import NAMED_SERVER_LIMIT, RunningHub, require_proxy, start_hub
 
 pytestmark = pytest.mark.xdist_group("jupyterhub")  # one hub for the module, under pytest-xdist too
 
@@ -66,14 +66,13 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     repos.mkdir()
     make_bare_repo(repos, "content.git", {"main": GOOD, "broken": BROKEN, "slow": SLOW})
     make_bare_repo(repos, "environment.git", {"main": {"requirements.txt": ENVIRONMENT}})
-    daemon = serve_git(repos)
-    (base / "hub").mkdir()
-    hub = start_hub(base / "hub")
-    try:
-        yield World(hub, daemon.url, base)
-    finally:
-        hub.stop()
-        daemon.stop()
+    with git_daemon(repos, wait=30) as git_url:
+        (base / "hub").mkdir()
+        hub = start_hub(base / "hub")
+        try:
+            yield World(hub, git_url, base)
+        finally:
+            hub.stop()
 
 
 def _site(world: World, tmp_path: Path, branch: str = "main", extra: str = "") -> Path:

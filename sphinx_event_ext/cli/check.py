@@ -46,12 +46,12 @@ def run_check(args: argparse.Namespace) -> int:
     doctrees = out.parent / "doctrees" if args.out is None else out / ".doctrees"
     flags = ["-b", "html", "-W", "--keep-going", "-q", "-D", "event_verify_links=1", "-D", "event_execute=1"]
     flags += ["-D", f"event_execute_jobs={args.jobs}", "-D", f"event_execute_force={int(args.force)}"]
-    roots = _roots(source, confdir)
     rehearsals = sorted((out / "_events").glob("*/rehearsal.json"))  # written by sphinx-event rehearse
+    key = check_stamp.inputs_key(_roots(source, confdir), [out, doctrees], flags, rehearsals)
     stamp_path = doctrees / check_stamp.STAMP_NAME
     # --fresh and --force ask for a new run; a ticket can change with no trace here.
     if not (args.fresh or args.force or args.verify_ticket) and out.is_dir():
-        passed = check_stamp.unchanged(stamp_path, roots, [out, doctrees], flags, rehearsals)
+        passed = check_stamp.unchanged(stamp_path, key)
         if passed is not None:
             print(
                 f"sphinx-event check: nothing changed since the check that passed at {passed.checked} (pages, "
@@ -66,7 +66,6 @@ def run_check(args: argparse.Namespace) -> int:
     if lines:
         print(f"sphinx-event check: {len(lines)} problem(s) in event metadata; not building", file=sys.stderr)
         return 1
-    key = check_stamp.inputs_key(roots, [out, doctrees], flags, rehearsals)
     stamp_path.unlink(missing_ok=True)
     # Incremental: Sphinx re-reads what changed, and the extension gives again the warnings
     # of the pages it skipped, so -W fails on an unchanged broken page as a fresh build does.
@@ -103,13 +102,9 @@ def _roots(source: Path, confdir: Path) -> list[Path]:
     Content copies (``content-path``) are inside the folder of their page, so inside these.
     """
     roots = [confdir.resolve()]
-    if not _inside(source.resolve(), roots):
+    if not source.resolve().is_relative_to(roots[0]):
         roots.append(source.resolve())
     return roots
-
-
-def _inside(path: Path, roots: list[Path]) -> bool:
-    return any(path.is_relative_to(root) for root in roots)
 
 
 @contextmanager

@@ -77,6 +77,11 @@ def _files(root: Path, skip: set[Path]) -> Iterator[tuple[str, int, int]]:
             yield os.path.relpath(path, root), stat.st_size, stat.st_mtime_ns
 
 
+def _size_and_time(path: Path) -> tuple[int, int]:
+    stat = path.stat()
+    return stat.st_size, stat.st_mtime_ns
+
+
 def _folder_times(paths: Iterable[str]) -> list[tuple[str, int]]:
     """Each existing folder of ``sys.path`` with its modification time: installing or removing a package changes it."""
     times = []
@@ -96,7 +101,7 @@ def inputs_key(roots: Sequence[Path], skip: Iterable[Path], flags: Sequence[str]
     skipped = {path.resolve() for path in skip}
     data = {
         "roots": [(str(root.resolve()), list(_files(root, skipped))) for root in roots],
-        "files": [(str(path), path.stat().st_size, path.stat().st_mtime_ns) for path in files if path.is_file()],
+        "files": [(str(path), *_size_and_time(path)) for path in files if path.is_file()],
         "package": list(_files(_PACKAGE, set())),
         "packages": _folder_times(sys.path),
         "python": sys.executable,
@@ -107,14 +112,11 @@ def inputs_key(roots: Sequence[Path], skip: Iterable[Path], flags: Sequence[str]
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode("utf-8")).hexdigest()
 
 
-def unchanged(
-    path: Path, roots: Sequence[Path], skip: Sequence[Path], flags: Sequence[str], files: Sequence[Path] = ()
-) -> Stamp | None:
-    """The stamp of the last passing check when nothing it read has changed since; else None."""
+def unchanged(path: Path, key: str) -> Stamp | None:
+    """The stamp of the last passing check when nothing it read has changed since (``key`` is the
+    fingerprint of the inputs now, from :func:`inputs_key`); else None."""
     stamp = Stamp.load(path)
-    if stamp is None:
-        return None
-    if inputs_key(roots, skip, flags, files) != stamp.key:
+    if stamp is None or stamp.key != key:
         return None
     return stamp if remotes_unmoved(stamp.remotes) else None
 

@@ -38,10 +38,11 @@ class EventChecklistDirective(SphinxDirective):
     option_spec: ClassVar[dict[str, Any]] = {"event": lambda value: (value or "").strip()}
 
     def run(self) -> list[nodes.Node]:
+        event_id = self.options.get("event", "")
         data = page(self.env, self.env.docname)
         data.lists_events = True
-        data.checklists.append(self.options.get("event", ""))
-        placeholder = checklist_placeholder(event_id=self.options.get("event", ""))
+        data.checklists.append(event_id)
+        placeholder = checklist_placeholder(event_id=event_id)
         self.set_source_info(placeholder)
         return [placeholder]
 
@@ -111,7 +112,7 @@ def resolve_checklists(app: Sphinx, doctree: nodes.document, docname: str) -> No
             )
         event = record.event if record else None
         evidence = evidence_for(app, event) if event else None
-        proofs = {**rehearsal_proofs_for(app, event.id), **ticket_evidence(app.env, event.id)} if event else {}
+        proofs = proofs_for(app, event.id) if event else {}
         placeholder.replace_self(render_checklist(event, notice_days, index, evidence, proofs))
 
 
@@ -121,8 +122,7 @@ def _shown(app: Sphinx, env: BuildEnvironment, docname: str, wanted: str) -> tup
     if record is None:
         return None
     event = record.event
-    proofs = {**rehearsal_proofs_for(app, event.id), **ticket_evidence(env, event.id)}
-    return repr(event), evidence_for(app, event), sorted(proofs.items())
+    return repr(event), evidence_for(app, event), sorted(proofs_for(app, event.id).items())
 
 
 def refresh_checklists(app: Sphinx, env: BuildEnvironment) -> list[str]:
@@ -142,7 +142,12 @@ def refresh_checklists(app: Sphinx, env: BuildEnvironment) -> list[str]:
     return sorted(docname for docname, state in shown.items() if state != previous.get(docname))
 
 
-def rehearsal_proofs_for(app: Sphinx, event_id: str) -> dict[str, str]:
+def proofs_for(app: Sphinx, event_id: str) -> dict[str, str]:
+    """The steps proven outside this build's checks: by the last rehearsal, and by the hub team's issue."""
+    return {**_rehearsal_proofs(app, event_id), **ticket_evidence(app.env, event_id)}
+
+
+def _rehearsal_proofs(app: Sphinx, event_id: str) -> dict[str, str]:
     """What the event's last ``sphinx-event rehearse`` proved, from its ``rehearsal.json`` beside the other outputs."""
     path = Path(app.outdir) / "_events" / event_id / "rehearsal.json"
     try:
