@@ -4,25 +4,36 @@ Imported only where notebooks run (it imports nbclient). Every output message is
 against the notebook's :class:`~.output_limits.OutputBudget`; what is beyond the cell's share
 is dropped as it arrives, and a notebook past its limit has its cell interrupted, or its
 kernel stopped when the interrupt is ignored.
+
+The budget counts what arrives; :class:`BoundedKernelClient` bounds what can arrive. The
+kernel batches a loop's prints into one message per flush, tens of MB each, and the checker
+holds a message two or three times over while it decodes it. So no message from the kernel
+may be larger than :data:`MESSAGE_LIMIT`: libzmq reads the size first and drops the
+connection instead of allocating the message, and the cell is stopped as a flood.
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 from contextlib import suppress
 from typing import Any
 
+import zmq
+import zmq.asyncio
+from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_core.utils import ensure_async
 from nbclient import NotebookClient
 from nbformat import NotebookNode
 from nbformat import v4 as _v4
 
-from .output_limits import OutputBudget, output_size, size_text
+from .output_limits import MESSAGE_LIMIT, OutputBudget, output_size, size_text
 
 v4: Any = _v4  # nbformat has no type hints
 
 STOP_WAIT = 2.0  # seconds an interrupted cell gets to end before its kernel is stopped
 _DEAD_WAIT = 10.0  # seconds for nbclient to notice a stopped kernel
+_DYING_WAIT = 1.0  # seconds a kernel whose connection dropped gets to show it died rather than flooded
 
 
 class OutputLimitExceeded(Exception):
@@ -38,6 +49,34 @@ def _marker(dropped: int, keep: int) -> NotebookNode:
     return marker
 
 
+class BoundedKernelClient(AsyncKernelClient):
+    """A kernel client that refuses any message larger than :data:`MESSAGE_LIMIT`, and says when it did.
+
+    The limit is a default of the client's own zmq context, so it holds on every channel. A
+    refused message ends the iopub connection for good; ``iopub_monitor`` reports that end.
+    """
+
+    iopub_monitor: Any = None  # a zmq.asyncio socket: the client's context is asynchronous
+
+    def _context_default(self) -> zmq.asyncio.Context:
+        context = super()._context_default()
+        context.setsockopt(zmq.MAXMSGSIZE, MESSAGE_LIMIT)
+        return context
+
+    def connect_iopub(self, identity: bytes | None = None) -> Any:
+        socket = super().connect_iopub(identity)
+        self.iopub_monitor = socket.get_monitor_socket(zmq.EVENT_DISCONNECTED)
+        return socket
+
+    def stop_channels(self) -> None:
+        if self.iopub_monitor is not None:
+            with suppress(zmq.ZMQError):
+                self.iopub_channel.socket.disable_monitor()
+            self.iopub_monitor.close(linger=0)
+            self.iopub_monitor = None
+        super().stop_channels()
+
+
 class BoundedClient(NotebookClient):
     """A NotebookClient whose cells keep a bounded part of their output and stop at the notebook's limit."""
 
@@ -46,6 +85,35 @@ class BoundedClient(NotebookClient):
         self.budget = budget
         self.flooded: asyncio.Event | None = None
         self.pollers: set[asyncio.Task[Any]] = set()
+
+    def create_kernel_manager(self) -> Any:
+        """The kernel manager, with the bounded client for a local kernel (a hub's kernels have their own)."""
+        manager = super().create_kernel_manager()
+        if manager.client_factory is AsyncKernelClient:
+            manager.client_factory = BoundedKernelClient
+        return manager
+
+    async def async_start_new_kernel_client(self) -> Any:
+        client = await super().async_start_new_kernel_client()
+        monitor = getattr(client, "iopub_monitor", None)
+        if monitor is not None:
+            watch = asyncio.ensure_future(self._watch_iopub(monitor))
+            self.pollers.add(watch)
+            watch.add_done_callback(self.pollers.discard)
+        return client
+
+    async def _watch_iopub(self, monitor: Any) -> None:
+        """Stop the running cell when the iopub connection drops while the kernel lives: a refused message."""
+        with suppress(zmq.ZMQError):
+            await monitor.recv_multipart()
+            deadline = time.monotonic() + _DYING_WAIT
+            while time.monotonic() < deadline:
+                if self.km is None or not await ensure_async(self.km.is_alive()):
+                    return  # the kernel died: nbclient reports it as such
+                await asyncio.sleep(0.1)
+            self.budget.refuse()
+            if self.flooded is not None:
+                self.flooded.set()
 
     async def _async_poll_output_msg(self, parent_msg_id: str, cell: NotebookNode, cell_index: int) -> None:
         # nbclient leaves this task reading after a timeout; it is tracked so stopping the kernel can end it.

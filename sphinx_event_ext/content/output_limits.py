@@ -20,6 +20,9 @@ CELL_KEEP = 500 * 10**3  # the first and the last half of this, per cell
 NOTEBOOK_KEEP = 8 * 10**6  # all cells together
 CELL_MINIMUM = 2 * 10**3  # even when the notebook's share is used up, a short output stays whole
 LATE_KEEP = 64 * 10**3  # an output arriving after its cell ended (the traceback of an interrupt)
+# The largest message the checker accepts from a kernel (see client.py): held two or three times over
+# while it is decoded, so a flood of such messages stays under the documented 200 MB of growth.
+MESSAGE_LIMIT = 16 * 10**6
 
 
 def output_size(content: Mapping[str, Any]) -> int:
@@ -114,11 +117,16 @@ class OutputBudget:
     produced: int = 0
     kept: int = 0
     cell: CellOutputs = field(default_factory=lambda: CellOutputs(0, closed=True))
+    refused: bool = False
 
     @property
     def exceeded(self) -> bool:
         """Whether the notebook has produced more than its limit: the running cell must stop."""
-        return self.produced > self.limit
+        return self.refused or self.produced > self.limit
+
+    def refuse(self) -> None:
+        """A single message was larger than :data:`MESSAGE_LIMIT`: the cell must stop."""
+        self.refused = True
 
     def count(self, size: int) -> None:
         self.produced += size
@@ -133,6 +141,11 @@ class OutputBudget:
     @property
     def message(self) -> str:
         """Why the cell was stopped, in words."""
+        if self.refused:
+            return (
+                f"the notebook sent more than {size_text(MESSAGE_LIMIT)} of output at once, so the check stopped "
+                f"this cell; print less, or write large results to a file"
+            )
         return (
             f"the notebook printed more than {size_text(self.limit)} of output, so the check stopped this cell "
             f"(the limit is event_execute_output_limit); print less, or write large results to a file"
