@@ -7,6 +7,7 @@ The command line reaches Sphinx only here, through ``sphinx.cmd.build``, as a us
 from __future__ import annotations
 
 import argparse
+import json
 import signal
 import sys
 from collections.abc import Iterator
@@ -15,9 +16,12 @@ from pathlib import Path
 from types import FrameType
 
 from ..content.extra import INSTALL_LINE, missing_modules
+from ..content.inputs import FileState
+from ..content.store import evidence_folder, move_published_rehearsals, rehearsal_records, state_folder
+from ..util.atomic import dumps, write_atomic
 from . import check_stamp
-from .scan import scan
-from .site import find_confdir, relative, report
+from .scan import FoundEvent, scan
+from .site import conf_values, find_confdir, relative, report
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -43,15 +47,18 @@ def run_check(args: argparse.Namespace) -> int:
         print(f"sphinx-event check: error: no conf.py in {source} or the folders above it", file=sys.stderr)
         return 2
     out: Path = args.out or source / "_build" / "html"
-    doctrees = out.parent / "doctrees" if args.out is None else out / ".doctrees"
+    # The build's state (doctrees, evidence, logs) stays beside the source, never in the published folder.
+    doctrees = state_folder(source)
+    evidence = evidence_folder(doctrees)
     flags = ["-b", "html", "-W", "--keep-going", "-q", "-D", "event_verify_links=1", "-D", "event_execute=1"]
     flags += ["-D", f"event_execute_jobs={args.jobs}", "-D", f"event_execute_force={int(args.force)}"]
-    rehearsals = sorted((out / "_events").glob("*/rehearsal.json"))  # written by sphinx-event rehearse
-    key = check_stamp.inputs_key(_roots(source, confdir), [out, doctrees], flags, rehearsals)
-    stamp_path = doctrees / check_stamp.STAMP_NAME
+    move_published_rehearsals(out, doctrees)
+    rehearsals = rehearsal_records(doctrees)  # written by sphinx-event rehearse
+    roots, skip = _roots(source, confdir), [out, doctrees]
+    stamp_path = evidence / check_stamp.STAMP_NAME
     # --fresh and --force ask for a new run; a ticket can change with no trace here.
     if not (args.fresh or args.force or args.verify_ticket) and out.is_dir():
-        passed = check_stamp.unchanged(stamp_path, key)
+        passed = check_stamp.unchanged(stamp_path, flags, out, roots, skip, rehearsals)
         if passed is not None:
             print(
                 f"sphinx-event check: nothing changed since the check that passed at {passed.checked} (pages, "
@@ -60,25 +67,32 @@ def run_check(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return 0
-    lines = report(scan([source]))
+    found = scan([source])
+    lines = report(found)
     for line in lines:
         print(line)
     if lines:
         print(f"sphinx-event check: {len(lines)} problem(s) in event metadata; not building", file=sys.stderr)
         return 1
     stamp_path.unlink(missing_ok=True)
+    content = _content_folders(found)
+    before = check_stamp.file_inputs(roots, skip, content, (), rehearsals, _known(stamp_path))
     # Incremental: Sphinx re-reads what changed, and the extension gives again the warnings
     # of the pages it skipped, so -W fails on an unchanged broken page as a fresh build does.
+    build_flags = list(flags)
     if args.fresh:
-        flags.append("-E")
+        build_flags.append("-E")
+    elif _written_by_another_build(evidence, out):
+        build_flags.append("-a")  # a plain build replaced the checked pages: write every page again
     if args.verify_ticket:
-        flags += ["-D", "event_verify_ticket=1"]
-    warnings = doctrees / "check-warnings.txt"
-    doctrees.mkdir(parents=True, exist_ok=True)
+        build_flags += ["-D", "event_verify_ticket=1"]
+    warnings = evidence / "check-warnings.txt"
+    evidence.mkdir(parents=True, exist_ok=True)
     with _interrupts() as interrupted, recording_resolutions() as resolved:
         status = build_main(
-            [*flags, "-w", str(warnings), "-c", str(confdir), "-d", str(doctrees), str(source), str(out)]
+            [*build_flags, "-w", str(warnings), "-c", str(confdir), "-d", str(doctrees), str(source), str(out)]
         )
+    _note_written(evidence, out)
     if interrupted:
         name = signal.Signals(interrupted[0]).name
         print(f"sphinx-event check: the check was interrupted ({name}); its kernels were ended", file=sys.stderr)
@@ -91,9 +105,54 @@ def run_check(args: argparse.Namespace) -> int:
         print(f"sphinx-event check: the build failed; {problem}", file=sys.stderr)
         return 1
     if not args.verify_ticket:
-        check_stamp.passed(stamp_path, key, resolved)
+        variables = _execute_env(confdir)
+        check_stamp.passed(stamp_path, before, content, flags, variables, out, roots, skip, rehearsals, resolved)
     print(f"sphinx-event check: all events valid, site built in {relative(out)}", file=sys.stderr)
     return 0
+
+
+def _content_folders(found: list[FoundEvent]) -> list[str]:
+    """The content copies (``content-path``) of the site's events: read whole, whatever their folders' names."""
+    folders = set()
+    for item in found:
+        event = item.result.event
+        if event is not None and event.content_path:
+            folders.add(str((item.path.parent / event.content_path).resolve()))
+    return sorted(folders)
+
+
+def _known(stamp_path: Path) -> dict[str, FileState]:
+    """The hashes the last stamp kept, so files unchanged since are not hashed again."""
+    stamp = check_stamp.Stamp.load(stamp_path)
+    return dict(stamp.files) if stamp else {}
+
+
+_WRITTEN = "written.json"
+
+
+def _written_by_another_build(evidence: Path, out: Path) -> bool:
+    """Whether the published folder is not as the last check left it (a plain build wrote over it)."""
+    if not out.is_dir():
+        return False
+    try:
+        recorded = json.loads((evidence / _WRITTEN).read_text("utf-8")).get("output")
+    except (OSError, ValueError, AttributeError):
+        recorded = None
+    return recorded != check_stamp.output_fingerprint(out)
+
+
+def _note_written(evidence: Path, out: Path) -> None:
+    if out.is_dir():
+        write_atomic(evidence / _WRITTEN, dumps({"output": check_stamp.output_fingerprint(out)}))
+
+
+def _execute_env(confdir: Path) -> list[str]:
+    """The site's ``event_execute_env``: the variables its results also depend on, for the stamp."""
+    try:
+        value = conf_values(confdir).get("event_execute_env", ())
+    except Exception:  # conf.py ran in the build just now; a second run that fails only costs the stamp
+        return ["*unreadable*"]
+    return [str(name) for name in value] if isinstance(value, (list, tuple)) else []
 
 
 def _roots(source: Path, confdir: Path) -> list[Path]:

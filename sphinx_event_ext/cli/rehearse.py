@@ -14,6 +14,7 @@ from pathlib import Path
 from types import FrameType
 
 from ..content.extra import MissingExtra, require_check_extra
+from ..content.store import rehearsal_record, state_folder
 from ..model.config import resolve_today
 from ..model.event import Event
 from ..plan.rehearsal import console_table
@@ -49,7 +50,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     )
     command.add_argument("--hub", metavar="URL", help="the hub's API address, when it differs from the event's hub")
     command.add_argument(
-        "--out", type=Path, default=None, metavar="DIR", help="HTML output folder (default: SOURCE_DIR/_build/html)"
+        "--state",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="the build's state folder, where the record goes into event-evidence/ (default: SOURCE_DIR/_build/doctrees)",
     )
     command.set_defaults(func=run)
     return command
@@ -85,7 +90,7 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Rehearse, print the table, write ``rehearsal.json``; exit 1 when anything failed."""
+    """Rehearse, print the table, keep the record in the evidence store; exit 1 when anything failed."""
     try:
         require_check_extra(NAME)
     except MissingExtra as error:
@@ -119,8 +124,7 @@ def run(args: argparse.Namespace) -> int:
         return 130
     except HubError as error:
         return _fail(redact(str(error), token))
-    out: Path = args.out or args.source / "_build" / "html"
-    target = out / "_events" / picked.id / "rehearsal.json"
+    target = rehearsal_record(args.state or state_folder(args.source), picked.id)
     write_atomic(target, redact(dumps(data), token))
     for problem in data["problems"]:
         print(redact(f"{NAME}: {problem}", token), file=sys.stderr)

@@ -140,7 +140,21 @@ def _record(repo: str, branch: str | None, commit: str | None) -> None:
 def resolve(repo: str, branch: str | None = None) -> tuple[str, str]:
     """The branch nbgitpuller would pull (the default one when None) and its current commit."""
     _record(repo, branch, None)
-    refs = list_refs(repo)
+    return _commit_of(repo, branch, list_refs(repo))
+
+
+def branch_commit(repo: str, branch: str | None) -> str | None:
+    """The commit ``branch`` of ``repo`` points at, or None when the repository cannot be reached (offline);
+    a branch the repository does not have is a :class:`PullError`, as in :func:`resolve`."""
+    _record(repo, branch, None)
+    try:
+        refs = list_refs(repo)
+    except PullError:
+        return None
+    return _commit_of(repo, branch, refs)[1]
+
+
+def _commit_of(repo: str, branch: str | None, refs: RemoteRefs) -> tuple[str, str]:
     name = branch or refs.default_branch
     if name is None:
         raise PullError(f"{repo} has no default branch; give a branch")

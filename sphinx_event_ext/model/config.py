@@ -57,6 +57,14 @@ def _check_non_negative_int(value: Any) -> None:
         raise ValueError(f"expected a whole number, 0 or more, got {value!r}")
 
 
+def _check_variable_names(value: Any) -> None:
+    if not isinstance(value, (list, tuple)) or not all(isinstance(name, str) for name in value):
+        raise ValueError(f"expected a list of environment variable names, got {value!r}")
+    bad = [name for name in value if not name or "=" in name or "\0" in name or len(name) > 200]
+    if bad:
+        raise ValueError(f"expected environment variable names, got {bad!r}")
+
+
 def _check_text(value: Any) -> None:
     if not isinstance(value, str) or not value.strip():
         raise ValueError(f"expected a non-empty string, got {value!r}")
@@ -178,6 +186,16 @@ class EventConfig:
         metadata={
             "help": "Run notebooks even when they passed before and nothing they depend on changed.",
             "check": _check_bool,
+        },
+    )
+    execute_env: tuple[str, ...] = field(
+        default=(),
+        metadata={
+            "help": "Names of environment variables the site's notebooks read, besides the fixed set a result always "
+            "depends on (`SOURCE_DATE_EPOCH`, `TZ`, `LANG`, `LC_ALL`, `LC_CTYPE`, `PYTHONPATH`, `PYTHONHASHSEED`, "
+            "`PYTHONWARNINGS`, `PYTHONIOENCODING`, `PYTHONUTF8`, `MPLBACKEND`, `JUPYTER_PATH`): a notebook's passing "
+            "result is reused only while each of them has the value it had.",
+            "check": _check_variable_names,
         },
     )
     execute_timeout: int = field(

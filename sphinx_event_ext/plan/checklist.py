@@ -27,6 +27,9 @@ class Evidence:
 
     links_checked: bool = False  # every hub and Binder link into its content resolved
     content_checked: bool = False  # every notebook ran top to bottom
+    #: Links resolved in the local ``content-path`` copy only: the branch it stands for, not verified
+    #: (``""`` for the default branch); None when that is not the case.
+    unverified_branch: str | None = None
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,8 @@ class ChecklistItem:
     due_text: str
     done_because: str | None
     proven_by: str | None = None
+    #: What a check proved of this step short of proving it (a local copy checked, its branch not).
+    unverified_branch: str | None = None
 
     @property
     def done(self) -> bool:
@@ -253,7 +258,10 @@ def build_checklist(
             if done_because is None and step.key in (proofs or {}):
                 done_because = (proofs or {})[step.key]
                 proven_by = PROOF_SOURCES.get(step.key, REHEARSAL)
+        unverified = (evidence or Evidence()).unverified_branch if step.key == "click" and not done_because else None
         items.append(
-            ChecklistItem(step.key, step.phase, step.title, step.detail, due, due_text, done_because, proven_by)
+            ChecklistItem(
+                step.key, step.phase, step.title, step.detail, due, due_text, done_because, proven_by, unverified
+            )
         )
     return items

@@ -6,7 +6,6 @@ It is resolved after all pages are read, so it may name an event on another page
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any, ClassVar
 
 from docutils import nodes
@@ -16,13 +15,14 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from ..content.results import FAILED
+from ..content.store import move_published_rehearsals, rehearsal_record
 from ..model.config import settings
 from ..model.event import Event
 from ..plan.checklist import PHASES, ChecklistItem, Evidence, build_checklist
 from ..plan.rehearsal import rehearsal_proofs
 from .collector import event_for, page, pages
 from .content_check import RESULTS as EXECUTION_RESULTS
-from .link_roles import LINKS_PROVEN
+from .link_roles import LINKS_PROVEN, LINKS_UNVERIFIED_BRANCH
 from .nodes import checkbox_label, checklist_item, checklist_placeholder
 from .ticket_check import ticket_evidence
 
@@ -64,15 +64,27 @@ def _item_node(item: ChecklistItem, prefix: str, storage_prefix: str) -> checkli
         proof += nodes.strong(f"Proven by {item.proven_by}", f"Proven by {item.proven_by}", classes=["event-proof"])
         proof += nodes.Text(f": {item.done_because}.")
         node += proof
+    if item.unverified_branch is not None:
+        scope = nodes.paragraph(classes=["event-checklist-scope"])
+        scope += nodes.Text("Link check: checked against the local copy; ")
+        if item.unverified_branch:
+            scope += nodes.Text("branch ")
+            scope += nodes.literal(item.unverified_branch, item.unverified_branch)
+        else:
+            scope += nodes.Text("the default branch")
+        scope += nodes.Text(" not verified.")
+        node += scope
     return node
 
 
 def evidence_for(app: Sphinx, event: Event) -> Evidence:
     """What this build's link check and content check proved about the event."""
     report = getattr(app.env, EXECUTION_RESULTS, {}).get(event.id)
+    unverified: dict[str, str | None] = getattr(app.env, LINKS_UNVERIFIED_BRANCH, {})
     return Evidence(
         links_checked=event.id in getattr(app.env, LINKS_PROVEN, set()),
         content_checked=bool(report and report["notebooks"] and not report["summary"].get(FAILED, 0)),
+        unverified_branch=(unverified[event.id] or "") if event.id in unverified else None,
     )
 
 
@@ -148,10 +160,16 @@ def proofs_for(app: Sphinx, event_id: str) -> dict[str, str]:
 
 
 def _rehearsal_proofs(app: Sphinx, event_id: str) -> dict[str, str]:
-    """What the event's last ``sphinx-event rehearse`` proved, from its ``rehearsal.json`` beside the other outputs."""
-    path = Path(app.outdir) / "_events" / event_id / "rehearsal.json"
+    """What the event's last ``sphinx-event rehearse`` proved, from its record in the evidence store."""
+    path = rehearsal_record(app.doctreedir, event_id)
     try:
         data = json.loads(path.read_text("utf-8"))
     except (OSError, ValueError):
         return {}
     return rehearsal_proofs(data, event_id) if isinstance(data, dict) else {}
+
+
+def adopt_published_rehearsals(app: Sphinx) -> None:
+    """``builder-inited``: rehearsal records that older versions wrote into the published folder move into the
+    evidence store, once, so past rehearsals still count and the published folder holds the site only."""
+    move_published_rehearsals(app.outdir, app.doctreedir)

@@ -13,6 +13,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 from sphinx_design.shared import create_component
 
+from ..content import store
 from ..content.environment import (
     EnvironmentBuildError,
     Installer,
@@ -30,7 +31,7 @@ from ..model.config import EventConfig, settings, today_for
 from . import warning_replay
 from .card import badge, button
 from .collector import ValidRecord, find_event, valid_events
-from .content_source import content_folder, content_root, environment_candidates
+from .content_source import content_and_commit, content_folder, environment_candidates
 from .link_roles import UNPULLED
 from .progress import content_progress
 from .tables import table
@@ -49,8 +50,8 @@ class execution_report(nodes.General, nodes.Element):
 
 
 def execution_folder(app: Sphinx) -> Path:
-    """Cache and logs of the content check, with the build's own cache (the doctrees), never in the site."""
-    return Path(app.doctreedir) / "event-execution"
+    """Cache and logs of the content check, in the evidence store beside the build, never in the site."""
+    return store.execution_folder(app.doctreedir)
 
 
 def _environment(app: Sphinx, record: ValidRecord, config: EventConfig) -> KernelEnvironment:
@@ -102,7 +103,7 @@ def _run(app: Sphinx, record: ValidRecord, config: EventConfig) -> dict[str, Any
         # The runner and its Jupyter dependencies load only when content is run.
         from ..content.execute import run_event_content
 
-        root = content_root(app, record)
+        root, commit = content_and_commit(app, record)
         with content_progress(app, event.id) as progress:
             report = run_event_content(
                 root,
@@ -121,6 +122,8 @@ def _run(app: Sphinx, record: ValidRecord, config: EventConfig) -> dict[str, Any
                 kernel_argv=environment.kernel_argv,
                 module_hint=environment.missing_module_hint,
                 on_progress=progress,
+                environment_variables=config.execute_env,
+                proven_against=commit,
             )
     except (MissingExtra, PullError, OSError, ValueError) as error:
         logger.error(

@@ -13,7 +13,12 @@ from ..model.config import EventConfig, config_values
 from ..model.schema import defer_slow_format_backend
 from . import warning_replay
 from .build_summary import report_unchecked
-from .checklist_directive import EventChecklistDirective, refresh_checklists, resolve_checklists
+from .checklist_directive import (
+    EventChecklistDirective,
+    adopt_published_rehearsals,
+    refresh_checklists,
+    resolve_checklists,
+)
 from .collector import EventCollector, all_records, duplicate_ids, forget_index
 from .config_check import check_markdown_is_read
 from .content_check import FAILURES as EXECUTION_FAILURES
@@ -96,7 +101,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     defer_slow_format_backend()  # before any extension imports jsonschema
     app.setup_extension("sphinx_design")
     for name, default, _kind, _help in config_values():
-        app.add_config_value(name, default, "env")
+        types = (list, tuple) if isinstance(default, tuple) else ()
+        app.add_config_value(name, default, "env", types=types)
     app.add_node(checklist_placeholder)
     app.add_node(checklist_item, html=(visit_checklist_item_html, depart_checklist_item_html))
     app.add_node(checkbox_label, html=(visit_checkbox_label_html, depart_checkbox_label_html))
@@ -118,6 +124,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_js_file("sphinx_event_ext.js", loading_method="defer")
     app.connect("config-inited", _check_config)
     app.connect("builder-inited", check_markdown_is_read)
+    app.connect("builder-inited", adopt_published_rehearsals)
     app.connect("env-check-consistency", _report_duplicates)
     # Links and content are checked on every build, even when no page changed: the content can
     # change without the pages. Their warnings speak for themselves and are never replayed.

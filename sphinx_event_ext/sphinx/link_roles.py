@@ -16,7 +16,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective, SphinxRole
 from sphinx.util.nodes import split_explicit_title
 
-from ..content.pull import Checkout, PullError, verify_in_folder, verify_path
+from ..content.pull import Checkout, PullError, branch_commit, verify_in_folder, verify_path
 from ..content.select import select_notebooks
 from ..model.config import settings
 from ..model.event import Event
@@ -35,6 +35,8 @@ LINK_FAILURES = "sphinx_event_link_failures"
 #: The (repository, branch) pairs link verification could not pull: already reported once, with their links.
 UNPULLED = "sphinx_event_unpulled"
 LINKS_PROVEN = "sphinx_event_links_proven"  # ids of events all of whose links resolved in this build
+#: Per event id, the branch its content-path copy stands for when this build could not verify it.
+LINKS_UNVERIFIED_BRANCH = "sphinx_event_links_unverified_branch"
 BADGE = "https://mybinder.org/badge_logo.svg"
 BUILDERS = {"nbgitpuller": event_nbgitpuller_link, "binder": event_binder_link}
 
@@ -157,14 +159,26 @@ def resolve_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
             placeholder.replace_self([])
 
 
-def _verify(app: Sphinx, use: LinkUse, record: ValidRecord, pulled: dict[tuple[str, str | None], Checkout]) -> None:
+def _verify(
+    app: Sphinx,
+    use: LinkUse,
+    record: ValidRecord,
+    pulled: dict[tuple[str, str | None], Checkout],
+    branches: dict[tuple[str, str | None], str | None] | None = None,
+) -> bool:
     """Prove one link resolves: in the local copy when there is one, else in what nbgitpuller pulls
-    (once per repository and branch in a build)."""
+    (once per repository and branch in a build). With ``branches`` (a full check), a local copy's branch
+    is asked of the repository too, once; False when it could not be reached, so the branch is unproven."""
     event = record.event
     root = content_folder(app.env, record)
     if root is not None:
         verify_in_folder(root, use.path or ".", f"the content-path copy {event.content_path!r}")
-        return
+        if branches is None or event.content_repo is None:
+            return branches is not None
+        key = (event.content_repo, event.content_branch)
+        if key not in branches:
+            branches[key] = branch_commit(*key)
+        return branches[key] is not None
     if event.content_repo is None:
         raise PullError("the event has neither a content-path copy nor a content-repo to pull")
     key = (event.content_repo, event.content_branch)
@@ -172,6 +186,7 @@ def _verify(app: Sphinx, use: LinkUse, record: ValidRecord, pulled: dict[tuple[s
         pulled[key] = pull_with_progress(app, event.content_repo, event.content_branch, cache_folder(app))
     if use.path is not None:
         verify_path(pulled[key], use.path)
+    return True
 
 
 def _where(uses: list[tuple[str, LinkUse]]) -> str:
@@ -195,17 +210,27 @@ def verify_links(app: Sphinx, env: BuildEnvironment) -> list[str]:
     setattr(env, LINKS_PROVEN, set())
     remote = settings(app.config).verify_links
     with warning_replay.live(app):
-        failures, proven = _verify_all(app, env, remote)
+        failures, proven, unverified = _verify_all(app, env, remote)
     setattr(env, LINK_FAILURES, failures)
+    setattr(env, LINKS_UNVERIFIED_BRANCH, unverified)
     if remote:
         setattr(env, LINKS_PROVEN, proven)
     return []
 
 
-def _verify_all(app: Sphinx, env: BuildEnvironment, remote: bool) -> tuple[int, set[str]]:
-    """The number of broken links, and the ids of the events all of whose links resolved."""
+def branch_not_verified(branch: str | None) -> str:
+    """What a link check against a local copy alone proved, in words (the page and the build's output)."""
+    shown = f"branch `{branch}`" if branch else "the default branch"
+    return f"checked against the local copy; {shown} not verified"
+
+
+def _verify_all(app: Sphinx, env: BuildEnvironment, remote: bool) -> tuple[int, set[str], dict[str, str | None]]:
+    """The number of broken links, the ids of the events all of whose links resolved, and the events whose
+    links resolved in their local copy only (with the branch that copy stands for, not verified)."""
     failures = 0
     pulled: dict[tuple[str, str | None], Checkout] = {}
+    branches: dict[tuple[str, str | None], str | None] | None = {} if remote else None
+    local_only: dict[str, tuple[str | None, tuple[str, int | None]]] = {}
     unpulled: dict[tuple[str, str | None], tuple[PullError | LinkError, list[tuple[str, LinkUse]]]] = {}
     verified: set[str] = set()
     broken: set[str] = set()
@@ -223,8 +248,10 @@ def _verify_all(app: Sphinx, env: BuildEnvironment, remote: bool) -> tuple[int, 
                 broken.add(record.event.id)
                 continue
             try:
-                _verify(app, use, record, pulled)
-                verified.add(record.event.id)
+                if _verify(app, use, record, pulled, branches) or pulls:
+                    verified.add(record.event.id)
+                else:
+                    local_only.setdefault(record.event.id, (record.event.content_branch, (docname, use.lineno)))
             except (PullError, LinkError) as error:
                 broken.add(record.event.id)
                 if pulls and key not in pulled:
@@ -253,4 +280,9 @@ def _verify_all(app: Sphinx, env: BuildEnvironment, remote: bool) -> tuple[int, 
             subtype="link",
         )
     setattr(env, UNPULLED, set(unpulled))
-    return failures, verified - broken
+    unverified = {event_id: branch for event_id, (branch, _) in local_only.items() if event_id not in broken}
+    for event_id in sorted(unverified):
+        branch, location = local_only[event_id]
+        # Information, not a warning: an offline site still passes under -W, and says what it did not prove.
+        logger.info("event %r: links %s", event_id, branch_not_verified(branch), location=location)
+    return failures, verified - broken - set(unverified), unverified
