@@ -198,3 +198,29 @@ def test_7_a_forced_check_that_passed_stands(tmp_path, capsys):
     assert passing(src, capsys, "--force") == "built"
     assert passing(src, capsys) == "unchanged"
     assert passing(src, capsys, "--jobs", "2") == "unchanged"
+
+
+def test_the_published_folder_holds_the_site_only_after_a_failing_check(tmp_path, capsys):
+    src = _site(tmp_path)
+    write_notebook(
+        src / "content" / "lesson.ipynb", "def broken():\n    raise ValueError('the data is gone')\nbroken()"
+    )
+    out = tmp_path / "published"
+    status, output = check(src, capsys, "--out", str(out))
+    assert status == 1 and "the data is gone" in output, output
+    assert "lesson.log" in output, "the full traceback is kept, in the evidence store"
+    logs = list((src / "_build" / "doctrees" / "event-evidence").rglob("*.log"))
+    assert len(logs) == 1 and "----> 3 broken()" in logs[0].read_text("utf-8")
+    files = [path for path in out.rglob("*") if path.is_file()]
+    assert files, "the site was written"
+    state = [
+        path
+        for path in files
+        if path.suffix in (".log", ".pickle", ".doctree") or any("doctrees" in part for part in path.parts)
+    ]
+    assert state == []
+    for path in files:
+        if path.suffix in (".html", ".json", ".txt", ".ics", ".js"):
+            text = path.read_text("utf-8", "replace")
+            for leak in ("Traceback", "most recent call last", "---->", str(tmp_path), "event-evidence", "lesson.log"):
+                assert leak not in text, f"{path.relative_to(out)} holds {leak!r}"
