@@ -11,7 +11,7 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import MISSING, dataclass, field, fields
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, Literal
 
 from .formats import parse_date
 
@@ -289,6 +289,33 @@ def _defaults_with(values: Mapping[str, Any]) -> Any:
     defaults = EventConfig()
     attributes = {f"event_{item.name}": getattr(defaults, item.name) for item in fields(EventConfig)}
     return SimpleNamespace(**{**attributes, **{name: value for name, value in values.items() if name in attributes}})
+
+
+#: Settings that steer only how the check runs (it runs on every build), never what a page shows: changing one
+#: re-reads nothing (Sphinx's rebuild kind ``""``). Every other setting re-reads the pages (``"env"``).
+CHECK_ONLY = frozenset(
+    {
+        "content_cache",
+        "execute_jobs",
+        "execute_force",
+        "execute_env",
+        "execute_timeout",
+        "execute_output_limit",
+        "environment_build",
+        "environment_cache",
+        "environment_index",
+        "environment_find_links",
+        "environment_offline",
+    }
+)
+
+
+def config_rebuilds() -> list[tuple[str, Any, Literal["", "env"], str]]:
+    """(name, default, Sphinx rebuild kind, help) for each setting, to register them."""
+    return [
+        (name, default, "" if name.removeprefix("event_") in CHECK_ONLY else "env", help_text)
+        for name, default, _type, help_text in config_values()
+    ]
 
 
 def config_values() -> list[tuple[str, Any, str, str]]:

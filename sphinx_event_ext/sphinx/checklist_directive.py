@@ -39,9 +39,7 @@ class EventChecklistDirective(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         event_id = self.options.get("event", "")
-        data = page(self.env, self.env.docname)
-        data.lists_events = True
-        data.checklists.append(event_id)
+        page(self.env, self.env.docname).checklists.append(event_id)
         placeholder = checklist_placeholder(event_id=event_id)
         self.set_source_info(placeholder)
         return [placeholder]

@@ -20,6 +20,7 @@ ATTR = "sphinx_event_pages"
 TODAY_ATTR = "sphinx_event_today"
 VERSION_ATTR = "sphinx_event_version"
 INDEX_ATTR = "sphinx_event_index"
+EVENTS_SEEN_ATTR = "sphinx_event_events_seen"  # every event as last seen, to write listing pages again
 
 
 @dataclass(frozen=True)
@@ -155,11 +156,24 @@ class EventCollector(EnvironmentCollector):
         outdated.update(duplicate.docname for _, duplicate in duplicate_ids(env))
         today = today_for(app.config)
         if getattr(env, TODAY_ATTR, None) != today:
-            outdated.update(docname for docname, data in pages(env).items() if data.events or data.lists_events)
+            outdated.update(
+                docname for docname, data in pages(env).items() if data.events or data.lists_events or data.checklists
+            )
         setattr(env, TODAY_ATTR, today)
         if getattr(env, VERSION_ATTR, __version__) != __version__:  # what this version renders may differ
             outdated.update(pages(env))
         setattr(env, VERSION_ATTR, __version__)
-        if added or changed or removed or outdated:
-            outdated.update(docname for docname, data in pages(env).items() if data.lists_events or data.links)
+        # Nothing else is read again: what a page shows of other pages' events (lists, links, checklists) is
+        # resolved when it is written, and ``listing_pages`` has it written again when those events change.
         return sorted(outdated - removed)
+
+
+def listing_pages(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """``env-updated``: the pages that list or link to other pages' events, when any event changed, so Sphinx
+    writes them again without reading them (checklists are refreshed by what they show, in their module)."""
+    events = sorted((record.docname, record.lineno, repr(record.event)) for record in all_records(env))
+    previous = getattr(env, EVENTS_SEEN_ATTR, None)
+    setattr(env, EVENTS_SEEN_ATTR, events)
+    if previous == events:
+        return []
+    return sorted(docname for docname, data in pages(env).items() if data.lists_events)

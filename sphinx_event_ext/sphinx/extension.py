@@ -7,9 +7,10 @@ from typing import Any
 
 from sphinx.application import Sphinx
 from sphinx.util import logging
+from sphinx.util.fileutil import copy_asset_file
 
 from .._version import __version__
-from ..model.config import EventConfig, config_values
+from ..model.config import EventConfig, config_rebuilds
 from ..model.schema import defer_slow_format_backend
 from . import warning_replay
 from .build_summary import report_unchecked
@@ -19,7 +20,7 @@ from .checklist_directive import (
     refresh_checklists,
     resolve_checklists,
 )
-from .collector import EventCollector, all_records, duplicate_ids, forget_index
+from .collector import EventCollector, all_records, duplicate_ids, forget_index, listing_pages
 from .config_check import check_markdown_is_read
 from .content_check import FAILURES as EXECUTION_FAILURES
 from .content_check import execution_report, resolve_execution_reports, run_content_checks
@@ -55,9 +56,14 @@ def _check_config(app: Sphinx, config: Any) -> None:
     for problem in EventConfig.from_sphinx(config)[1]:
         logger.error("conf.py: %s", problem, type="event", subtype="config")
         app.statuscode = 1
-    static = list(config.html_static_path)
-    if str(STATIC) not in static:
-        config.html_static_path = [*static, str(STATIC)]
+
+
+def _copy_static(app: Sphinx, exception: Exception | None) -> None:
+    """``build-finished``: the stylesheet and script go into the output's ``_static``, as sphinx-design's own do,
+    without touching ``html_static_path``: a changed configuration would have every page written again."""
+    if exception is None and app.builder.format == "html":
+        for path in sorted(STATIC.iterdir()):
+            copy_asset_file(str(path), str(Path(app.outdir) / "_static"))
 
 
 def _report_duplicates(app: Sphinx, env: Any) -> None:
@@ -100,9 +106,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     """Register the directives, nodes, configuration and assets."""
     defer_slow_format_backend()  # before any extension imports jsonschema
     app.setup_extension("sphinx_design")
-    for name, default, _kind, _help in config_values():
+    for name, default, rebuild, _help in config_rebuilds():
         types = (list, tuple) if isinstance(default, tuple) else ()
-        app.add_config_value(name, default, "env", types=types)
+        app.add_config_value(name, default, rebuild, types=types)
     app.add_node(checklist_placeholder)
     app.add_node(checklist_item, html=(visit_checklist_item_html, depart_checklist_item_html))
     app.add_node(checkbox_label, html=(visit_checkbox_label_html, depart_checkbox_label_html))
@@ -132,6 +138,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-updated", run_content_checks)
     app.connect("env-updated", verify_tickets)
     app.connect("env-updated", refresh_checklists, priority=600)  # after the checks above
+    app.connect("env-updated", listing_pages, priority=90)  # before the id index is forgotten
     app.connect("env-before-read-docs", forget_index)
     app.connect("env-updated", forget_index, priority=100)
     app.connect("env-updated", report_missing_hub_teams)
@@ -148,5 +155,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-resolved", resolve_execution_reports)
     app.connect("doctree-resolved", resolve_buttons)
     app.connect("build-finished", _finish)
+    app.connect("build-finished", _copy_static)
     app.connect("build-finished", report_unchecked)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -87,7 +87,7 @@ def verify_tickets(app: Sphinx, env: BuildEnvironment) -> list[str]:
     setattr(env, PROOFS, proofs)
     if proofs == previous:
         return []
-    return sorted(docname for docname, data in pages(env).items() if data.lists_events)
+    return sorted(docname for docname, data in pages(env).items() if data.lists_events or data.checklists)
 
 
 def ticket_evidence(env: BuildEnvironment, event_id: str) -> dict[str, str]:
