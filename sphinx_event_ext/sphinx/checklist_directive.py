@@ -21,14 +21,11 @@ from ..model.event import Event
 from ..plan.checklist import PHASES, ChecklistItem, Evidence, build_checklist
 from ..plan.rehearsal import rehearsal_proofs
 from .collector import event_for, page, pages
-from .content_check import RESULTS as EXECUTION_RESULTS
-from .link_roles import LINKS_PROVEN, LINKS_UNVERIFIED_BRANCH
 from .nodes import checkbox_label, checklist_item, checklist_placeholder
+from .state import site_state
 from .ticket_check import ticket_evidence
 
 logger = logging.getLogger(__name__)
-#: Per page, what its checklists showed when last written (kept in the environment between builds).
-CHECKLISTS_SHOWN = "sphinx_event_checklists_shown"
 
 
 class EventChecklistDirective(SphinxDirective):
@@ -77,10 +74,11 @@ def _item_node(item: ChecklistItem, prefix: str, storage_prefix: str) -> checkli
 
 def evidence_for(app: Sphinx, event: Event) -> Evidence:
     """What this build's link check and content check proved about the event."""
-    report = getattr(app.env, EXECUTION_RESULTS, {}).get(event.id)
-    unverified: dict[str, str | None] = getattr(app.env, LINKS_UNVERIFIED_BRANCH, {})
+    state = site_state(app.env)
+    report = state.execution.get(event.id)
+    unverified = state.links.unverified_branches
     return Evidence(
-        links_checked=event.id in getattr(app.env, LINKS_PROVEN, set()),
+        links_checked=event.id in state.links.proven,
         content_checked=bool(report and report["notebooks"] and not report["summary"].get(FAILED, 0)),
         unverified_branch=(unverified[event.id] or "") if event.id in unverified else None,
     )
@@ -142,13 +140,14 @@ def refresh_checklists(app: Sphinx, env: BuildEnvironment) -> list[str]:
     A check's result, a rehearsal's record or the hub team's issue can change with no page
     changing, and a checklist may name an event on another page.
     """
-    previous: dict[str, list[Any]] = getattr(env, CHECKLISTS_SHOWN, {})
+    state = site_state(env)
+    previous = state.checklists_shown
     shown = {
         docname: [_shown(app, env, docname, wanted) for wanted in data.checklists]
         for docname, data in pages(env).items()
         if data.checklists
     }
-    setattr(env, CHECKLISTS_SHOWN, shown)
+    state.checklists_shown = shown
     return sorted(docname for docname, state in shown.items() if state != previous.get(docname))
 
 

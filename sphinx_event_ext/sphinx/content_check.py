@@ -32,14 +32,12 @@ from . import warning_replay
 from .card import badge, button
 from .collector import ValidRecord, find_event, valid_events
 from .content_source import content_and_commit, content_folder, environment_candidates
-from .link_roles import UNPULLED
 from .progress import content_progress
+from .state import site_state
 from .tables import table
 
 logger = logging.getLogger(__name__)
 
-RESULTS = "sphinx_event_execution"
-FAILURES = "sphinx_event_execution_failures"
 REPORT_CLASS = "event-report"
 STATUS_COLOURS = {PASSED: "success", EXPECTED_ERRORS: "info", CACHED: "secondary", SKIPPED: "warning", FAILED: "danger"}
 
@@ -80,8 +78,8 @@ def _log_environment(environment: KernelEnvironment, event_id: str, location: tu
 
 def _run(app: Sphinx, record: ValidRecord, config: EventConfig) -> dict[str, Any] | None:
     event, location = record.event, (record.docname, record.lineno)
-    if content_folder(app.env, record) is None and (event.content_repo, event.content_branch) in getattr(
-        app.env, UNPULLED, set()
+    if content_folder(app.env, record) is None and (
+        (event.content_repo, event.content_branch) in site_state(app.env).links.unpulled
     ):
         return None  # the link check has said, once, that this content cannot be pulled
     folder = execution_folder(app)
@@ -191,7 +189,8 @@ def run_content_checks(app: Sphinx, env: BuildEnvironment) -> list[str]:
     Returns the pages whose report changed, so Sphinx writes them again even when they
     were not edited (the content can change without its page).
     """
-    previous: dict[str, dict[str, Any]] = getattr(env, RESULTS, {})
+    state = site_state(env)
+    previous = state.execution
     results: dict[str, dict[str, Any]] = {}
     config = settings(app.config)
     failures = 0
@@ -213,8 +212,8 @@ def run_content_checks(app: Sphinx, env: BuildEnvironment) -> list[str]:
     changed.extend(
         record.docname for record in valid_events(env) if record.event.id in previous.keys() - results.keys()
     )
-    setattr(env, RESULTS, results)
-    setattr(env, FAILURES, failures)
+    state.execution = results
+    state.execution_failures = failures
     return sorted(set(changed))
 
 
@@ -308,7 +307,7 @@ def _section_of(node: nodes.Element) -> nodes.Element | None:
 
 def resolve_execution_reports(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """Fill each card's status line and organizers' report, or drop both when the content was not run."""
-    results = getattr(app.env, RESULTS, {})
+    results = site_state(app.env).execution
     today = today_for(app.config)
     executed = settings(app.config).execute
     for node in list(doctree.findall(execution_report)):

@@ -17,8 +17,9 @@ from ..plan.links import LinkError, event_binder_link, event_nbgitpuller_link
 from ..plan.notify import hub_team
 from ..plan.timing import late_notice_advice, notice
 from .card import button, button_row, event_card
-from .collector import LinkUse, page, record
+from .collector import page, record
 from .content_check import execution_report, report_section
+from .state import LinkUse
 
 logger = logging.getLogger(__name__)
 

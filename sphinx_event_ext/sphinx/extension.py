@@ -22,12 +22,10 @@ from .checklist_directive import (
 )
 from .collector import EventCollector, all_records, duplicate_ids, forget_index, listing_pages
 from .config_check import check_markdown_is_read
-from .content_check import FAILURES as EXECUTION_FAILURES
 from .content_check import execution_report, resolve_execution_reports, run_content_checks
 from .event_directive import EventDirective
 from .event_list import EventListDirective, event_list_placeholder, resolve_event_lists
 from .link_roles import (
-    LINK_FAILURES,
     ContentLinkRole,
     EventLinksDirective,
     content_link,
@@ -46,6 +44,7 @@ from .nodes import (
 )
 from .outputs import report_missing_hub_teams, resolve_buttons, write_event_files
 from .reference import CliReferenceDirective, ConfigReferenceDirective, OptionsReferenceDirective
+from .state import site_state
 from .ticket_check import verify_tickets
 
 logger = logging.getLogger(__name__)
@@ -85,8 +84,8 @@ def _finish(app: Sphinx, exception: Exception | None) -> None:
         return
     invalid = sum(len(record.problems) for record in all_records(app.env))
     duplicates = len(duplicate_ids(app.env))
-    links = getattr(app.env, LINK_FAILURES, 0)
-    notebooks = getattr(app.env, EXECUTION_FAILURES, 0)
+    state = site_state(app.env)
+    links, notebooks = state.links.failures, state.execution_failures
     if invalid or duplicates or links or notebooks:
         # Not typed, so suppress_warnings cannot hide why the build failed.
         logger.error(

@@ -24,19 +24,14 @@ from ..model.formats import check_content_glob
 from ..plan.links import LinkError, event_binder_link, event_nbgitpuller_link
 from . import warning_replay
 from .card import button
-from .collector import LinkUse, ValidRecord, event_for, page, page_event, pages
+from .collector import ValidRecord, event_for, page, page_event, pages
 from .content_source import cache_folder, content_folder, content_root
 from .progress import pull_with_progress
+from .state import LinkResults, LinkUse, site_state
 from .tables import table
 
 logger = logging.getLogger(__name__)
 
-LINK_FAILURES = "sphinx_event_link_failures"
-#: The (repository, branch) pairs link verification could not pull: already reported once, with their links.
-UNPULLED = "sphinx_event_unpulled"
-LINKS_PROVEN = "sphinx_event_links_proven"  # ids of events all of whose links resolved in this build
-#: Per event id, the branch its content-path copy stands for when this build could not verify it.
-LINKS_UNVERIFIED_BRANCH = "sphinx_event_links_unverified_branch"
 BADGE = "https://mybinder.org/badge_logo.svg"
 BUILDERS = {"nbgitpuller": event_nbgitpuller_link, "binder": event_binder_link}
 
@@ -154,7 +149,7 @@ def resolve_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
             placeholder.replace_self(_links_table(record.event, paths, placeholder))
         except (LinkError, PullError, ValueError) as error:
             key = (record.event.content_repo, record.event.content_branch)
-            if not (isinstance(error, PullError) and key in getattr(app.env, UNPULLED, set())):
+            if not (isinstance(error, PullError) and key in site_state(app.env).links.unpulled):
                 _warn(f"event-links: {error}", placeholder)
             placeholder.replace_self([])
 
@@ -205,16 +200,14 @@ def verify_links(app: Sphinx, env: BuildEnvironment) -> list[str]:
     link with the count of links that depend on it, not once per link. The events all of whose
     links resolved in a full check are kept, for the checklist to show the step proven.
     """
-    setattr(env, LINK_FAILURES, 0)
-    setattr(env, UNPULLED, set())
-    setattr(env, LINKS_PROVEN, set())
+    results = site_state(env).links = LinkResults()
     remote = settings(app.config).verify_links
     with warning_replay.live(app):
         failures, proven, unverified = _verify_all(app, env, remote)
-    setattr(env, LINK_FAILURES, failures)
-    setattr(env, LINKS_UNVERIFIED_BRANCH, unverified)
+    results.failures = failures
+    results.unverified_branches = unverified
     if remote:
-        setattr(env, LINKS_PROVEN, proven)
+        results.proven = proven
     return []
 
 
@@ -279,7 +272,7 @@ def _verify_all(app: Sphinx, env: BuildEnvironment, remote: bool) -> tuple[int, 
             type="event",
             subtype="link",
         )
-    setattr(env, UNPULLED, set(unpulled))
+    site_state(env).links.unpulled = set(unpulled)
     unverified = {event_id: branch for event_id, (branch, _) in local_only.items() if event_id not in broken}
     for event_id in sorted(unverified):
         branch, location = local_only[event_id]

@@ -36,7 +36,7 @@ from ..plan.notify import (
 from ..plan.prewarm import events_index, prewarm_request
 from ..util.atomic import dumps, write_atomic
 from .collector import ValidRecord, find_event, valid_events
-from .content_check import RESULTS as EXECUTION_RESULTS
+from .state import site_state
 
 FOLDER = "_events"
 logger = logging.getLogger(__name__)
@@ -148,7 +148,7 @@ def write_event_files(app: Sphinx) -> None:
     root = Path(app.outdir) / FOLDER
     files = _OutputFiles(app)
     requests, events, urls = [], [], {}
-    execution = getattr(app.env, EXECUTION_RESULTS, {})
+    execution = site_state(app.env).execution
     for record in valid_events(app.env):
         event, url = record.event, page_url(app, record)
         request = request_for(app, record)
