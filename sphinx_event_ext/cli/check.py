@@ -17,7 +17,14 @@ from types import FrameType
 
 from ..content.extra import INSTALL_LINE, missing_modules
 from ..content.inputs import FileState
-from ..content.store import evidence_folder, move_published_rehearsals, rehearsal_records, state_folder
+from ..content.store import (
+    evidence_folder,
+    move_published_rehearsals,
+    read_remotes,
+    rehearsal_records,
+    remotes_record,
+    state_folder,
+)
 from ..util.atomic import dumps, write_atomic
 from . import check_stamp
 from .scan import FoundEvent, scan
@@ -27,8 +34,6 @@ from .site import conf_values, find_confdir, relative, report
 def run_check(args: argparse.Namespace) -> int:
     """Validate every event, then build the site with warnings as errors, proving links and running the content."""
     from sphinx.cmd.build import build_main
-
-    from ..content.pull import recording_resolutions
 
     source: Path = args.source
     missing = missing_modules()
@@ -88,7 +93,8 @@ def run_check(args: argparse.Namespace) -> int:
         build_flags += ["-D", "event_verify_ticket=1"]
     warnings = evidence / "check-warnings.txt"
     evidence.mkdir(parents=True, exist_ok=True)
-    with _interrupts() as interrupted, recording_resolutions() as resolved:
+    remotes_record(doctrees).unlink(missing_ok=True)
+    with _interrupts() as interrupted:
         status = build_main(
             [*build_flags, "-w", str(warnings), "-c", str(confdir), "-d", str(doctrees), str(source), str(out)]
         )
@@ -105,7 +111,7 @@ def run_check(args: argparse.Namespace) -> int:
         print(f"sphinx-event check: the build failed; {problem}", file=sys.stderr)
         return 1
     if not args.verify_ticket:
-        variables = _execute_env(confdir)
+        variables, resolved = _execute_env(confdir), read_remotes(doctrees)
         check_stamp.passed(stamp_path, before, content, flags, variables, out, roots, skip, rehearsals, resolved)
     print(f"sphinx-event check: all events valid, site built in {relative(out)}", file=sys.stderr)
     return 0

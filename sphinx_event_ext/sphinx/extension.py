@@ -10,6 +10,7 @@ from sphinx.util import logging
 from sphinx.util.fileutil import copy_asset_file
 
 from .._version import __version__
+from ..content.store import write_remotes
 from ..model.config import EventConfig, config_rebuilds
 from ..model.schema import defer_slow_format_backend
 from . import warning_replay
@@ -63,6 +64,18 @@ def _copy_static(app: Sphinx, exception: Exception | None) -> None:
     if exception is None and app.builder.format == "html":
         for path in sorted(STATIC.iterdir()):
             copy_asset_file(str(path), str(Path(app.outdir) / "_static"))
+
+
+def _start_build(app: Sphinx) -> None:
+    """``builder-inited``: this build's record of the branches it asks for starts empty."""
+    site_state(app.env).remotes = {}
+
+
+def _keep_remotes(app: Sphinx, exception: Exception | None) -> None:
+    """``build-finished``: the branches this build asked for go into the evidence store, where the check's
+    stamp reads them (the command line reads the record from disk, never from this process)."""
+    if exception is None and app.env is not None:
+        write_remotes(app.doctreedir, site_state(app.env).remotes)
 
 
 def _report_duplicates(app: Sphinx, env: Any) -> None:
@@ -129,6 +142,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_js_file("sphinx_event_ext.js", loading_method="defer")
     app.connect("config-inited", _check_config)
     app.connect("builder-inited", check_markdown_is_read)
+    app.connect("builder-inited", _start_build)
     app.connect("builder-inited", adopt_published_rehearsals)
     app.connect("env-check-consistency", _report_duplicates)
     # Links and content are checked on every build, even when no page changed: the content can
@@ -155,5 +169,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-resolved", resolve_buttons)
     app.connect("build-finished", _finish)
     app.connect("build-finished", _copy_static)
+    app.connect("build-finished", _keep_remotes)
     app.connect("build-finished", report_unchecked)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

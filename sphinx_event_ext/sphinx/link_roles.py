@@ -172,7 +172,7 @@ def _verify(
             return branches is not None
         key = (event.content_repo, event.content_branch)
         if key not in branches:
-            branches[key] = branch_commit(*key)
+            branches[key] = site_state(app.env).remotes[key] = branch_commit(*key)
         return branches[key] is not None
     if event.content_repo is None:
         raise PullError("the event has neither a content-path copy nor a content-repo to pull")

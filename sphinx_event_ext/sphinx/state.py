@@ -93,6 +93,8 @@ class SiteState:
     ticket_proofs: dict[str, str] = field(default_factory=dict)
     #: Per page, what its checklists showed when last written.
     checklists_shown: dict[str, list[Any]] = field(default_factory=dict)
+    #: Every (repository, branch) this build asked for, with its commit (None: it could not be reached).
+    remotes: dict[tuple[str, str | None], str | None] = field(default_factory=dict)
 
 
 def site_state(env: BuildEnvironment) -> SiteState:
