@@ -7,6 +7,7 @@ build as ``nox -s docs`` runs it. Each test failed on the code before the eviden
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -159,6 +160,7 @@ def test_5_a_wrong_branch_beside_a_content_path_copy_is_not_proven(tmp_path, cap
         assert passing(src, capsys) == "built"
         ticked, _ = _click_step(src / "_build" / "html" / "event.html")
         assert ticked
+        assert _proof(src, "click") == ("proven", "the link check")
 
     # Offline (the daemon is gone): the local copy is checked, the branch is not, and the step is not ticked.
     assert passing(src, capsys, "--fresh") == "built"
@@ -167,6 +169,17 @@ def test_5_a_wrong_branch_beside_a_content_path_copy_is_not_proven(tmp_path, cap
     page = (src / "_build" / "html" / "event.html").read_text("utf-8")
     assert "checked against the local copy; branch <code" in page or "branch `main` not verified" in page
     assert "not verified" in page
+    assert _proof(src, "click") == ("not proven", None)
+    index = json.loads((src / "_build" / "html" / "_events" / "events.json").read_text("utf-8"))
+    click = next(proof for proof in index["proofs"]["geo"] if proof["step"] == "click")
+    assert click["summary"] == "checked against the local copy; branch `main` not verified"
+
+
+def _proof(src: Path, step: str) -> tuple[str, str | None]:
+    """(result, what proved it) of a checklist step, as the published ``events.json`` summarises it."""
+    index = json.loads((src / "_build" / "html" / "_events" / "events.json").read_text("utf-8"))
+    found = {proof["step"]: proof for proof in index["proofs"]["geo"]}
+    return found[step]["result"], found[step]["proven_by"]
 
 
 def _plain_build(src: Path) -> subprocess.CompletedProcess[str]:

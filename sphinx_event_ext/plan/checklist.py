@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 from ..model.event import Event
@@ -232,6 +233,39 @@ REHEARSAL_STEPS = ("click", "test")
 REHEARSAL = "a rehearsal on the hub"
 #: What proved a step given in ``proofs``, when it is not a rehearsal.
 PROOF_SOURCES = {"ticket": "reading the hub team's issue back"}
+
+
+#: The steps a check or a rehearsal can prove, whose result the published site summarises.
+PROVABLE_STEPS = ("click", "test", "ticket")
+
+
+def proof_summaries(items: Iterable[ChecklistItem], checked_on: dt.date) -> list[dict[str, Any]]:
+    """One line per provable step, for ``events.json``: what, by what, the result, and the build's date.
+
+    Never a log, a traceback or a path: the summary is the checklist's own sentence.
+    """
+    summaries = []
+    for item in items:
+        if item.key not in PROVABLE_STEPS:
+            continue
+        if item.done_because:
+            result, summary = "proven", item.done_because
+        elif item.unverified_branch is not None:
+            branch = f"branch `{item.unverified_branch}`" if item.unverified_branch else "the default branch"
+            result, summary = "not proven", f"checked against the local copy; {branch} not verified"
+        else:
+            result, summary = "not proven", "not proven in this build"
+        summaries.append(
+            {
+                "step": item.key,
+                "what": item.title,
+                "result": result,
+                "proven_by": item.proven_by,
+                "summary": summary,
+                "checked_on": checked_on.isoformat(),
+            }
+        )
+    return summaries
 
 
 def build_checklist(

@@ -16,9 +16,9 @@ from sphinx.util.docutils import SphinxDirective
 
 from ..content.results import FAILED
 from ..content.store import move_published_rehearsals, rehearsal_record
-from ..model.config import settings
+from ..model.config import settings, today_for
 from ..model.event import Event
-from ..plan.checklist import PHASES, ChecklistItem, Evidence, build_checklist
+from ..plan.checklist import PHASES, ChecklistItem, Evidence, build_checklist, proof_summaries
 from ..plan.rehearsal import rehearsal_proofs
 from .collector import event_for, page, pages
 from .nodes import checkbox_label, checklist_item, checklist_placeholder
@@ -82,6 +82,14 @@ def evidence_for(app: Sphinx, event: Event) -> Evidence:
         content_checked=bool(report and report["notebooks"] and not report["summary"].get(FAILED, 0)),
         unverified_branch=(unverified[event.id] or "") if event.id in unverified else None,
     )
+
+
+def proofs_of(app: Sphinx, event: Event) -> list[dict[str, Any]]:
+    """The one-line summary of each proof the event's checklist carries, for ``events.json``."""
+    items = build_checklist(
+        event, settings(app.config).notice_days, evidence_for(app, event), proofs_for(app, event.id)
+    )
+    return proof_summaries(items, today_for(app.config))
 
 
 def render_checklist(

@@ -35,6 +35,7 @@ from ..plan.notify import (
 )
 from ..plan.prewarm import events_index, prewarm_request
 from ..util.atomic import dumps, write_atomic
+from .checklist_directive import proofs_of
 from .collector import ValidRecord, find_event, valid_events
 from .state import site_state
 
@@ -167,7 +168,8 @@ def write_event_files(app: Sphinx) -> None:
         events.append(event)
         if url:
             urls[event.id] = url
-    files.write(root / "events.json", dumps(events_index(requests)))
+    proofs = {event.id: proofs_of(app, event) for event in events}
+    files.write(root / "events.json", dumps(events_index(requests, proofs)))
     if execution:
         files.write(root / "execution.json", dumps({"schema_version": "1", "events": dict(sorted(execution.items()))}))
     else:
