@@ -304,6 +304,12 @@ def write_docs(text: str, repeat: int) -> None:
     )
 
 
+def shown(name: str, results: dict[str, float]) -> dict[str, float]:
+    """Print a part's results as soon as they are measured, so a long run shows its progress."""
+    print(f"{name}: " + ", ".join(f"{key} {value:.2f}" for key, value in results.items()), file=sys.stderr, flush=True)
+    return results
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
@@ -311,9 +317,11 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="bench-check-") as temporary:
         work = Path(temporary)
-        small, large = site(work, args.repeat, 120, 80), site(work, args.repeat, 300, 200, full=False)
-        pages = pages_300(work, args.repeat)
-        shop, docs = workshop(work, args.repeat), own_docs(work, args.repeat)
+        small = shown("200 pages", site(work, args.repeat, 120, 80))
+        large = shown("500 pages", site(work, args.repeat, 300, 200, full=False))
+        pages = shown("300 pages", pages_300(work, args.repeat))
+        shop = shown("workshop", workshop(work, args.repeat))
+        docs = shown("docs", own_docs(work, args.repeat))
     text = table(small, large, pages, shop, docs)
     print(text)
     if args.write_docs:
