@@ -37,6 +37,7 @@ from pathlib import Path
 
 from sphinx_event_ext.cli.check_stamp import STAMP_NAME
 from sphinx_event_ext.content.store import evidence_folder
+from sphinx_event_ext.plan.checklist import STEPS
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS_PAGE = ROOT / "docs" / "benchmarks" / "check.md"
@@ -60,11 +61,13 @@ def event_page(n: int) -> str:
 
 
 def plain_page(n: int) -> str:
-    """The same facts as an event page, as a person would write them without the extension."""
+    """The same facts as an event page, as a person would write them without the extension: the card's facts,
+    and the checklist under the same heading as a list of its steps, each with its detail."""
+    steps = "".join(f"- [ ] **{step.title}**: {step.detail}\n" for step in STEPS)
     return (
         f"# Workshop {n}\n\n**Workshop {n}**\n\n- Hub: https://hub{n}.example.org\n"
         f"- Dates: 2027-0{3 + n % 6}-1{n % 9}\n- Hours: 09:00-17:00 America/Denver\n"
-        f"- Attendees: {20 + n}\n\nA day of Python for workshop {n}.\n"
+        f"- Attendees: {20 + n}\n\nA day of Python for workshop {n}.\n\n## Organizer checklist\n\n{steps}"
     )
 
 
