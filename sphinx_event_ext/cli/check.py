@@ -110,8 +110,9 @@ def run_check(args: argparse.Namespace) -> int:
         )
         print(f"sphinx-event check: the build failed; {problem}", file=sys.stderr)
         return 1
-    if not args.verify_ticket:
-        variables, resolved = _execute_env(confdir), read_remotes(doctrees)
+    variables = None if args.verify_ticket else _execute_env(confdir)
+    if variables is not None:
+        resolved = read_remotes(doctrees)
         check_stamp.passed(stamp_path, before, content, flags, variables, out, roots, skip, rehearsals, resolved)
     print(f"sphinx-event check: all events valid, site built in {relative(out)}", file=sys.stderr)
     return 0
@@ -152,12 +153,13 @@ def _note_written(evidence: Path, out: Path) -> None:
         write_atomic(evidence / _WRITTEN, dumps({"output": check_stamp.output_fingerprint(out)}))
 
 
-def _execute_env(confdir: Path) -> list[str]:
-    """The site's ``event_execute_env``: the variables its results also depend on, for the stamp."""
+def _execute_env(confdir: Path) -> list[str] | None:
+    """The site's ``event_execute_env``: the variables its results also depend on, for the stamp; None when
+    ``conf.py`` cannot be run again here, and then the check's result is not stamped."""
     try:
         value = conf_values(confdir).get("event_execute_env", ())
-    except Exception:  # conf.py ran in the build just now; a second run that fails only costs the stamp
-        return ["*unreadable*"]
+    except Exception:  # whatever a second run of the organizer's conf.py raises, it only costs the stamp
+        return None
     return [str(name) for name in value] if isinstance(value, (list, tuple)) else []
 
 
