@@ -237,3 +237,24 @@ def test_the_published_folder_holds_the_site_only_after_a_failing_check(tmp_path
             text = path.read_text("utf-8", "replace")
             for leak in ("Traceback", "most recent call last", "---->", str(tmp_path), "event-evidence", "lesson.log"):
                 assert leak not in text, f"{path.relative_to(out)} holds {leak!r}"
+
+
+def test_a_result_does_not_depend_on_the_path_of_the_environment_that_ran_it(tmp_path, monkeypatch):
+    """Another virtual environment with the same packages (here: the same interpreter reached by another
+    path, as ``nox -s check`` and an organizer's own environment do) reuses the results."""
+    from sphinx_event_ext.content.execute import run_event_content
+
+    content = tmp_path / "content"
+    write_notebook(content / "lesson.ipynb", "assert 1 + 1 == 2")
+    cache = tmp_path / "cache"
+    first = run_event_content(content, jobs=1, cache_dir=cache)
+    assert [result.status for result in first.results] == ["passed"]
+    other = tmp_path / "other-venv" / "bin" / "python"
+    other.parent.mkdir(parents=True)
+    other.symlink_to(sys.executable)
+    with monkeypatch.context() as patched:
+        patched.setattr(sys, "executable", str(other))
+        again = run_event_content(content, jobs=1, cache_dir=cache)
+    assert [result.status for result in again.results] == ["cached"]
+    monkeypatch.setenv("PYTHONHASHSEED", "7")  # one of the variables every result depends on
+    assert [result.status for result in run_event_content(content, jobs=1, cache_dir=cache).results] == ["passed"]
