@@ -16,7 +16,7 @@ from pathlib import Path
 from types import FrameType
 
 from ..content.extra import INSTALL_LINE, missing_modules
-from ..content.inputs import FileState
+from ..content.inputs import FileState, file_state
 from ..content.store import (
     evidence_folder,
     move_published_rehearsals,
@@ -27,7 +27,7 @@ from ..content.store import (
 )
 from ..util.atomic import dumps, write_atomic
 from . import check_stamp
-from .scan import FoundEvent, scan
+from .scan import FoundEvent, markdown_files, scan_text
 from .site import conf_values, find_confdir, relative, report
 
 
@@ -72,7 +72,9 @@ def run_check(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return 0
-    found = scan([source])
+    previous = check_stamp.Stamp.load(stamp_path)
+    known = dict(previous.files) if previous else {}
+    found = _scan_changed(source, known)
     lines = report(found)
     for line in lines:
         print(line)
@@ -80,8 +82,8 @@ def run_check(args: argparse.Namespace) -> int:
         print(f"sphinx-event check: {len(lines)} problem(s) in event metadata; not building", file=sys.stderr)
         return 1
     stamp_path.unlink(missing_ok=True)
-    content = _content_folders(found)
-    before = check_stamp.file_inputs(roots, skip, content, (), rehearsals, _known(stamp_path))
+    content = sorted({*_content_folders(found), *(previous.content if previous else ())})
+    before = check_stamp.file_inputs(roots, skip, content, (), rehearsals, known)
     # Incremental: Sphinx re-reads what changed, and the extension gives again the warnings
     # of the pages it skipped, so -W fails on an unchanged broken page as a fresh build does.
     build_flags = list(flags)
@@ -128,10 +130,17 @@ def _content_folders(found: list[FoundEvent]) -> list[str]:
     return sorted(folders)
 
 
-def _known(stamp_path: Path) -> dict[str, FileState]:
-    """The hashes the last stamp kept, so files unchanged since are not hashed again."""
-    stamp = check_stamp.Stamp.load(stamp_path)
-    return dict(stamp.files) if stamp else {}
+def _scan_changed(source: Path, known: dict[str, FileState]) -> list[FoundEvent]:
+    """Validate the pages changed since the last passing check (``known`` holds what it read; every page when
+    there is none). The others validated then, and the build reports any problem again at its line."""
+    found = []
+    for path, base in markdown_files([source]):
+        key = str(path.resolve())
+        if key in known and file_state(key, known) == known[key]:
+            continue
+        docname = path.relative_to(base).with_suffix("").as_posix()
+        found.extend(scan_text(path.read_text("utf-8"), path, docname))
+    return found
 
 
 _WRITTEN = "written.json"
