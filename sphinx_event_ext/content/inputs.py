@@ -11,10 +11,11 @@ from __future__ import annotations
 import hashlib
 import os
 import platform
+import site
 import sys
+import sysconfig
 from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
-from importlib import metadata
 from pathlib import Path
 
 #: Environment variables every kernel's result depends on; a site adds its own with ``event_execute_env``.
@@ -45,12 +46,26 @@ def kernel_environment(extra: Iterable[str] = ()) -> list[tuple[str, str | None]
 
 @cache
 def environment_identity() -> str:
-    """The checker's environment as a hash of its interpreter and its resolved packages (name and version).
+    """The checker's environment as a hash of its interpreter and its installed distributions (name and version,
+    as their ``.dist-info`` folders spell them in the installation's package folders).
 
     Two virtual environments holding the same packages have the same identity, so switching
     between ``nox -s check`` and an organizer's own environment does not re-run every notebook.
+    Folder names, not each package's metadata, are read: a warm check pays milliseconds for it.
     """
-    packages = sorted({(str(dist.metadata["Name"] or "").lower(), dist.version) for dist in metadata.distributions()})
+    folders = {sysconfig.get_paths()[name] for name in ("purelib", "platlib")}
+    user = site.getusersitepackages() if site.ENABLE_USER_SITE else None
+    if isinstance(user, str):
+        folders.add(user)
+    packages = sorted(
+        {
+            name.lower()
+            for folder in folders
+            if os.path.isdir(folder)
+            for name in os.listdir(folder)
+            if name.endswith((".dist-info", ".egg-info"))
+        }
+    )
     data = repr((sys.version, platform.machine(), sys.implementation.name, packages))
     return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
