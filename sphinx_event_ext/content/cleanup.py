@@ -28,6 +28,9 @@ from types import FrameType
 RUN_VARIABLE = "SPHINX_EVENT_RUN"
 PREFIX = "sphinx-event-run-"
 MARKER = "sphinx-event-run.json"
+#: Levels above the content's copy that stay inside the run's folder (and one more, ``ABOVE`` itself).
+DEPTH = 8
+ABOVE = "above-the-copy"
 _GRACE = 1.0  # seconds between asking processes to end and killing them
 _ROUNDS = 5  # a process may start another while the others end; look again this often
 _PROC = Path("/proc")
@@ -95,6 +98,15 @@ class RunFolder:
     def environment(self) -> dict[str, str]:
         """The checker's environment with the run's id, for a kernel to start with."""
         return {**os.environ, RUN_VARIABLE: self.id}
+
+    def content_copy(self, name: str) -> Path:
+        """Where the content's copy goes: :data:`DEPTH` folders down, so that a notebook's relative paths
+        up to that many levels above the copy (``../../conf.py``) still land inside the run's folder."""
+        return self.path.joinpath(ABOVE, *(str(level) for level in range(DEPTH, 0, -1)), name)
+
+    def above_copy(self) -> Path:
+        """The folder that holds the levels above the copy: a notebook has no business writing there."""
+        return self.path / ABOVE
 
     def connection_file(self) -> str:
         """Where a kernel's connection file goes: in the run's folder, removed with it."""

@@ -39,7 +39,7 @@ from .notebooks import load_notebook, notebook_settings
 from .output_limits import DEFAULT_OUTPUT_LIMIT, OutputBudget
 from .progress import FINISHED, SELECTED, STARTED, OnProgress, ProgressEvent
 from .results import CACHED, EXPECTED_ERRORS, FAILED, PASSED, SKIPPED, ExecutionReport, Failure, NotebookResult
-from .sandbox import changed_paths, copy_content, fingerprint
+from .sandbox import Surroundings, changed_paths, copy_content, fingerprint
 from .sanitize import error_text, one_line, printable_lines
 from .select import DEFAULT_GLOBS, NEVER_RUN, matching_notebooks, select_notebooks
 
@@ -63,6 +63,7 @@ _RAISES_TAG = "raises-exception"
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 _MISSING_MODULE = re.compile(r"No module named '([^']+)'")
 _INTERRUPT_WAIT = 2.0
+_SHOWN_WRITES = 10
 
 _T = TypeVar("_T")
 
@@ -100,6 +101,7 @@ class _Slots:
 
     jobs: int
     run: RunFolder
+    surroundings: Surroundings | None = None
     kernels: asyncio.Semaphore = field(init=False)
     running: asyncio.Semaphore = field(init=False)
 
@@ -369,8 +371,25 @@ async def _run_notebook(job: _Job, options: _Options, slots: _Slots) -> Notebook
     except Exception as error:
         problem = Failure("internal", type(error).__name__, f"the check could not run it: {error_text(error)}")
         result = NotebookResult(job.name, FAILED, 0.0, code_cells=0, cells=0, failure=problem)
+    written = slots.surroundings.new_writes() if slots.surroundings is not None else []
+    if written:
+        result = _wrote_outside(result, written)
     _notify(options, ProgressEvent(FINISHED, job.name, result=result))
     return result
+
+
+def _wrote_outside(result: NotebookResult, written: list[str]) -> NotebookResult:
+    """The notebook fails: it wrote above its content's folder, which on the hub is the attendee's home or worse.
+
+    Several notebooks run at once: the write is reported on the one that ended first after it.
+    """
+    shown = ", ".join(written[:_SHOWN_WRITES]) + (f" and {len(written) - _SHOWN_WRITES} more" if len(written) > _SHOWN_WRITES else "")
+    evalue = (
+        f"it wrote outside its copy of the content, by a relative path above the content's folder: {shown}; "
+        "on the hub that is outside the pulled folder, and here it would reach your own files"
+    )
+    problem = Failure("outside", "WriteOutsideContent", evalue, cells=result.cells)
+    return replace(result, status=FAILED, failure=problem)
 
 
 async def _execute(job: _Job, options: _Options, slots: _Slots) -> NotebookResult:
@@ -575,11 +594,13 @@ def _run_copies(
 ) -> list[NotebookResult]:
     """Run ``notebooks`` in a temporary copy of ``root``, removed afterwards, ``jobs`` at a time."""
     with terminate_as_interrupt(), RunFolder() as folder:
-        copy = folder.path / root.name
+        copy = folder.content_copy(root.name)
+        copy.parent.mkdir(parents=True)
         copy_content(root, copy, NEVER_RUN)
+        surroundings = Surroundings(folder.above_copy(), copy)
 
         async def run_all() -> list[NotebookResult]:
-            slots = _Slots(jobs, folder)
+            slots = _Slots(jobs, folder, surroundings)
             queued = [_Job(copy / name, name, notebook, root, copy) for name, notebook in notebooks.items()]
             return list(await asyncio.gather(*(_run_notebook(job, options, slots) for job in queued)))
 
