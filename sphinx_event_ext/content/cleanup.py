@@ -25,6 +25,8 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from types import FrameType
 
+import psutil
+
 RUN_VARIABLE = "SPHINX_EVENT_RUN"
 PREFIX = "sphinx-event-run-"
 MARKER = "sphinx-event-run.json"
@@ -33,34 +35,34 @@ DEPTH = 8
 ABOVE = "above-the-copy"
 _GRACE = 1.0  # seconds between asking processes to end and killing them
 _ROUNDS = 5  # a process may start another while the others end; look again this often
-_PROC = Path("/proc")
 
 
 def process_start(pid: int) -> str | None:
-    """When ``pid`` started (clock ticks since boot), or None when there is no such process."""
+    """When ``pid`` started (as psutil reads it on this system), or None when there is no such process."""
     try:
-        stat = (_PROC / str(pid) / "stat").read_text()
-    except OSError:
+        process = psutil.Process(pid)
+        if process.status() == psutil.STATUS_ZOMBIE:  # a zombie has ended: only its exit status is left
+            return None
+        return repr(process.create_time())
+    except psutil.Error:
         return None
-    fields = stat.rsplit(")", 1)[-1].split()
-    if len(fields) < 20 or fields[0] == "Z":  # a zombie has ended: only its exit status is left
-        return None
-    return fields[19]
 
 
 def run_processes(run_id: str) -> list[int]:
-    """The processes whose environment carries the run's id: its kernels and all they started."""
-    tag = f"{RUN_VARIABLE}={run_id}".encode()
+    """The processes whose environment carries the run's id: its kernels and all they started.
+
+    psutil reads other processes' environments on Linux, macOS and Windows; a process whose
+    environment cannot be read (another user's) is not one of ours.
+    """
     found = []
-    for entry in _PROC.iterdir() if _PROC.is_dir() else ():
-        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+    for process in psutil.process_iter():
+        if process.pid == os.getpid():
             continue
         try:
-            environment = (entry / "environ").read_bytes()
-        except OSError:
+            if process.environ().get(RUN_VARIABLE) == run_id:
+                found.append(process.pid)
+        except psutil.Error:
             continue
-        if tag in environment.split(b"\0"):
-            found.append(int(entry.name))
     return found
 
 
@@ -135,7 +137,7 @@ def sweep_dead_runs() -> list[Path]:
         except (OSError, ValueError, KeyError, TypeError):
             continue  # not one of ours, or its marker is still being written
         if started is None or process_start(pid) == started:
-            continue  # its checker is still running, or there is no /proc to tell
+            continue  # its checker is still running, or its start time could not be read
         end_processes(run)
         shutil.rmtree(folder, ignore_errors=True)
         cleared.append(folder)
