@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
+from gitrepos import make_bare_repo
 from sites import GOOD_OPTIONS, TODAY_EPOCH, event_block, write_notebook
 
 CONF = 'extensions = ["myst_parser", "sphinx_event_ext"]\nexclude_patterns = ["_build", "content"]\n'
@@ -123,18 +124,20 @@ IDNA_CONF = CONF + "import idna\nevent_idna_seen = idna.encode('bücher.example'
 
 
 def test_a_conf_py_that_imports_idna_works_in_prewarm_and_link(tmp_path: Path) -> None:
+    """The commands run conf.py in a process that did not import jsonschema before (unlike the test session)."""
     pytest.importorskip("idna")
+    remote = make_bare_repo(tmp_path / "remotes", "lesson.git", {"main": {"lesson.ipynb": "{}"}})
     src = tmp_path / "docs"
     src.mkdir()
-    (src / "conf.py").write_text(IDNA_CONF)
-    options = GOOD_OPTIONS + ":id: geo\n:content-repo: https://github.com/o/lesson\n"
+    (src / "conf.py").write_text(IDNA_CONF + f"event_content_cache = {str(tmp_path / 'cache')!r}\n")
+    options = GOOD_OPTIONS + f":id: geo\n:content-repo: {remote}\n"
     (src / "index.md").write_text("# Event\n\n" + event_block(options=options))
     prewarm = _run("prewarm", str(src), "--id", "geo", cwd=tmp_path)
     assert prewarm.returncode == 0, prewarm.stderr.decode()
-    assert json.loads(prewarm.stdout)["id"] == "geo"
-    link = _run("link", "--event", "geo", str(src), cwd=tmp_path)
+    assert json.loads(prewarm.stdout)["event_id"] == "geo"
+    link = _run("link", "--event", "geo", str(src), "--path", "lesson.ipynb", cwd=tmp_path)
     assert link.returncode == 0, link.stderr.decode()
-    assert "geo.hub.example.org" in link.stdout.decode()
+    assert link.stdout.decode().startswith("https://geo.hub.example.org/hub/user-redirect/git-pull?repo=")
 
 
 def test_init_under_a_file_is_a_clear_error(tmp_path: Path) -> None:

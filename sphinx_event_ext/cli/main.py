@@ -9,7 +9,6 @@ from pathlib import Path
 
 from .._version import __version__
 from ..model.config import EventConfig, resolve_today
-from ..model.schema import skip_unused_format_backends
 from ..plan.prewarm import events_index, prewarm_request
 from ..util.atomic import dumps
 from ..util.commands import subcommands
@@ -138,12 +137,7 @@ def parser() -> argparse.ArgumentParser:
     return main_parser
 
 
-#: Commands that run a Sphinx build or Jupyter machinery in this process.
-_BUILDS = {"check", "rehearse"}
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``sphinx-event``."""
     args = parser().parse_args(cli_link.with_default_kind(sys.argv[1:] if argv is None else argv))
-    skip_unused_format_backends(building=args.command in _BUILDS)
     return args.func(args)
