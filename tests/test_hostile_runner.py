@@ -33,9 +33,7 @@ def _command(*args: str) -> list[str]:
 
 def _run(*args: str, cwd: Path, env: dict[str, str] | None = None, timeout: int = 300) -> subprocess.CompletedProcess:
     environment = {**os.environ, "SOURCE_DATE_EPOCH": TODAY_EPOCH, **(env or {})}
-    return subprocess.run(
-        _command(*args), cwd=cwd, capture_output=True, check=False, timeout=timeout, env=environment
-    )
+    return subprocess.run(_command(*args), cwd=cwd, capture_output=True, check=False, timeout=timeout, env=environment)
 
 
 def _content_site(root: Path, notebooks: dict[str, tuple[str, ...]], conf: str = CONF) -> Path:
@@ -69,7 +67,7 @@ def test_what_a_kernel_writes_to_its_file_descriptors_stays_out_of_the_check_out
     result = _run("check", str(src), "--jobs", "1", cwd=tmp_path)
     output = result.stdout + result.stderr
     text = output.decode("utf-8", "replace")
-    assert len(output) < 64 * 1024, f"{len(output)} bytes: {ascii(text[:300])}"
+    assert len(output) < 64 * 1024, f"{len(output)} bytes: {text[:300]!a}"
     assert CONTROL.findall(text) == [], ascii(text[:300])
     assert result.returncode == 1, text
     assert "dies.ipynb" in text

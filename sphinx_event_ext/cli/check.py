@@ -16,6 +16,7 @@ from types import FrameType
 from typing import Any
 
 from ..content.extra import INSTALL_LINE, missing_modules
+from ..plan.site_layout import EVENTS_FOLDER
 from . import check_stamp
 from .scan import scan
 from .site import find_confdir, relative, report
@@ -47,7 +48,7 @@ def run_check(args: argparse.Namespace) -> int:
     doctrees = out.parent / "doctrees" if args.out is None else out / ".doctrees"
     flags = ["-b", "html", "-W", "--keep-going", "-q", "-D", "event_verify_links=1", "-D", "event_execute=1"]
     flags += ["-D", f"event_execute_jobs={args.jobs}", "-D", f"event_execute_force={int(args.force)}"]
-    rehearsals = sorted((out / "_events").glob("*/rehearsal.json"))  # written by sphinx-event rehearse
+    rehearsals = sorted((out / EVENTS_FOLDER).glob("*/rehearsal.json"))  # written by sphinx-event rehearse
     key = check_stamp.inputs_key(_roots(source, confdir), [out, doctrees], flags, rehearsals)
     stamp_path = doctrees / check_stamp.STAMP_NAME
     # --fresh and --force ask for a new run; a ticket can change with no trace here.

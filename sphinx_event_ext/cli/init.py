@@ -88,7 +88,9 @@ def run_init(args: argparse.Namespace) -> int:
         for relative, content in files.items():
             write_atomic(folder / relative, content)
     except OSError as error:
-        print(f"sphinx-event init: error: cannot write the site in {folder}: {error.strerror or error}", file=sys.stderr)
+        print(
+            f"sphinx-event init: error: cannot write the site in {folder}: {error.strerror or error}", file=sys.stderr
+        )
         return 2
     print(f"sphinx-event init: made {len(files)} files in {folder}; next: cd {folder} && nox -s check", file=sys.stderr)
     return 0

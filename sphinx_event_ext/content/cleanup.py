@@ -33,6 +33,9 @@ MARKER = "sphinx-event-run.json"
 #: Levels above the content's copy that stay inside the run's folder (and one more, ``ABOVE`` itself).
 DEPTH = 8
 ABOVE = "above-the-copy"
+#: The marker's key for the checker's start time as psutil reads it. Versions that read /proc named it
+#: "started" (in clock ticks): each version leaves the other's runs alone rather than misjudge them.
+_STARTED = "created"
 _GRACE = 1.0  # seconds between asking processes to end and killing them
 _ROUNDS = 5  # a process may start another while the others end; look again this often
 
@@ -94,7 +97,7 @@ class RunFolder:
     def __init__(self) -> None:
         self.id = uuid.uuid4().hex
         self.path = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{self.id[:12]}-"))
-        marker = {"run": self.id, "pid": os.getpid(), "started": process_start(os.getpid())}
+        marker = {"run": self.id, "pid": os.getpid(), _STARTED: process_start(os.getpid())}
         (self.path / MARKER).write_text(json.dumps(marker), "utf-8")
 
     def environment(self) -> dict[str, str]:
@@ -133,9 +136,9 @@ def sweep_dead_runs() -> list[Path]:
     for folder in Path(tempfile.gettempdir()).glob(f"{PREFIX}*"):
         try:
             marker = json.loads((folder / MARKER).read_text("utf-8"))
-            run, pid, started = str(marker["run"]), int(marker["pid"]), marker["started"]
+            run, pid, started = str(marker["run"]), int(marker["pid"]), marker[_STARTED]
         except (OSError, ValueError, KeyError, TypeError):
-            continue  # not one of ours, or its marker is still being written
+            continue  # not one of ours (or another version's), or its marker is still being written
         if started is None or process_start(pid) == started:
             continue  # its checker is still running, or its start time could not be read
         end_processes(run)

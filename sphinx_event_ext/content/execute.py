@@ -383,7 +383,9 @@ def _wrote_outside(result: NotebookResult, written: list[str]) -> NotebookResult
 
     Several notebooks run at once: the write is reported on the one that ended first after it.
     """
-    shown = ", ".join(written[:_SHOWN_WRITES]) + (f" and {len(written) - _SHOWN_WRITES} more" if len(written) > _SHOWN_WRITES else "")
+    shown = ", ".join(written[:_SHOWN_WRITES]) + (
+        f" and {len(written) - _SHOWN_WRITES} more" if len(written) > _SHOWN_WRITES else ""
+    )
     evalue = (
         f"it wrote outside its copy of the content, by a relative path above the content's folder: {shown}; "
         "on the hub that is outside the pulled folder, and here it would reach your own files"
@@ -546,9 +548,7 @@ async def _start_kernel(
             if kernel_argv:  # the event's own environment runs every Python kernel
                 manager.kernel_spec_manager = EnvironmentKernels(kernel_argv)
             manager.connection_file = run.connection_file()
-            await client.async_start_new_kernel(
-                cwd=str(cwd), stdout=output.fd, stderr=output.fd, env=run.environment()
-            )
+            await client.async_start_new_kernel(cwd=str(cwd), stdout=output.fd, stderr=output.fd, env=run.environment())
             output.started()
             await client.async_start_new_kernel_client()
             return None, output
