@@ -186,3 +186,20 @@ def test_page_addresses_of_a_dirhtml_site_agree_between_the_build_and_the_comman
         assert built == f"https://events.example.org/site/{expected}#event-hack"
     default = _run("prewarm", str(src), "--id", "hack", cwd=tmp_path)
     assert json.loads(default.stdout)["page_url"].endswith("/events/hackathon.html#event-hack")
+
+
+def test_the_capture_keeps_the_first_and_last_part_and_counts_the_rest() -> None:
+    """The pipe a kernel writes to, fed by a real child process: bounded whatever is written."""
+    from sphinx_event_ext.content.kernel_output import KernelOutput
+
+    output = KernelOutput(keep=1024)
+    script = "import os\nos.write(1, b'START\\x1b]0;t\\x07')\nfor _ in range(2000): os.write(2, b'm' * 4096)\nos.write(1, b'END')"
+    child = subprocess.Popen([sys.executable, "-c", script], stdout=output.fd, stderr=output.fd)
+    output.started()
+    assert child.wait(timeout=60) == 0
+    report = output.report()
+    assert report.startswith("The kernel process wrote:\nSTART\\x1b]0;t\\x07")
+    assert report.endswith("END")
+    assert "of the kernel's output left out here" in report
+    assert len(report) < 3 * 1024
+    assert CONTROL.findall(report.replace("\n", "")) == []
