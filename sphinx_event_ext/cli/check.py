@@ -10,11 +10,13 @@ import argparse
 import signal
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stderr
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 from ..content.extra import INSTALL_LINE, missing_modules
+from ..plan.site_layout import EVENTS_FOLDER
 from . import check_stamp
 from .scan import scan
 from .site import find_confdir, relative, report
@@ -46,7 +48,7 @@ def run_check(args: argparse.Namespace) -> int:
     doctrees = out.parent / "doctrees" if args.out is None else out / ".doctrees"
     flags = ["-b", "html", "-W", "--keep-going", "-q", "-D", "event_verify_links=1", "-D", "event_execute=1"]
     flags += ["-D", f"event_execute_jobs={args.jobs}", "-D", f"event_execute_force={int(args.force)}"]
-    rehearsals = sorted((out / "_events").glob("*/rehearsal.json"))  # written by sphinx-event rehearse
+    rehearsals = sorted((out / EVENTS_FOLDER).glob("*/rehearsal.json"))  # written by sphinx-event rehearse
     key = check_stamp.inputs_key(_roots(source, confdir), [out, doctrees], flags, rehearsals)
     stamp_path = doctrees / check_stamp.STAMP_NAME
     # --fresh and --force ask for a new run; a ticket can change with no trace here.
@@ -75,7 +77,7 @@ def run_check(args: argparse.Namespace) -> int:
         flags += ["-D", "event_verify_ticket=1"]
     warnings = doctrees / "check-warnings.txt"
     doctrees.mkdir(parents=True, exist_ok=True)
-    with _interrupts() as interrupted, recording_resolutions() as resolved:
+    with _interrupts() as interrupted, recording_resolutions() as resolved, redirect_stderr(_Until(interrupted)):
         status = build_main(
             [*flags, "-w", str(warnings), "-c", str(confdir), "-d", str(doctrees), str(source), str(out)]
         )
@@ -126,3 +128,20 @@ def _interrupts() -> Iterator[list[int]]:
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
+
+
+class _Until:
+    """The checker's stderr until a signal came: then the one-line message about it is all there is to say.
+
+    Sphinx prints ``Interrupted!`` as it unwinds from the interrupt; the check says it itself.
+    """
+
+    def __init__(self, came: list[int]) -> None:
+        self._came = came
+        self._stream = sys.stderr
+
+    def write(self, text: str) -> int:
+        return len(text) if self._came else self._stream.write(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)

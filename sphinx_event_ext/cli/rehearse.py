@@ -17,6 +17,7 @@ from ..content.extra import MissingExtra, require_check_extra
 from ..model.config import resolve_today
 from ..model.event import Event
 from ..plan.rehearsal import console_table
+from ..plan.site_layout import event_file
 from ..util.atomic import dumps, write_atomic
 from .scan import scan
 from .site import conf_values, relative, report
@@ -120,7 +121,7 @@ def run(args: argparse.Namespace) -> int:
     except HubError as error:
         return _fail(redact(str(error), token))
     out: Path = args.out or args.source / "_build" / "html"
-    target = out / "_events" / picked.id / "rehearsal.json"
+    target = out / event_file(picked.id, "rehearsal.json")
     write_atomic(target, redact(dumps(data), token))
     for problem in data["problems"]:
         print(redact(f"{NAME}: {problem}", token), file=sys.stderr)

@@ -33,7 +33,7 @@ class Failure:
     (the notebook could not be read or its kernel did not start).
     """
 
-    kind: str  # "error", "timeout", "output", "dead-kernel", "kernel", "notebook", "internal"
+    kind: str  # "error", "timeout", "output", "dead-kernel", "kernel", "notebook", "internal", "outside"
     ename: str
     evalue: str
     cell: int | None = None
@@ -54,6 +54,8 @@ class Failure:
     @property
     def description(self) -> str:
         """One line that says what went wrong where, control characters shown escaped."""
+        if self.kind == "outside":  # found after the run, at no cell in particular
+            return one_line(self.evalue)
         if self.kind == "error":
             return f"{self.where} raised {one_line(self.ename)}: {one_line(self.hint or self.evalue)}"
         return f"{self.where}: {one_line(self.evalue)}"

@@ -306,6 +306,45 @@ def check_relative_path(value: str) -> str:
     return value
 
 
+#: Characters that break nbgitpuller's redirect after the pull when a path holds them.
+REDIRECT_BREAKERS = frozenset("?#%")
+
+
+def repo_folder(repo: str) -> str:
+    """The folder nbgitpuller clones ``repo`` into when no target path is given: the URL's last part.
+
+    It keeps a ``.git`` suffix (the generator's Binder tab strips it) and ignores a trailing
+    slash (the generator then names an empty folder).
+    """
+    return repo.rstrip("/").split("/")[-1]
+
+
+def check_pull_url(value: str) -> str:
+    """A git URL the event's links pull (the ``git-url`` format): :func:`check_git_url`'s rules, no
+    query or fragment (git uses neither, a link would lose them), and a last part that names a folder."""
+    check_git_url(value)
+    if "://" in value:
+        parts = urlsplit(value)
+        if parts.query or parts.fragment:
+            raise ValueError("git does not use a query or fragment")
+    if repo_folder(value) in ("", ".", ".."):
+        raise ValueError("it names no folder to clone into; end it with the repository's name")
+    return value
+
+
+def check_redirect_path(value: str) -> str:
+    """A path that nbgitpuller's redirect carries (``target-path``, a link's path): a relative path
+    inside its folder, without ``?``, ``#`` or ``%``, not only ``.``; returned normalised."""
+    check_relative_path(value)
+    bad = sorted(REDIRECT_BREAKERS.intersection(value))
+    if bad:
+        raise ValueError(f"{', '.join(bad)} would break the redirect after the pull")
+    normalised = "/".join(part for part in PurePosixPath(value).parts if part != ".")
+    if not normalised:
+        raise ValueError("the path names no folder ('.' is the home folder itself)")
+    return normalised
+
+
 def check_content_glob(value: str) -> str:
     """A glob inside the content; the same rules as a relative path."""
     return check_relative_path(value)
@@ -319,9 +358,10 @@ FORMAT_CHECKS = {
     "iana-timezone": check_timezone,
     "http-url": check_http_url,
     "http-base-url": check_base_url,
-    "git-url": check_git_url,
+    "git-url": check_pull_url,
     "git-branch": check_branch_name,
     "relative-path": check_relative_path,
+    "redirect-path": check_redirect_path,
     "content-glob": check_content_glob,
     "memory-size": parse_memory,
 }

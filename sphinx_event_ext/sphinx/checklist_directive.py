@@ -20,6 +20,7 @@ from ..model.config import settings
 from ..model.event import Event
 from ..plan.checklist import PHASES, ChecklistItem, Evidence, build_checklist
 from ..plan.rehearsal import rehearsal_proofs
+from ..plan.site_layout import event_file
 from .collector import event_for, page, pages
 from .content_check import RESULTS as EXECUTION_RESULTS
 from .link_roles import LINKS_PROVEN
@@ -149,7 +150,7 @@ def proofs_for(app: Sphinx, event_id: str) -> dict[str, str]:
 
 def _rehearsal_proofs(app: Sphinx, event_id: str) -> dict[str, str]:
     """What the event's last ``sphinx-event rehearse`` proved, from its ``rehearsal.json`` beside the other outputs."""
-    path = Path(app.outdir) / "_events" / event_id / "rehearsal.json"
+    path = Path(app.outdir) / event_file(event_id, "rehearsal.json")
     try:
         data = json.loads(path.read_text("utf-8"))
     except (OSError, ValueError):

@@ -27,6 +27,7 @@ from ..content.results import CACHED, EXPECTED_ERRORS, FAILED, PASSED, SKIPPED, 
 from ..content.sanitize import one_line
 from ..content.summary import details_text, duration_text, status_text
 from ..model.config import EventConfig, settings, today_for
+from ..plan.site_layout import event_file
 from . import warning_replay
 from .card import badge, button
 from .collector import ValidRecord, find_event, valid_events
@@ -233,7 +234,7 @@ def _environment_nodes(environment: dict[str, Any], event_id: str) -> list[nodes
         )
     else:
         line += nodes.Text(f"Python {environment['python']}, the checker's own environment ")
-    line += button("execution.json", event_asset=f"_events/{event_id}/execution.json", outline=True)
+    line += button("execution.json", event_asset=event_file(event_id, "execution.json"), outline=True)
     items = [*environment["notes"], *(f"not reproduced: {item}" for item in environment["not_reproduced"])]
     if not items:
         return [line]

@@ -15,6 +15,7 @@ from ..model.event import Event, Problem
 from ..model.validate import ParseResult, parse_event
 from ..plan.links import LinkError, event_binder_link, event_nbgitpuller_link
 from ..plan.notify import hub_team
+from ..plan.site_layout import event_file
 from ..plan.timing import late_notice_advice, notice
 from .card import button, button_row, event_card
 from .collector import LinkUse, page, record
@@ -93,7 +94,7 @@ class EventDirective(EventDirectiveShape, SphinxDirective):
                 except LinkError as error:
                     location = self.get_location()
                     logger.warning("%s: %s", label, error, location=location, type="event", subtype="link")
-        attendee.append(button("Add to calendar", event_asset=f"_events/{event.id}/event.ics", outline=True))
+        attendee.append(button("Add to calendar", event_asset=event_file(event.id, "event.ics"), outline=True))
         return attendee
 
     def _organizer_buttons(self, event: Event, config: EventConfig) -> list[nodes.Node]:
@@ -108,6 +109,6 @@ class EventDirective(EventDirectiveShape, SphinxDirective):
         if team.support_email:
             organizer.append(button("Heads-up email", event_action="heads-up", event_id=event.id, outline=True))
         organizer.append(
-            button("Pre-warm request (JSON)", event_asset=f"_events/{event.id}/prewarm.json", outline=True)
+            button("Pre-warm request (JSON)", event_asset=event_file(event.id, "prewarm.json"), outline=True)
         )
         return organizer
