@@ -166,7 +166,13 @@ def test_a_repeated_option_line_is_refused_at_its_second_line(tmp_path):
     assert ran.returncode == 1, ran.stdout + ran.stderr
     lines = (docs / "geo.md").read_text("utf-8").splitlines()
     second = lines.index(":hub: https://other.hub.example.org") + 1
-    assert f"geo.md:{second}: hub: expected" in ran.stdout, ran.stdout
+    assert f"geo.md:{second}: hub: expected each option once, got :hub: again" in ran.stdout, ran.stdout
+    built = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-q", "-b", "html", str(docs), str(tmp_path / "html")],
+        capture_output=True, text=True, check=False, timeout=300,
+    )  # fmt: skip
+    assert f"geo.md:{second}: ERROR: event option 'hub': expected each option once" in built.stderr, built.stderr
+    assert not (tmp_path / "html" / "_events" / "geo" / "prewarm.json").exists()
 
 
 # --- what the issue says is data --------------------------------------------------------------------------------
