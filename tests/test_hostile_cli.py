@@ -139,6 +139,24 @@ def test_ticket_never_sends_the_github_token_to_another_origin(tmp_path):
     assert TOKEN not in ran.stdout + ran.stderr
 
 
+def test_the_rehearsals_kernel_requests_follow_no_redirect():
+    """The kernels of a rehearsal are reached through jupyter_server's gateway client (tornado), which would
+    follow a redirect with the token; the settings the rehearsal gives it follow none (in this process: the
+    gateway settings are one per process, as in the rehearsal)."""
+    import asyncio
+
+    from jupyter_server.gateway.gateway_client import gateway_request
+
+    from sphinx_event_ext.content.hub_kernels import use_token
+
+    with recorder() as elsewhere, recorder(redirect_to=elsewhere.url) as server:
+        use_token(server.url, TOKEN, 30)
+        with pytest.raises(Exception, match="302"):
+            asyncio.run(gateway_request(f"{server.url}/user/x/api/kernels", method="GET"))
+    assert server.seen[0]["authorization"] == f"token {TOKEN}"
+    assert elsewhere.seen == []
+
+
 def test_secret_looking_query_parameters_are_refused(tmp_path):
     for name in ("accesstoken", "privatetoken", "authtoken", "ghtoken", "clientsecret", "X-Amz-Signature"):
         folder = tmp_path / name

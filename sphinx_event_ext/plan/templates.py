@@ -73,8 +73,10 @@ def _argument(value: Any) -> str:
 def _markdown_text(value: Any) -> str:
     """Plain text in Markdown: one line, every ASCII punctuation character backslash-escaped (CommonMark allows
     it for each), so no HTML, role, link, emphasis or directive fence can start."""
-    return "".join(f"\\{char}" if char.isascii() and not char.isalnum() and not char.isspace() else char
-                   for char in _one_line(value))
+    return "".join(
+        f"\\{char}" if char.isascii() and not char.isalnum() and not char.isspace() else char
+        for char in _one_line(value)
+    )
 
 
 @cache
