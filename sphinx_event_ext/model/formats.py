@@ -187,7 +187,7 @@ def secret_name(name: str) -> bool:
 
 def secret_parameter(query: str) -> str | None:
     """The first parameter of a query or fragment whose name looks like a secret (``api_key``, ``accesstoken``)."""
-    for name, _ in parse_qsl(query, keep_blank_values=True):
+    for name, _ in parse_qsl(query):
         if secret_name(name):
             return name
     return None
