@@ -157,6 +157,18 @@ def test_the_rehearsals_kernel_requests_follow_no_redirect():
     assert elsewhere.seen == []
 
 
+@pytest.mark.parametrize("path", ["@evil.example.org/user/x/", "//evil.example.org/user/x/", "user/x/", ":1@evil.org/"])
+def test_a_server_the_hub_names_off_its_origin_is_refused(path):
+    """A server URL is the hub's origin and the path the hub names; a path that makes it another host (the kernels'
+    requests would carry the token there) is refused."""
+    from sphinx_event_ext.content.hub_api import Hub, HubError
+
+    hub = Hub("http://127.0.0.1:8000/prefix", TOKEN)
+    assert hub.at_origin("/user/x/") == "http://127.0.0.1:8000/user/x"
+    with pytest.raises(HubError, match="not a path on its own origin"):
+        hub.server_url({"servers": {"": {"ready": True, "url": path}}})
+
+
 def test_secret_looking_query_parameters_are_refused(tmp_path):
     for name in ("accesstoken", "privatetoken", "authtoken", "ghtoken", "clientsecret", "X-Amz-Signature"):
         folder = tmp_path / name

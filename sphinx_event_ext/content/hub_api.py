@@ -20,6 +20,7 @@ from urllib.parse import quote, urlencode, urlsplit
 import httpx
 
 from ..util.http import RedirectRefused, token_client
+from ..util.http import origin as url_origin
 from ..util.sanitize import one_line
 
 REDACTED = "<token>"
@@ -150,7 +151,16 @@ class Hub:
         server = (model.get("servers") or {}).get(server_name)
         if not server or not server.get("ready") or not server.get("url"):
             return None
-        return self.origin + str(server["url"]).rstrip("/")
+        return self.at_origin(str(server["url"]))
+
+    def at_origin(self, path: str) -> str:
+        """The full URL of a path the hub names (a server's ``/user/NAME/``), which must stay on the hub's origin:
+        ``@other.host/`` after the origin would make the host another one, and the kernels' requests carry the
+        token there."""
+        url = self.origin + path.rstrip("/")
+        if not path.startswith("/") or path.startswith("//") or url_origin(url) != url_origin(self.url):
+            raise HubError(f"the hub named a server at {one_line(path[:200])!r}, which is not a path on its own origin")
+        return url
 
     def git_pull(
         self, server: str, repo: str, branch: str | None, target_path: str, timeout: float | None = None

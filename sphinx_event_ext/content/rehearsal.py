@@ -206,7 +206,7 @@ class Rehearsal:
         for update in self.hub.progress(seat.user, seat.server, timeout=max(1.0, deadline - time.monotonic())):
             if update.get("ready"):
                 seat.start_seconds = time.monotonic() - began
-                seat.url = self.hub.origin + str(update.get("url", "")).rstrip("/")
+                seat.url = self.hub.at_origin(str(update.get("url", "")))
                 self.say(f"start    {seat.label}: ready in {seat.start_seconds:.1f} s")
                 return
             if update.get("failed"):
