@@ -137,7 +137,8 @@ def _too_long(title: str, body: str) -> list[str]:
     if len(body) > MAX_BODY:
         problems.append(f"'body' is {len(body):,} characters long; at most {MAX_BODY:,} are read")
     else:
-        for number, line in enumerate(body.replace("\r", "\n").split("\n"), 1):  # the lines form_fields reads
+        lines = body.replace("\r\n", "\n").replace("\r", "\n").split("\n")  # the lines form_fields reads
+        for number, line in enumerate(lines, 1):
             if len(line) > MAX_LINE:
                 problems.append(
                     f"line {number} of 'body' is {len(line):,} characters long; lines of at most {MAX_LINE:,} are read"
