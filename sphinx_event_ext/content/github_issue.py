@@ -16,7 +16,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import httpx
+
 from ..plan.ticket_parse import ISSUE_PATH, Issue, issue_from_json
+from ..util.http import RedirectRefused, token_client
 from ..util.sanitize import one_line
 
 DEFAULT_API = "https://api.github.com"
@@ -71,10 +74,6 @@ def fetch_issue(
     """The issue behind a GitHub ticket URL, as the REST API returns it."""
     env = os.environ if environ is None else environ
     base = api_base or env.get("GITHUB_API_URL") or DEFAULT_API
-    import httpx  # here, not at the top: every command would pay for importing it at start-up
-
-    from ..util.http import RedirectRefused, token_client
-
     url = issue_ref(ticket).api_url(base)
     headers = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"}
     token = token or env.get("GITHUB_TOKEN")
