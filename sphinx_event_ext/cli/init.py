@@ -38,8 +38,8 @@ def example_values(today: dt.date) -> dict[str, str]:
         "content_path": EXAMPLE_ID,
         "notified": today.isoformat(),
         "contact": "Your Name <you@example.org>",
-        "description": "An example event made by `sphinx-event init`: replace it with your own, "
-        "or keep it as a model and add events with `sphinx-event new`.",
+        "description": "An example event made by sphinx-event init: replace it with your own, "
+        "or keep it as a model and add events with sphinx-event new.",
     }
 
 

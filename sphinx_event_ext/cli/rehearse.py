@@ -19,6 +19,7 @@ from ..model.event import Event
 from ..plan.rehearsal import console_table
 from ..plan.site_layout import event_file
 from ..util.atomic import dumps, write_atomic
+from ..util.sanitize import one_line
 from .scan import scan
 from .site import conf_values, relative, report
 
@@ -105,7 +106,7 @@ def run(args: argparse.Namespace) -> int:
     from ..content.rehearsal import Rehearsal, RehearsalOptions
 
     def say(line: str) -> None:
-        print(redact(line, token), flush=True)
+        print(one_line(redact(line, token)), flush=True)  # hub values shown escaped, never raw
 
     hub = Hub(args.hub or picked.hub, token)
     options = RehearsalOptions(args.users, args.user_prefix, args.keep, args.timeout)
@@ -119,12 +120,12 @@ def run(args: argparse.Namespace) -> int:
         print(f"{NAME}: interrupted; the servers it started were {done}", file=sys.stderr)
         return 130
     except HubError as error:
-        return _fail(redact(str(error), token))
+        return _fail(one_line(redact(str(error), token)))
     out: Path = args.out or args.source / "_build" / "html"
     target = out / event_file(picked.id, "rehearsal.json")
     write_atomic(target, redact(dumps(data), token))
     for problem in data["problems"]:
-        print(redact(f"{NAME}: {problem}", token), file=sys.stderr)
+        print(one_line(redact(f"{NAME}: {problem}", token)), file=sys.stderr)
     for line in console_table(data):
         say(line)
     wave = data["wave"]

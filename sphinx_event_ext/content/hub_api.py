@@ -1,20 +1,27 @@
 """A small client for JupyterHub's REST API and a user server's own API, as the rehearsal drives them.
 
-Plain HTTP from the standard library: users, servers (default and named), the spawn progress
-stream, nbgitpuller's ``git-pull`` stream and the contents API. The token goes only into the
-``Authorization`` header; every error message passes through :func:`redact`, so it can be
-printed or logged as it is.
+httpx, through a client that sends the token only to the hub's own origin (a redirect elsewhere
+stops the request, in one line): users, servers (default and named), the spawn progress stream,
+nbgitpuller's ``git-pull`` stream and the contents API. The token goes only into the
+``Authorization`` header; every error message passes through :func:`redact`, and what the hub
+says is shown with its control characters escaped, so it can be printed or logged as it is.
 """
 
 from __future__ import annotations
 
 import json
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
+
+import httpx
+
+from ..util.http import RedirectRefused, token_client
+from ..util.http import origin as url_origin
+from ..util.sanitize import one_line
 
 REDACTED = "<token>"
 
@@ -59,19 +66,31 @@ class Hub:
         """The headers every request sends."""
         return {"Authorization": f"token {self.token}", "Accept": "application/json"}
 
-    def _open(self, method: str, url: str, body: Any = None, timeout: float | None = None) -> Any:
+    @cached_property
+    def client(self) -> httpx.Client:
+        """One connection pool for every request, sending the token to the hub's origin only."""
+        return token_client(self.url, self.headers, self.timeout, "the hub token")
+
+    @contextmanager
+    def _open(self, method: str, url: str, body: Any = None, timeout: float | None = None) -> Iterator[httpx.Response]:
+        """The answer to one request, streamed; an error status, a failure or a redirect elsewhere raises HubError."""
         data = None if body is None else json.dumps(body).encode("utf-8")
-        headers = {**self.headers, **({"Content-Type": "application/json"} if data is not None else {})}
-        request = urllib.request.Request(url, data=data, method=method, headers=headers)
+        headers = {"Content-Type": "application/json"} if data is not None else {}
         where = f"{method} {url.removeprefix(self.origin)}"
         try:
-            return urllib.request.urlopen(request, timeout=timeout or self.timeout)
-        except urllib.error.HTTPError as error:
-            detail = _error_detail(error)
-            raise HubError(redact(f"{where} answered {error.code}: {detail}", self.token), error.code) from None
-        except (urllib.error.URLError, OSError) as error:
-            reason = getattr(error, "reason", error)
-            raise HubError(redact(f"{where} failed: {reason}", self.token)) from None
+            with self.client.stream(
+                method, url, content=data, headers=headers, timeout=timeout or self.timeout
+            ) as response:
+                if response.status_code >= 400:
+                    detail = _error_detail(response)
+                    raise HubError(
+                        redact(f"{where} answered {response.status_code}: {detail}", self.token), response.status_code
+                    )
+                yield response
+        except RedirectRefused as error:
+            raise HubError(redact(f"{where} was {error}", self.token)) from None
+        except httpx.HTTPError as error:
+            raise HubError(redact(one_line(f"{where} failed: {error or type(error).__name__}"), self.token)) from None
 
     def request(self, method: str, path: str, body: Any = None) -> Any:
         """``path`` under ``/hub/api/``; the decoded JSON answer, or None for an empty one."""
@@ -119,8 +138,8 @@ class Hub:
     def events(self, url: str, timeout: float | None = None) -> Iterator[dict[str, Any]]:
         """The JSON ``data:`` lines of a server-sent event stream; ``timeout`` bounds each wait for a line."""
         with self._open("GET", url, timeout=timeout) as response:
-            for raw in response:
-                line = raw.decode("utf-8", "replace").strip()
+            for raw in response.iter_lines():
+                line = raw.strip()
                 if line.startswith("data:"):
                     try:
                         yield json.loads(line[len("data:") :])
@@ -132,7 +151,16 @@ class Hub:
         server = (model.get("servers") or {}).get(server_name)
         if not server or not server.get("ready") or not server.get("url"):
             return None
-        return self.origin + str(server["url"]).rstrip("/")
+        return self.at_origin(str(server["url"]))
+
+    def at_origin(self, path: str) -> str:
+        """The full URL of a path the hub names (a server's ``/user/NAME/``), which must stay on the hub's origin:
+        ``@other.host/`` after the origin would make the host another one, and the kernels' requests carry the
+        token there."""
+        url = self.origin + path.rstrip("/")
+        if not path.startswith("/") or path.startswith("//") or url_origin(url) != url_origin(self.url):
+            raise HubError(f"the hub named a server at {one_line(path[:200])!r}, which is not a path on its own origin")
+        return url
 
     def git_pull(
         self, server: str, repo: str, branch: str | None, target_path: str, timeout: float | None = None
@@ -144,7 +172,7 @@ class Hub:
     def page(self, url: str) -> int:
         """GET a page as a browser would and return its status (an error status raises ``HubError``)."""
         with self._open("GET", url) as response:
-            status: int = response.status
+            status: int = response.status_code
         return status
 
     def contents(self, server: str, path: str) -> dict[str, Any] | None:
@@ -166,14 +194,14 @@ class Hub:
         return model
 
 
-def _error_detail(error: urllib.error.HTTPError) -> str:
-    """The hub's own message from an error answer, or its reason."""
+def _error_detail(response: httpx.Response) -> str:
+    """The hub's own message from an error answer, or its reason; one line, control characters escaped."""
     try:
-        body = error.read().decode("utf-8", "replace")
-    except OSError:
+        body = response.read().decode("utf-8", "replace")
+    except httpx.HTTPError:
         body = ""
     try:
         message = json.loads(body).get("message")
     except (ValueError, AttributeError):
         message = None
-    return str(message or error.reason or body[:200])
+    return one_line(str(message or response.reason_phrase or body[:200]))[:500]

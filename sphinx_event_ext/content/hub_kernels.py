@@ -1,9 +1,10 @@
 """Kernels on a hub user's server, for nbclient: jupyter_server's gateway kernel manager and client.
 
 The gateway classes speak the server's kernel REST API and its websocket channels protocol;
-two things differ on a hub, and only those are changed here: each server has its own kernels
-URL (the gateway's is one global setting), and the websocket needs the token in a header,
-as the hub's proxy and the server's hub authentication expect. The kernel starts in the
+three things differ on a hub, and only those are changed here: each server has its own kernels
+URL (the gateway's is one global setting), the websocket needs the token in a header, as the
+hub's proxy and the server's hub authentication expect, and neither follows a redirect (tornado
+and websocket-client would send the token along to wherever it points). The kernel starts in the
 notebook's folder on the server (the REST API's ``path``), where the pulled content is.
 """
 
@@ -23,9 +24,21 @@ from tornado.escape import json_decode, json_encode
 _WEBSOCKET_TIMEOUT = 60
 
 
+class SameOriginGatewayClient(GatewayClient):
+    """The gateway settings, with redirects refused: a kernel request answered with one fails instead."""
+
+    def load_connection_args(self, **kwargs: Any) -> dict[str, Any]:
+        """The gateway's arguments of every request, and ``follow_redirects=False``."""
+        arguments: dict[str, Any] = super().load_connection_args(**kwargs)
+        arguments["follow_redirects"] = False
+        return arguments
+
+
 def use_token(hub_url: str, token: str, request_timeout: float) -> None:
     """Give the gateway settings (one per process) the hub and its token, for every kernel request."""
-    gateway = GatewayClient.instance()
+    if GatewayClient.initialized() and not isinstance(GatewayClient.instance(), SameOriginGatewayClient):
+        GatewayClient.clear_instance()
+    gateway = SameOriginGatewayClient.instance()
     gateway.url = hub_url
     gateway.auth_token = token
     gateway.request_timeout = request_timeout
@@ -46,6 +59,7 @@ class HubKernelClient(GatewayKernelClient):
             timeout=_WEBSOCKET_TIMEOUT,
             enable_multithread=True,
             header={"Authorization": f"token {GatewayClient.instance().auth_token}"},
+            redirect_limit=0,  # a redirect fails the connection: the token goes nowhere else
         )
         # The gateway client's own start_channels would open a second socket at the global URL;
         # skip to jupyter_client's, which sets up the channel queues on this socket.

@@ -26,6 +26,7 @@ from ..model.event import Event
 from ..plan.links import PullLink, decode_nbgitpuller_link, event_nbgitpuller_link
 from ..plan.packages import declared_packages, version_problems
 from ..plan.rehearsal import rehearsal_json, spread, wave_stats
+from ..util.sanitize import one_line
 from .execute import DEFAULT_TIMEOUT, environment_file, run_event_content
 from .hub_api import Hub, HubError
 from .pull import PullError, pull_content
@@ -205,11 +206,11 @@ class Rehearsal:
         for update in self.hub.progress(seat.user, seat.server, timeout=max(1.0, deadline - time.monotonic())):
             if update.get("ready"):
                 seat.start_seconds = time.monotonic() - began
-                seat.url = self.hub.origin + str(update.get("url", "")).rstrip("/")
+                seat.url = self.hub.at_origin(str(update.get("url", "")))
                 self.say(f"start    {seat.label}: ready in {seat.start_seconds:.1f} s")
                 return
             if update.get("failed"):
-                seat.fail("start", f"the hub says the server failed: {update.get('message', '')}")
+                seat.fail("start", f"the hub says the server failed: {one_line(str(update.get('message', '')))}")
                 return
             if time.monotonic() > deadline or self.stopping.is_set():
                 break
@@ -233,7 +234,10 @@ class Rehearsal:
         ):
             if update.get("phase") == "error":
                 branch = f", branch {pull.branch}" if pull.branch else ""
-                seat.fail("pull", f"nbgitpuller could not pull {pull.repo}{branch}: {update.get('message', '')}")
+                seat.fail(
+                    "pull",
+                    f"nbgitpuller could not pull {pull.repo}{branch}: {one_line(str(update.get('message', '')))}",
+                )
                 return
             if update.get("phase") == "finished":
                 finished = True

@@ -10,7 +10,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from ..model.config import EventConfig, settings, today_for
-from ..model.directive import EventDirectiveShape, option_lines, options_format_problem
+from ..model.directive import EventDirectiveShape, option_lines, options_format_problem, with_repeats
 from ..model.event import Event, Problem
 from ..model.validate import ParseResult, parse_event
 from ..plan.links import LinkError, event_binder_link, event_nbgitpuller_link
@@ -35,10 +35,12 @@ class EventDirective(EventDirectiveShape, SphinxDirective):
             result = ParseResult(None, [problem])
         else:
             result = parse_event(title, self.options, default_id=self.env.docname, page_dir=page_dir)
+        options_text = self.block_text.partition("\n")[2]
+        result, repeats = with_repeats(result, options_text)
         event, problems = result.event, result.problems
         page(self.env, self.env.docname).events.append(record(self.env.docname, self.lineno, event, tuple(problems)))
         location = self.get_location()
-        at = option_lines(self.block_text.partition("\n")[2])
+        at = {**option_lines(options_text), **repeats}
         for problem in problems:
             line = self.lineno + 1 + at[problem.option] if problem.option in at else self.lineno
             logger.error(

@@ -39,7 +39,12 @@ from .nodes import (
     visit_checklist_item_html,
 )
 from .outputs import report_missing_hub_teams, resolve_buttons, write_event_files
-from .reference import CliReferenceDirective, ConfigReferenceDirective, OptionsReferenceDirective
+from .reference import (
+    CliReferenceDirective,
+    ConfigReferenceDirective,
+    OptionsReferenceDirective,
+    SecretParametersDirective,
+)
 from .ticket_check import verify_tickets
 
 logger = logging.getLogger(__name__)
@@ -105,6 +110,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("event-options-reference", OptionsReferenceDirective)
     app.add_directive("event-config-reference", ConfigReferenceDirective)
     app.add_directive("event-cli-reference", CliReferenceDirective)
+    app.add_directive("event-secret-parameters", SecretParametersDirective)
     app.add_directive("event-list", EventListDirective)
     app.add_directive("event-links", EventLinksDirective)
     app.add_role("nbgitpuller", ContentLinkRole("nbgitpuller"))
