@@ -11,7 +11,7 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import MISSING, dataclass, field, fields
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, Literal
 
 from .formats import parse_date
 
@@ -73,6 +73,21 @@ def _check_optional_text(value: Any) -> None:
 
 
 EXECUTION_REPORTS = ("collapsed", "inline", "hidden")
+#: ``event_environment_python``: fail (warn) when the requested Python cannot be had, or accept the nearest.
+PYTHON_POLICIES = ("exact", "nearest")
+
+
+def _check_mirrors(value: Any) -> None:
+    if not isinstance(value, dict) or not all(
+        isinstance(key, str)
+        and key.strip()
+        and isinstance(url, str)
+        and url.startswith(("http://", "https://", "file://"))
+        for key, url in value.items()
+    ):
+        raise ValueError(
+            f"expected a dict of channel names or URLs to mirror URLs (http, https or file), got {value!r}"
+        )
 
 
 def _check_choice(choices: tuple[str, ...]) -> Callable[[Any], None]:
@@ -235,6 +250,29 @@ class EventConfig:
             "check": _check_bool,
         },
     )
+    environment_python: str = field(
+        default="exact",
+        metadata={
+            "help": "What to do when the Python an event's environment asks for (`runtime.txt`, `python=` in "
+            "`environment.yml`, `requires-python`) is not on this machine and uv cannot install it: `exact` warns "
+            "(an error under `-W`, as in `sphinx-event check`) and runs the notebooks with the nearest Python; "
+            "`nearest` accepts the nearest Python without a warning. Either way the environment is labelled "
+            "approximated, and the page says which Python ran the notebooks.",
+            "check": _check_choice(PYTHON_POLICIES),
+            "rebuild": "",
+        },
+    )
+    environment_channel_mirrors: dict[str, str] = field(
+        default_factory=dict,
+        hash=False,
+        metadata={
+            "help": "Conda channels to fetch from somewhere else, as `{channel: mirror URL}`: "
+            "`{'conda-forge': 'https://mirror.example.org/conda-forge'}`. A channel is named as `environment.yml` "
+            "names it (a name or a URL).",
+            "check": _check_mirrors,
+            "rebuild": "",
+        },
+    )
     execution_report: str = field(
         default="collapsed",
         metadata={
@@ -277,9 +315,19 @@ def config_values() -> list[tuple[str, Any, str, str]]:
     """(name, default, type, help) for each setting: used to register them and to document them."""
     rows = []
     for item in fields(EventConfig):
-        default = item.default if item.default is not MISSING else None
+        default = item.default if item.default is not MISSING else _factory_default(item)
         rows.append((f"event_{item.name}", default, str(item.type), item.metadata["help"]))
     return rows
+
+
+def _factory_default(item: Any) -> Any:
+    return item.default_factory() if item.default_factory is not MISSING else None
+
+
+def rebuild_kind(name: str) -> Literal["", "env"]:
+    """Sphinx's rebuild kind of ``event_<name>``: "env" (every page read again) unless the field says otherwise."""
+    item = next(item for item in fields(EventConfig) if f"event_{item.name}" == name)
+    return "" if item.metadata.get("rebuild") == "" else "env"
 
 
 def settings(sphinx_config: Any) -> EventConfig:
