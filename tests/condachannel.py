@@ -37,7 +37,12 @@ def make_conda_package(channel: Path, name: str, version: str, depends: tuple[st
     }
     paths = {
         "paths": [
-            {"_path": path, "path_type": "hardlink", "sha256": hashlib.sha256(data).hexdigest(), "size_in_bytes": len(data)}
+            {
+                "_path": path,
+                "path_type": "hardlink",
+                "sha256": hashlib.sha256(data).hexdigest(),
+                "size_in_bytes": len(data),
+            }
             for path, data in files.items()
         ],
         "paths_version": 1,
@@ -67,7 +72,7 @@ def index_channel(channel: Path) -> None:
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - the base class's name
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 

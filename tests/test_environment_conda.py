@@ -71,9 +71,7 @@ def channels(tmp_path_factory: pytest.TempPathFactory):
         yield f"{base}/main", f"{base}/extra"
 
 
-def test_rattler_solves_channels_in_order_and_installs_into_a_prefix_then_the_pip_section(
-    tmp_path, channels, wheels
-):
+def test_rattler_solves_channels_in_order_and_installs_into_a_prefix_then_the_pip_section(tmp_path, channels, wheels):
     main, extra = channels
     prefix = tmp_path / "prefix"
     installed = solve_and_install(

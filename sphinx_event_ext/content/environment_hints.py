@@ -130,7 +130,10 @@ def _conda_cause(built: Built, module: str, declared_in: str | None) -> str:
         "and a conda package often brings modules that its PyPI namesake does not"
     )
     if declared_in is not None:
-        return f"module {module} does not import: {cause}. On the hub, built from {channels}, it may import"
+        return (
+            f"module {module} is declared in {declared_in} in {built.where} but does not import: {cause}. "
+            f"On the hub, built from {channels}, it may import"
+        )
     return (
         f"module {module} is not installed in the approximated environment: {cause}. If none of the conda packages "
         f"brings it, declare it in {built.spec.declare_in if built.spec else 'environment.yml'} in {built.where}; "
