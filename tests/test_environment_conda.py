@@ -155,7 +155,7 @@ def _site(tmp_path: Path, served, wheels: Path, notebook: str):
 
 
 def test_an_unreachable_channel_gives_an_approximation_listed_and_not_proven(build_site, tmp_path, served, wheels):
-    repo, src, conf, pages = _site(tmp_path, served, wheels, f"import {DASK}, tinyrabbit_sphinx_event_test")
+    _repo, src, conf, pages = _site(tmp_path, served, wheels, f"import {DASK}, tinyrabbit_sphinx_event_test")
     result = build_site(pages, conf=conf, src=src)
     assert result.status == 0, result.warnings
     record = json.loads((result.out / "_events" / "index" / "execution.json").read_text())
@@ -189,7 +189,7 @@ def test_an_unreachable_channel_gives_an_approximation_listed_and_not_proven(bui
 
 
 def test_a_module_the_conda_package_would_bring_blames_the_substitution(build_site, tmp_path, served, wheels):
-    repo, src, conf, pages = _site(tmp_path, served, wheels, f"import {DASK}.dataframe")
+    _repo, src, conf, pages = _site(tmp_path, served, wheels, f"import {DASK}.dataframe")
     result = build_site(pages, conf=conf, src=src)
     assert result.status != 0
     line = next(line for line in result.warnings.splitlines() if "ModuleNotFoundError" in line)

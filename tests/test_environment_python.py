@@ -102,7 +102,7 @@ def test_nearest_accepts_another_python_without_failing_and_labels_it(build_site
 
 def test_a_standard_module_only_the_requested_python_has_blames_the_substitution(build_site, tmp_path, wheels):
     """annotationlib is new in Python 3.14: asked for, not had here, so its import fails because of the substitute."""
-    result, environment = _build(
+    result, _environment = _build(
         build_site, tmp_path, wheels, "python-3.14", "import annotationlib", "event_environment_python = 'nearest'\n"
     )
     assert result.status != 0

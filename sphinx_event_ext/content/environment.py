@@ -259,7 +259,9 @@ def build_environment(
         python, conda = _build_with_rattler(spec, source, folder, cache, channels)
     except ChannelUnreachable as error:
         shutil.rmtree(folder, ignore_errors=True)
-        mirrored = [f"{name} (mirrored at {url})" if url != name else name for name, url in zip(named, channels)]
+        mirrored = [
+            f"{name} (mirrored at {url})" if url != name else name for name, url in zip(named, channels, strict=True)
+        ]
         problem = f"{', '.join(mirrored)} could not be reached ({error})"
         return _uv_environment(uv, spec, source, cache, installer, named, problem)
     install_pip_section(uv, python, spec, source, installer)
