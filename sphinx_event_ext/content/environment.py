@@ -30,18 +30,14 @@ from pathlib import Path
 from typing import Any
 
 from ..util.atomic import dumps, write_atomic
+from .environment_cache import LAST_USED, RECORD
+from .environment_cache import SHARED_CACHE as CONDA_CACHE
 from .environment_conda import ChannelUnreachable, CondaSolveError, channel_urls, solve_and_install
 from .environment_files import DEFAULT_CHANNELS, EnvironmentSpec, conda_as_pip, read_environment
 from .environment_hints import Built, missing_module_hint
 from .environment_python import PYTHON_POLICIES, PythonChoice, choose_python
 
-#: The file in a built environment that records what it holds; written last, so its presence means complete.
-RECORD = "sphinx-event-environment.json"
-#: Touched each time a built environment is used, for ``sphinx-event cache``'s "last used".
-LAST_USED = "sphinx-event-last-used"
 CONDA_SOLVERS = ("micromamba", "conda", "pixi")
-#: rattler's package and repodata cache, shared by every conda environment in the cache folder.
-CONDA_CACHE = ".conda"
 _TIMEOUT = 1800
 _CHATTER = re.compile(
     r"^(Using Python|Using CPython|Creating virtual environment|Resolved|Prepared|Installed|Audited) "
@@ -423,6 +419,7 @@ def _finish(
         "packages": sorted([name, version] for name, version in packages.items()),
         "unmatched": [],
         "interpreter": os.path.relpath(python, folder),
+        "built_from": f"{', '.join(spec.files)} in {source.location}",
         **extra,
     }
     write_atomic(folder / RECORD, dumps(record))
