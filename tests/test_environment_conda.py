@@ -154,7 +154,9 @@ def _site(tmp_path: Path, served, wheels: Path, notebook: str):
     return repo, src, conf, {"index": page}
 
 
-def test_an_unreachable_channel_gives_an_approximation_listed_and_not_proven(build_site, tmp_path, served, wheels):
+def test_an_unreachable_channel_gives_an_approximation_listed_and_not_proven(
+    build_site, tmp_path, served, wheels, capfd
+):
     _repo, src, conf, pages = _site(tmp_path, served, wheels, f"import {DASK}, tinyrabbit_sphinx_event_test")
     result = build_site(pages, conf=conf, src=src)
     assert result.status == 0, result.warnings
@@ -172,6 +174,10 @@ def test_an_unreachable_channel_gives_an_approximation_listed_and_not_proven(bui
     ]
     assert any("could not be reached" in note and "conda-forge (mirrored at" in note for note in environment["notes"])
     assert re.fullmatch(r"[0-9a-f]{64}", environment["identity"])
+    # The check's output says so, substitutions listed.
+    output = capfd.readouterr().err
+    assert "index: the environment only approximates the hub's, so a pass here is not a proof:" in output
+    assert f"index:   {environment['approximations'][0]}" in output
     # The page: the status line and the environment say approximated; the checklist does not tick the step.
     card = result.soup().select_one(".event-card")
     status = card.select_one("p.event-status")

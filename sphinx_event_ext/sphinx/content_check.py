@@ -4,6 +4,7 @@ when a notebook breaks, and show the result in the event's card."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,7 @@ from .card import badge, button
 from .collector import ValidRecord, find_event, valid_events
 from .content_source import content_folder, content_root, environment_candidates
 from .link_roles import UNPULLED
-from .progress import content_progress
+from .progress import content_progress, line_writer
 from .tables import table
 
 logger = logging.getLogger(__name__)
@@ -69,18 +70,22 @@ def _environment(app: Sphinx, record: ValidRecord, config: EventConfig) -> Kerne
     return choose_environment(environment_candidates(app, record), cache, installer)
 
 
-def _log_environment(environment: KernelEnvironment, event_id: str, location: tuple[str, int]) -> None:
+def _log_environment(
+    environment: KernelEnvironment, event_id: str, location: tuple[str, int], write: Callable[[str], None]
+) -> None:
+    """The environment in the build's log; an approximation also in the check's own output (``write``), which
+    ``sphinx-event check`` shows even though it runs quiet, so a pass there never reads as a proof."""
     for warning in environment.warnings:
         logger.warning("%s", warning, location=location, type="event", subtype="environment")
     kind = "reused" if environment.reused else "built"
     where = f"{kind} from {environment.source.location}" if environment.python and environment.source else ""
     logger.info("environment of event %r: Python %s %s", event_id, environment.python_version, where)
-    approximations = environment.approximations
-    if approximations:
-        logger.info("  an approximation of the hub's environment, so a pass here is not a proof:")
-    shown = (*environment.notes, *approximations, *(environment.spec.not_reproduced if environment.spec else ()))
-    for line in dict.fromkeys(shown):
-        logger.info("  %s", one_line(line.removeprefix("not reproduced: ")))
+    for line in (*environment.notes, *(environment.spec.not_reproduced if environment.spec else ())):
+        logger.info("  %s", one_line(line))
+    if environment.approximated:
+        write(f"{event_id}: the environment only approximates the hub's, so a pass here is not a proof:")
+        for line in environment.approximations:
+            write(f"{event_id}:   {one_line(line)}")
 
 
 def _run(app: Sphinx, record: ValidRecord, config: EventConfig) -> dict[str, Any] | None:
@@ -102,7 +107,7 @@ def _run(app: Sphinx, record: ValidRecord, config: EventConfig) -> dict[str, Any
             subtype="environment",
         )
         return None
-    _log_environment(environment, event.id, location)
+    _log_environment(environment, event.id, location, line_writer(app))
     try:
         require_check_extra("running the content (event_execute)")
         # The runner and its Jupyter dependencies load only when content is run.
