@@ -213,9 +213,9 @@ class EventConfig:
     environment_build: bool = field(
         default=True,
         metadata={
-            "help": "Run each event's notebooks in an environment built with uv from the files its environment "
-            "repository (or content) declares, as the hub builds its image; False runs them in the checker's own "
-            "environment.",
+            "help": "Run each event's notebooks in an environment built from the files its environment "
+            "repository (or content) declares, as the hub builds its image (uv for `requirements.txt`, py-rattler "
+            "for `environment.yml`); False runs them in the checker's own environment.",
             "check": _check_bool,
         },
     )
@@ -223,7 +223,7 @@ class EventConfig:
         default=None,
         metadata={
             "help": "The folder where built environments are kept, one per distinct set of environment files and "
-            "Python version (relative to the folder of `conf.py`); by default `~/.cache/sphinx-event-ext/environments` "
+            "way of building them (`sphinx-event cache` lists and prunes them) (relative to the folder of `conf.py`); by default `~/.cache/sphinx-event-ext/environments` "
             "(or under `XDG_CACHE_HOME`).",
             "check": _check_optional_text,
         },
