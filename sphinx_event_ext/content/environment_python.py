@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import platform
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -21,6 +22,8 @@ from ..model.config import PYTHON_POLICIES
 __all__ = ["PYTHON_POLICIES", "PythonChoice", "choose_python", "nearest_version"]
 _MINORS = range(6, 20)
 _MESSAGE_CHARS = 300
+# The download URLs uv names are long, unbreakable, and say nothing an organizer can act on.
+_URL = re.compile(r"https?://\S{1,2000}")
 
 #: Runs uv with these arguments and returns its output, raising ``RuntimeError`` (or a subclass) on failure.
 RunUv = Callable[..., str]
@@ -127,4 +130,4 @@ def _reason(message: str) -> str:
         return "uv could not install it"
     causes = [line.removeprefix("cause:").strip() for line in lines if line.startswith("cause:")]
     text = lines[0].removeprefix("error:").strip() + (f": {causes[-1]}" if causes else "")
-    return text[:_MESSAGE_CHARS]
+    return _URL.sub("", text).rstrip(" :")[:_MESSAGE_CHARS]

@@ -122,14 +122,13 @@ def _ran(event: Event, evidence: Evidence) -> str | None:
 
 
 def _ran_approximately(event: Event, evidence: Evidence) -> str | None:
-    if not evidence.content_approximated:
+    differences = evidence.content_approximated
+    if not differences:
         return None
-    differences = "; ".join(evidence.content_approximated[:4]) + (
-        "; ..." if len(evidence.content_approximated) > 4 else ""
-    )
+    listed = "; ".join(differences[:4]) + ("; ..." if len(differences) > 4 else "")
     return (
-        "every notebook ran top to bottom, but in an environment that only approximates the hub's "
-        f"({differences}); a rehearsal on the hub, or a check with the hub's environment, proves it"
+        "every notebook ran top to bottom, but in an environment that only approximates the hub's. "
+        f"It differs in: {listed}. A rehearsal on the hub, or a check that can build the hub's environment, proves it"
     )
 
 
