@@ -23,6 +23,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from sphinx_event_ext.content.environment import EnvironmentSource, Installer, build_environment
@@ -44,9 +45,9 @@ def _channel(folder: Path, count: int) -> None:
     index_channel(folder)
 
 
-def _timed(action) -> float:  # type: ignore[no-untyped-def]
+def _timed(action: Callable[..., object], *args: object) -> float:
     started = time.perf_counter()
-    action()
+    action(*args)
     return time.perf_counter() - started
 
 
@@ -71,17 +72,15 @@ def measure(repeat: int, count: int) -> list[tuple[str, list[float]]]:
         with serve(work) as base:
             for round_ in range(repeat):
                 cache = work / f"cache-{round_}"
-                cold = _timed(lambda: solve_and_install(wanted, [f"{base}/channel"], work / f"a{round_}", cache))
+                cold = _timed(solve_and_install, wanted, [f"{base}/channel"], work / f"a{round_}", cache)
                 cases.setdefault(f"solve and install {count} packages, package cache empty", []).append(cold)
-                warm = _timed(lambda: solve_and_install(wanted, [f"{base}/channel"], work / f"b{round_}", cache))
+                warm = _timed(solve_and_install, wanted, [f"{base}/channel"], work / f"b{round_}", cache)
                 cases.setdefault(f"solve and install {count} packages, package cache filled", []).append(warm)
-                cases.setdefault("unreachable channel, until approximated", []).append(
-                    _timed(lambda: _unreachable(work))
-                )
+                cases.setdefault("unreachable channel, until approximated", []).append(_timed(_unreachable, work))
                 spec = read_environment(environment)
                 environments = work / f"environments-{round_}"
                 build_environment(spec, SOURCE, environments, installer)
-                reused = _timed(lambda: build_environment(spec, SOURCE, environments, installer))
+                reused = _timed(build_environment, spec, SOURCE, environments, installer)
                 cases.setdefault("warm check of an approximated environment.yml", []).append(reused)
     return list(cases.items())
 
