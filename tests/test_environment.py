@@ -262,3 +262,16 @@ def test_hints_for_declared_packages_and_a_python_this_machine_lacks(tmp_path, w
         "environment: conda-forge could not be reached"
     )
     assert "If none of the conda packages brings it, declare it in binder/environment.yml in " in undeclared
+
+
+def test_the_identity_names_what_ran_not_where_it_was_built():
+    from dataclasses import replace
+
+    from sphinx_event_ext.content.environment import KernelEnvironment
+
+    here = KernelEnvironment(None, None, Path("/cache/a/bin/python"), "3.11.7", packages=(("numpy", "2.1.0"),))
+    there = replace(here, python=Path("/elsewhere/b/bin/python"), reused=True)
+    assert here.identity == there.identity
+    assert replace(here, packages=(("numpy", "2.1.1"),)).identity != here.identity
+    assert replace(here, python_version="3.12.1").identity != here.identity
+    assert replace(here, solver="rattler").identity != here.identity

@@ -128,14 +128,14 @@ class KernelEnvironment:
 
     @property
     def identity(self) -> str:
-        """A stable digest of what the notebooks ran in: the interpreter's version, how it was built, every
-        package and version, and what was substituted. The same environment anywhere gives the same identity."""
+        """A stable digest of what the notebooks ran in: the interpreter's version, what built it, every package
+        and version. The same environment gives the same identity wherever and whenever it is built; whether it
+        approximates the hub's is said beside it (``approximated``), as it depends on the declaring files."""
         data = {
             "declared": self.python is not None,
             "python": self.python_version,
             "solver": self.solver if self.python is not None else None,
             "packages": sorted(self.packages),
-            "approximations": list(self.approximations),
         }
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
