@@ -204,3 +204,22 @@ def test_a_module_the_conda_package_would_bring_blames_the_substitution(build_si
     assert "a conda package often brings modules that its PyPI namesake does not" in line
     # Not the old advice, which sent the organizer to declare what the conda package brings.
     assert f"module {ARROW} is not installed in the event's environment; declare it" not in result.warnings
+
+
+def test_offline_queries_no_channel_without_a_mirror(tmp_path, wheels):
+    """``event_environment_offline`` means no network: an unmirrored channel is not even tried."""
+    (tmp_path / "env").mkdir()
+    (tmp_path / "env" / "environment.yml").write_text(
+        f"channels: [conda-forge, bioconda]\ndependencies:\n  - {DASK.replace('_', '-')}\n"
+    )
+    mirrors = {"conda-forge": closed_port_url()}  # bioconda has none
+    installer = Installer(find_links=(str(wheels),), offline=True, channel_mirrors=mirrors)
+    environment = build_environment(read_environment(tmp_path / "env"), SOURCE, tmp_path / "environments", installer)
+    assert environment.notes == (
+        "event_environment_offline is True and not every channel has a mirror, so none was queried: "
+        "the conda packages of environment.yml were approximated from PyPI",
+    )
+    assert environment.approximations == (
+        f"{DASK.replace('_', '-')}: PyPI's {DASK.replace('_', '-')} 2024.1 in place of the conda package from "
+        "conda-forge, bioconda",
+    )

@@ -242,6 +242,9 @@ def build_environment(
     if not solver:
         problem = "no conda solver is installed (py-rattler, micromamba, conda or pixi)"
         return _uv_environment(uv, spec, source, cache, installer, named, problem)
+    if installer.offline and not all(name in installer.channel_mirrors for name in named):
+        problem = "event_environment_offline is True and not every channel has a mirror, so none was queried"
+        return _uv_environment(uv, spec, source, cache, installer, named, problem)
     folder = cache / spec.digest("\0".join([solver, *channels]))[:32]
     record = _read_record(folder)
     if record is not None:

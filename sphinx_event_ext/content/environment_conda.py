@@ -56,7 +56,15 @@ async def _solve_and_install(
     specs: Sequence[str], channels: list[str], prefix: Path, cache: Path
 ) -> list[CondaPackage]:
     import rattler
-    from rattler.exceptions import GatewayError, SolverError
+    from rattler.exceptions import (
+        FetchRepoDataError,
+        GatewayError,
+        InvalidChannelError,
+        InvalidMatchSpecError,
+        InvalidPackageNameError,
+        InvalidVersionSpecError,
+        SolverError,
+    )
 
     platform = rattler.Subdir.current()
     gateway = rattler.Gateway(cache_dir=cache / "repodata")
@@ -69,11 +77,20 @@ async def _solve_and_install(
             virtual_packages=rattler.VirtualPackage.detect(),
             timeout=dt.timedelta(seconds=_SOLVE_SECONDS),
         )
-    except GatewayError as error:
+    except (GatewayError, FetchRepoDataError) as error:
         raise ChannelUnreachable(_short(str(error))) from None
-    except SolverError as error:
+    except (
+        SolverError,
+        InvalidChannelError,
+        InvalidMatchSpecError,
+        InvalidPackageNameError,
+        InvalidVersionSpecError,
+    ) as error:
         raise CondaSolveError(_short(str(error))) from None
-    await rattler.install(records, prefix, cache_dir=cache / "pkgs", show_progress=False)
+    try:
+        await rattler.install(records, prefix, cache_dir=cache / "pkgs", show_progress=False)
+    except Exception as error:  # rattler's download, extract and link errors have no common base class
+        raise ChannelUnreachable(f"the packages could not be fetched and installed: {_short(str(error))}") from None
     return sorted(
         (CondaPackage(record.name.normalized, str(record.version), str(record.channel or "")) for record in records),
         key=lambda package: package.name,

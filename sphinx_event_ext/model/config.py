@@ -246,7 +246,9 @@ class EventConfig:
     environment_offline: bool = field(
         default=False,
         metadata={
-            "help": "Install environments without network: only from uv's cache and `event_environment_find_links`.",
+            "help": "Install environments without network: only from uv's cache and `event_environment_find_links`; "
+            "conda channels are queried only when every one has a mirror in `event_environment_channel_mirrors` "
+            "(else the conda packages are approximated from the cache and labelled so).",
             "check": _check_bool,
         },
     )
