@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sites import GOOD_OPTIONS, event_block
 from sites import write_notebook as _notebook
 from wheels import make_wheel
@@ -158,3 +160,17 @@ def test_a_standard_module_only_the_requested_python_has_blames_the_substitution
 )
 def test_the_nearest_python(requested, available, nearest):
     assert nearest_version(requested, available) == nearest
+
+
+VERSIONS = st.builds("3.{}.{}".format, st.integers(6, 15), st.integers(0, 20))
+
+
+@settings(max_examples=200, deadline=None)
+@given(requested=st.integers(6, 15), available=st.lists(VERSIONS, min_size=1, max_size=8))
+def test_the_nearest_python_is_available_and_never_farther_than_another(requested, available):
+    nearest = nearest_version(f"3.{requested}", available)
+    assert nearest in available
+    distance = abs(int(nearest.split(".")[1]) - requested)
+    assert all(distance <= abs(int(version.split(".")[1]) - requested) for version in available)
+    if any(version.startswith(f"3.{requested}.") for version in available):
+        assert nearest.startswith(f"3.{requested}.")
