@@ -13,6 +13,7 @@ from ..plan.prewarm import events_index, prewarm_request
 from ..plan.site_layout import BUILDERS, HtmlSettings, page_url
 from ..util.atomic import dumps
 from ..util.commands import subcommands
+from . import cache as cli_cache
 from . import init as cli_init
 from . import link as cli_link
 from . import new as cli_new
@@ -140,6 +141,7 @@ def parser() -> argparse.ArgumentParser:
     cli_ticket.add_parser(commands)
     cli_new.add_parser(commands)
     cli_init.add_parser(commands)
+    cli_cache.add_parser(commands)
     _use_formatter(main_parser)
     return main_parser
 

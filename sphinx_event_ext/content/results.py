@@ -18,7 +18,7 @@ FAILED = "failed"
 SKIPPED = "skipped"
 CACHED = "cached"
 STATUSES = (PASSED, EXPECTED_ERRORS, FAILED, SKIPPED, CACHED)
-REPORT_VERSION = "1"
+REPORT_VERSION = "2"  # 2: environment.python_requested, approximated, approximations, identity
 
 _TAIL_LINES = 10
 _SHOWN_CHANGES = 10

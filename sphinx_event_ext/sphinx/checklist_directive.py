@@ -18,7 +18,7 @@ from sphinx.util.docutils import SphinxDirective
 from ..content.results import FAILED
 from ..model.config import settings
 from ..model.event import Event
-from ..plan.checklist import PHASES, ChecklistItem, Evidence, build_checklist
+from ..plan.checklist import APPROXIMATED, PHASES, PROVEN, ChecklistItem, Evidence, build_checklist
 from ..plan.rehearsal import rehearsal_proofs
 from ..plan.site_layout import event_file
 from .collector import event_for, page, pages
@@ -50,7 +50,7 @@ class EventChecklistDirective(SphinxDirective):
 
 def _item_node(item: ChecklistItem, prefix: str, storage_prefix: str) -> checklist_item:
     checkbox_id = f"{prefix}-{item.key}"
-    classes = ["event-checklist-proven"] if item.done else []
+    classes = {PROVEN: ["event-checklist-proven"], APPROXIMATED: ["event-checklist-approximated"]}.get(item.state, [])
     node = checklist_item(
         checkbox_id=checkbox_id, storage_key=f"{storage_prefix}:{item.key}", done=item.done, classes=classes
     )
@@ -65,15 +65,25 @@ def _item_node(item: ChecklistItem, prefix: str, storage_prefix: str) -> checkli
         proof += nodes.strong(f"Proven by {item.proven_by}", f"Proven by {item.proven_by}", classes=["event-proof"])
         proof += nodes.Text(f": {item.done_because}.")
         node += proof
+    elif item.approximated_because:
+        note = nodes.paragraph(classes=["event-checklist-approximation"])
+        text = "Approximated, not proven, by the content check"
+        note += nodes.strong(text, text, classes=["event-approximation"])
+        note += nodes.Text(f": {item.approximated_because}.")
+        node += note
     return node
 
 
 def evidence_for(app: Sphinx, event: Event) -> Evidence:
     """What this build's link check and content check proved about the event."""
     report = getattr(app.env, EXECUTION_RESULTS, {}).get(event.id)
+    passed = bool(report and report["notebooks"] and not report["summary"].get(FAILED, 0))
+    environment = (report or {}).get("environment") or {}
+    approximations = tuple(environment.get("approximations", ())) if environment.get("approximated") else ()
     return Evidence(
         links_checked=event.id in getattr(app.env, LINKS_PROVEN, set()),
-        content_checked=bool(report and report["notebooks"] and not report["summary"].get(FAILED, 0)),
+        content_checked=passed and not approximations,
+        content_approximated=approximations if passed else (),
     )
 
 

@@ -9,7 +9,7 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 
 from .._version import __version__
-from ..model.config import EventConfig, config_values
+from ..model.config import EventConfig, config_values, rebuild_kind
 from ..model.schema import defer_slow_format_backend
 from . import warning_replay
 from .build_summary import report_unchecked
@@ -101,7 +101,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     defer_slow_format_backend()  # before any extension imports jsonschema
     app.setup_extension("sphinx_design")
     for name, default, _kind, _help in config_values():
-        app.add_config_value(name, default, "env")
+        app.add_config_value(name, default, rebuild_kind(name))
     app.add_node(checklist_placeholder)
     app.add_node(checklist_item, html=(visit_checklist_item_html, depart_checklist_item_html))
     app.add_node(checkbox_label, html=(visit_checkbox_label_html, depart_checkbox_label_html))
