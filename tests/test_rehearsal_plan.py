@@ -297,3 +297,49 @@ def test_servers_starting_at_a_refusal_are_counted_from_request_to_ready():
     assert starting_at_refusals([14.2], starting) == 1  # only one was starting then: the hub refused at one
     assert starting_at_refusals([], starting) is None
     assert starting_at_refusals([100.0], starting) == 1  # never reported as zero
+
+
+def test_the_prewarm_request_and_the_mail_quote_the_rehearsals_measured_numbers():
+    from sphinx_event_ext.plan.notify import heads_up_email, notification_email
+    from sphinx_event_ext.plan.prewarm import prewarm_request
+    from sphinx_event_ext.plan.rehearsal import ServerFacts
+
+    event = make_event(id="geo", attendees="60", **{"memory-per-user": "1G", "node-memory": "32G"})
+    record = rehearsal_json(
+        event,
+        date=dt.date(2027, 3, 1),
+        hub="https://geo.hub.example.org",
+        mode="users",
+        link="https://geo.hub.example.org/hub/user-redirect/git-pull?repo=x",
+        servers=[],
+        wave=wave_stats([12.0, 20.0, 75.0]),
+        usage=[NotebookUsage("big.ipynb", 3 * GIB, 30.0)],
+        execution=None,
+        placement={},
+        problems=[],
+        server=ServerFacts(image="quay.io/hub/pangeo:2027.03", memory_limit=4 * GIB),
+        spawn_limit=SpawnLimit(4, 8.0, 2),
+    )
+    plain = prewarm_request(event, today=dt.date(2027, 2, 1))
+    request = prewarm_request(event, today=dt.date(2027, 2, 1), rehearsal=record)
+    assert "rehearsal" not in plain and plain["capacity"]["users_per_node"] == 30
+    assert request["capacity"]["users_per_node"] == 10  # 30 GiB of a 32 GiB node at the measured 3 GiB each
+    evidence = request["rehearsal"]
+    assert evidence["peak_memory_bytes"] == 3 * GIB and evidence["image"] == "quay.io/hub/pangeo:2027.03"
+    assert evidence["start_seconds"] == {"median": 20.0, "p90": 75.0, "max": 75.0}
+    for mail in (notification_email(request), heads_up_email(request)):
+        assert (
+            "Rehearsal on the hub (2027-03-01, passed): 3 user(s) at once; server start median 20.0 s, "
+            "90th percentile 75.0 s, max 75.0 s; 33% took a minute or more." in mail.body
+        )
+        assert (
+            "Measured memory: the heaviest notebook (big.ipynb) peaks at 3.0 GiB in its kernel, under a server "
+            "limit of 4.0 GiB; we plan 3.0 GiB per attendee." in mail.body
+        )
+        assert "Image rehearsed: quay.io/hub/pangeo:2027.03" in mail.body
+        assert "Spawn limit: the hub refused 4 start(s) with 429" in mail.body
+    assert "Rehearsal on the hub" not in notification_email(plain).body
+    # another event's record, or one that does not follow the schema, is quoted nowhere
+    assert "rehearsal" not in prewarm_request(make_event(id="other"), today=dt.date(2027, 2, 1), rehearsal=record)
+    broken = {**record, "wave": {"servers": "many"}}
+    assert "rehearsal" not in prewarm_request(event, today=dt.date(2027, 2, 1), rehearsal=broken)

@@ -189,6 +189,9 @@ def run(args: argparse.Namespace) -> int:
         require_check_extra(NAME)
     except MissingExtra as error:
         return _fail(str(error))
+    token = os.environ.get(args.hub_token_env, "").strip()
+    if not token and not args.dry_run:
+        return _fail(f"--hub-token-env: the environment variable {args.hub_token_env} is not set or empty")
     if args.users < 1:
         return _fail(f"--users: expected a positive whole number, received {args.users}")
     if args.slow_after <= 0:
@@ -206,9 +209,6 @@ def run(args: argparse.Namespace) -> int:
     user_options = _user_options(args, picked)
     if args.dry_run:
         return _dry_run(args, picked, offsets, user_options)
-    token = os.environ.get(args.hub_token_env, "").strip()
-    if not token:
-        return _fail(f"--hub-token-env: the environment variable {args.hub_token_env} is not set or empty")
     from ..content.hub_api import Hub, HubError, redact
     from ..content.rehearsal import Rehearsal, RehearsalOptions
 

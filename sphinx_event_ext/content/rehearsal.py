@@ -646,7 +646,8 @@ def _bytes(value: Any) -> int | None:
 
 def _facts(found: Mapping[str, Any]) -> ServerFacts:
     """The server's facts from its probe's JSON, every value bounded and checked."""
-    env = found.get("env") if isinstance(found.get("env"), dict) else {}
+    raw = found.get("env")
+    env: dict[str, Any] = raw if isinstance(raw, dict) else {}
     variable = next((name for name in ("JUPYTER_IMAGE", "JUPYTER_IMAGE_SPEC") if env.get(name)), None)
     image = one_line(str(env[variable]))[:_MAX_TEXT] if variable else None
     try:
