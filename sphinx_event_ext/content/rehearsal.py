@@ -34,6 +34,7 @@ from ..plan.rehearsal import (
     ServerFacts,
     SpawnLimit,
     memory_findings,
+    mib_text,
     spread,
     starting_at_refusals,
     wave_stats,
@@ -456,7 +457,7 @@ class Rehearsal:
             return None
         facts = _facts(found)
         image = facts.image or "not reported (no JUPYTER_IMAGE or JUPYTER_IMAGE_SPEC in the server's environment)"
-        limit = f"{facts.memory_limit} bytes" if facts.memory_limit is not None else "not reported"
+        limit = mib_text(facts.memory_limit) if facts.memory_limit is not None else "not reported"
         self.say(f"server   {ready[0].label}: image {image}; memory limit {limit}")
         return facts
 

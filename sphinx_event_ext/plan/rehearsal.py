@@ -218,8 +218,10 @@ class ServerFacts:
 
 
 def mib_text(size: int) -> str:
-    """A byte count in MiB or GiB, as a person reads it."""
-    return f"{size / GIB:.1f} GiB" if size >= GIB else f"{size / MIB:.0f} MiB"
+    """A byte count in KiB, MiB or GiB, as a person reads it."""
+    if size >= GIB:
+        return f"{size / GIB:.1f} GiB"
+    return f"{size / MIB:.0f} MiB" if size >= MIB else f"{size / 1024:.0f} KiB"
 
 
 def memory_findings(
