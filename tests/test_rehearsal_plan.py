@@ -262,7 +262,9 @@ def test_a_passing_rehearsal_proves_the_hub_test_step_on_the_next_incremental_bu
     proven = build_site({})
     for box in (_checkbox(proven, "test"), _plan_checkbox(proven, "test")):
         assert box.has_attr("checked") and box.has_attr("disabled")
-    assert "a rehearsal on the hub passed on 2027-03-01" in proven.soup().select_one(".event-checklist").get_text()
+    shown = proven.soup().select_one(".event-checklist").get_text()
+    assert "a rehearsal on the hub passed on 2027-03-01" in shown
+    assert "(rehearsal on the hub 2027-03-01: passed, 1 of 1 server(s) started, median start 2 s" in shown
 
 
 def test_declared_packages_from_requirements_and_conda_files():
@@ -343,3 +345,29 @@ def test_the_prewarm_request_and_the_mail_quote_the_rehearsals_measured_numbers(
     assert "rehearsal" not in prewarm_request(make_event(id="other"), today=dt.date(2027, 2, 1), rehearsal=record)
     broken = {**record, "wave": {"servers": "many"}}
     assert "rehearsal" not in prewarm_request(event, today=dt.date(2027, 2, 1), rehearsal=broken)
+
+
+def test_profile_and_its_options_are_validated_like_every_option():
+    from sphinx_event_ext.model.validate import parse_event
+
+    base = {key: value for key, value in (line.split(": ", 1) for line in GOOD_OPTIONS.strip().splitlines())}
+    base = {key.strip(":"): value for key, value in base.items()}
+    good = parse_event("T", {**base, "profile": "medium", "profile-options": "image=pangeo, cpu=2"}, default_id="t")
+    assert good.event is not None and good.event.user_options == {"profile": "medium", "image": "pangeo", "cpu": "2"}
+    assert parse_event("T", base, default_id="t").event.user_options == {}
+    expected = "comma-separated name=choice pairs such as image=pangeo, cpu=2"
+    cases = [
+        ({"profile-options": "image=pangeo"}, "profile-options: choices need the profile they belong to; set profile"),
+        (
+            {"profile": "big profile"},
+            "profile: expected a profile slug: letters, digits, '.', '_' and '-', got 'big profile'",
+        ),
+        ({"profile": "medium", "profile-options": "image"}, f"profile-options: expected {expected}, got 'image'"),
+        (
+            {"profile": "medium", "profile-options": "cpu=1, cpu=2, profile=x"},
+            f"profile-options: expected {expected}, got cpu, profile more than once (the profile is its own option)",
+        ),
+    ]
+    for options, message in cases:
+        problems = [str(problem) for problem in parse_event("T", {**base, **options}, default_id="t").problems]
+        assert problems == [message]

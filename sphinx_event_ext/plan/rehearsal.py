@@ -54,7 +54,7 @@ def arrival_offsets(users: int, over_seconds: float, seed: int) -> list[float]:
     if over_seconds <= 0:
         return [0.0] * users
     generator = random.Random(seed)
-    return sorted(round(generator.uniform(0.0, over_seconds), 3) for _ in range(users))
+    return sorted(math.floor(generator.uniform(0.0, over_seconds) * 1000) / 1000 for _ in range(users))  # ms, inside
 
 
 def percentile(values: Sequence[float], share: float) -> float:
