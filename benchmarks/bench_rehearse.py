@@ -64,20 +64,30 @@ def _site(folder: Path, hub: str, git: str) -> Path:
     return docs
 
 
-def one_wave(docs: Path, token: str, users: int, prefix: str) -> tuple[float, int, dict]:
-    """Seconds of one rehearsal, the checker's peak resident memory in bytes, and its record."""
+def one_wave(docs: Path, token: str, users: int, prefix: str) -> dict:
+    """One rehearsal: its seconds in all and per phase (from the moments its lines were printed), the checker's
+    peak resident memory in bytes, and its record."""
     command = [sys.executable, "-m", "sphinx_event_ext.cli", "rehearse", str(docs), "--hub-token-env", TOKEN_ENV]
     command += ["--users", str(users), "--user-prefix", prefix]
     started = time.perf_counter()
     process = subprocess.Popen(
-        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, TOKEN_ENV: token}
+        command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env={**os.environ, TOKEN_ENV: token}, text=True
     )
+    assert process.stdout is not None
+    last: dict[str, float] = {}  # when the last line starting with each word was printed
+    first: dict[str, float] = {}
+    for line in process.stdout:
+        word = line.split(" ", 1)[0]
+        last[word] = time.perf_counter() - started
+        first.setdefault(word, last[word])
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"the rehearsal failed: {process.stderr.read().decode() if process.stderr else ''}")
+        raise SystemExit("the rehearsal failed")
     record = json.loads((docs / "_build" / "html" / "_events" / "bench" / "rehearsal.json").read_text())
-    return seconds, usage.ru_maxrss * 1024, record
+    wave, content = last["pull"], first["server"]  # the first "server" line: the server's image and limits
+    phases = {"wave": wave, "content": content - wave, "clean-up": seconds - content}
+    return {"seconds": seconds, "phases": phases, "peak": usage.ru_maxrss * 1024, "wave": record["wave"]}
 
 
 def measure(repeat: int, users: int) -> list[dict]:
@@ -93,9 +103,9 @@ def measure(repeat: int, users: int) -> list[dict]:
             try:
                 docs = _site(base, hub.url, git)
                 for round_ in range(repeat):
-                    seconds, peak, record = one_wave(docs, hub.token, users, f"bench{round_}-")
-                    runs.append({"seconds": seconds, "peak": peak, "wave": record["wave"]})
-                    print(f"run {round_ + 1}: {seconds:.1f} s, checker peak {peak / 2**20:.0f} MiB", flush=True)
+                    run = one_wave(docs, hub.token, users, f"bench{round_}-")
+                    runs.append(run)
+                    print(f"run {round_ + 1}: {run['seconds']:.1f} s, peak {run['peak'] / 2**20:.0f} MiB", flush=True)
             finally:
                 hub.stop()
     return runs
@@ -104,18 +114,19 @@ def measure(repeat: int, users: int) -> list[dict]:
 def table(runs: list[dict], users: int) -> str:
     """A Markdown table: each run and the median."""
     lines = [
-        "| Run | Wave of users | Total time | Checker's peak memory | Start median | Start 90th percentile |",
-        "| --- | ---: | ---: | ---: | ---: | ---: |",
+        "| Run | Users | Total time | Wave | Content | Clean-up | Checker's peak memory | Start median | Start p90 |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for number, run in enumerate(runs, start=1):
-        times = run["wave"]["start_seconds"]
+        times, phases = run["wave"]["start_seconds"], run["phases"]
         lines.append(
-            f"| {number} | {users} | {run['seconds']:.1f} s | {run['peak'] / 2**20:.0f} MiB | "
-            f"{times['median']:.1f} s | {times['p90']:.1f} s |"
+            f"| {number} | {users} | {run['seconds']:.1f} s | {phases['wave']:.1f} s | {phases['content']:.1f} s | "
+            f"{phases['clean-up']:.1f} s | {run['peak'] / 2**20:.0f} MiB | {times['median']:.1f} s | "
+            f"{times['p90']:.1f} s |"
         )
     seconds = statistics.median(run["seconds"] for run in runs)
     peak = statistics.median(run["peak"] for run in runs)
-    lines.append(f"| median | {users} | {seconds:.1f} s | {peak / 2**20:.0f} MiB | | |")
+    lines.append(f"| median | {users} | {seconds:.1f} s | | | | {peak / 2**20:.0f} MiB | | |")
     return "\n".join(lines)
 
 
@@ -135,7 +146,10 @@ spawner with a profile list, the provider's spawn limit of {PROVIDER_SPAWN_LIMIT
 clicks the link on each (nbgitpuller pulls into a folder of the run), runs the notebooks on
 the hub's kernels and reads their memory there, reads the server's image and limits, then
 stops every server, removes the run's folders and deletes the users. *Total time* is the
-process from start to end; *checker's peak memory* is its peak resident memory as the
+process from start to end: *wave* until the last server pulled the content (users
+created, servers started, link clicked), *content* until the notebooks ran and the
+server was read, *clean-up* the rest (each home's run folder removed through a kernel,
+servers stopped, users deleted, the record written); *checker's peak memory* is its peak resident memory as the
 kernel counts it (`wait4`'s `ru_maxrss`): the rehearsal itself, not the hub's servers. The
 start times are the wave's own, from the record.
 

@@ -9,20 +9,25 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
+from http.cookiejar import CookieJar
 from importlib.metadata import version
 from pathlib import Path
+from urllib.parse import urlencode
 
 import nbformat
 import pytest
 from gitrepos import git_daemon, make_bare_repo
 from hubs import IMAGE_CHOICES, NAMED_SERVER_LIMIT, PROFILES, SPAWN_LIMIT, RunningHub, require_proxy, start_hub
 
+from sphinx_event_ext.content.hub_api import Hub, offered_profiles
 from sphinx_event_ext.model.schema import validator
 from sphinx_event_ext.plan.rehearsal import arrival_offsets
 
@@ -409,6 +414,25 @@ def test_users_the_rehearsal_did_not_create_are_never_touched(world, tmp_path):
     assert "the hub already has the user(s) taken-2; a rehearsal only uses users it creates" in result.stderr
     users = world.hub.users()
     assert "taken-1" not in users and "taken-2" in users and users["taken-2"]["servers"] == {}
+
+
+def test_the_profiles_offered_are_read_from_the_hubs_own_spawn_page(world):
+    """A token cannot read the spawn page (JupyterHub sends it to its login page), so the rehearsal lists no
+    profiles of its own there; a logged-in browser can, and its page is what ``offered_profiles`` reads."""
+    hub = world.hub
+    hub.api("POST", "users/formreader")
+    try:
+        assert Hub(hub.url, hub.token).spawn_form("formreader") is None
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+        with opener.open(f"{hub.url}/hub/login", timeout=30) as response:
+            xsrf = re.search(r'name="_xsrf" value="([^"]+)"', response.read().decode()).group(1)
+        form = urlencode({"username": "formreader", "password": "any", "_xsrf": xsrf}).encode()
+        opener.open(f"{hub.url}/hub/login", data=form, timeout=30).close()
+        with opener.open(f"{hub.url}/hub/spawn/formreader", timeout=30) as response:
+            page = response.read().decode()
+        assert offered_profiles(page) == list(PROFILES)
+    finally:
+        hub.api("DELETE", "users/formreader")
 
 
 def test_usage_errors_say_what_is_wrong_without_reaching_a_hub(tmp_path):
