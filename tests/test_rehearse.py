@@ -408,12 +408,19 @@ def test_a_home_that_outlived_its_user_keeps_its_clone_and_is_reported(world, tm
 
 def test_users_the_rehearsal_did_not_create_are_never_touched(world, tmp_path):
     world.hub.api("POST", "users/taken-2")
+    world.hub.api("POST", "users/taken-2/server")
+    deadline = time.monotonic() + 120
+    while not (world.hub.users()["taken-2"]["servers"].get("") or {}).get("ready"):
+        assert time.monotonic() < deadline, "taken-2's server did not start"
+        time.sleep(0.5)
     docs = _site(world, tmp_path)
     result = _rehearse(docs, "--users", "2", "--user-prefix", "taken-", token=world.hub.token)
     assert result.returncode == 2, result.stdout + result.stderr
     assert "the hub already has the user(s) taken-2; a rehearsal only uses users it creates" in result.stderr
     users = world.hub.users()
-    assert "taken-1" not in users and "taken-2" in users and users["taken-2"]["servers"] == {}
+    assert "taken-1" not in users, "nothing is created when a user of its names exists"
+    assert users["taken-2"]["servers"][""]["ready"], "the existing user's server is left running"
+    world.hub.api("DELETE", "users/taken-2/server")
 
 
 def test_the_profiles_offered_are_read_from_the_hubs_own_spawn_page(world):
@@ -463,9 +470,11 @@ def test_usage_errors_say_what_is_wrong_without_reaching_a_hub(tmp_path):
     assert unconfirmed.returncode == 2 and "repeat the number with --confirm-size 30" in unconfirmed.stderr
     wrong = _rehearse(docs, "--event", "big", "--users", "30", "--confirm-size", "3", token="x")
     assert wrong.returncode == 2 and "--confirm-size 30" in wrong.stderr
+    bad_profile = _rehearse(docs, "--event", "one", "--profile", "a b", token="x")
+    assert bad_profile.returncode == 2 and "--profile: expected a profile slug" in bad_profile.stderr
     dry = _rehearse(docs, "--event", "big", "--users", "30", "--confirm-size", "30", "--dry-run", token="")
     assert dry.returncode == 0, dry.stderr  # nothing listens on port 9: a dry run sends nothing
     assert dry.stdout.count("default server, asked for at 0.0 s") == 30
     assert "60 attendees at 2G each: 63 per 128G node, 1 node(s) for everyone, 1 to pre-warm" in dry.stdout
-    for result in (unset, several, unknown, refused, too_many, unconfirmed, wrong, dry):
+    for result in (unset, several, unknown, refused, too_many, unconfirmed, wrong, bad_profile, dry):
         assert "Traceback" not in result.stderr

@@ -17,6 +17,7 @@ from types import FrameType
 from ..content.extra import MissingExtra, require_check_extra
 from ..model.config import resolve_today
 from ..model.event import Event
+from ..model.schema import load_schema
 from ..plan.capacity import suggest_capacity
 from ..plan.rehearsal import BURST, SLOW_START_SECONDS, SPREAD, arrival_offsets, console_table, wave_lines
 from ..util.atomic import dumps, write_atomic
@@ -143,7 +144,10 @@ def _interrupt(signum: int, frame: FrameType | None) -> None:
 
 
 def _size_problem(args: argparse.Namespace, event: Event) -> str | None:
-    """Why the wave's size is refused, or None."""
+    """Why the wave's size (or the --profile given) is refused, or None."""
+    profile = load_schema()["properties"]["profile"]
+    if args.profile is not None and not re.fullmatch(profile["pattern"], args.profile[: profile["maxLength"] + 1]):
+        return f"--profile: expected {profile['x-expected']}, received {args.profile[:70]!r}"
     if args.users > event.attendees:
         return f"--users: expected at most the event's {event.attendees} attendees, received {args.users}"
     if args.users > CONFIRM_ABOVE and args.confirm_size != args.users:

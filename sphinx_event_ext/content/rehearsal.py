@@ -562,6 +562,8 @@ class Rehearsal:
             list(pool.map(lambda seat: self._release(seat, event_folder), self.seats))
 
     def _release(self, seat: Seat, event_folder: str) -> None:
+        if self.mode == USERS and not seat.created:
+            return  # never touch a user the rehearsal did not create
         if seat.pulled and seat.url is not None:
             self._clear_home(seat, event_folder)
         if seat.was_running:
