@@ -391,9 +391,11 @@ def rehearsal_proofs(data: Mapping[str, Any], event_id: str) -> dict[str, str]:
         or data.get("ok") is not True
     ):
         return {}
-    text = f"a rehearsal on the hub passed on {data.get('date')}: the link was clicked and every notebook ran there"
-    if isinstance(data.get("summary"), str):
-        text += f" ({data['summary']})"
+    summary = data.get("summary")
+    if isinstance(summary, str):  # version 2: the one-line result with its date, as the console showed it
+        text = f"{' '.join(summary.split())[:300]}; the link was clicked and every notebook ran there"
+    else:
+        text = f"a rehearsal on the hub passed on {data.get('date')}: the link was clicked and every notebook ran there"
     return {key: text for key in REHEARSAL_STEPS}
 
 
