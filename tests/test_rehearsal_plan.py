@@ -199,7 +199,7 @@ def test_rehearsal_json_is_ordered_and_proves_only_a_pass_of_its_own_event():
     assert list(validator("rehearsal").iter_errors(passed)) == []
     assert not validator("rehearsal").is_valid({**passed, "schema_version": "1"})
     assert passed["summary"] == (
-        "rehearsal on the hub 2027-03-01: passed, 1 of 1 server(s) started, median start 2 s, peak memory 200 MiB"
+        "passed on 2027-03-01: 1 of 1 server(s) started, median start 2 s, peak memory 200 MiB"
     )
 
 
@@ -264,7 +264,7 @@ def test_a_passing_rehearsal_proves_the_hub_test_step_on_the_next_incremental_bu
         assert box.has_attr("checked") and box.has_attr("disabled")
     shown = " ".join(proven.soup().select_one(".event-checklist").get_text().split())
     assert (
-        "Proven by a rehearsal on the hub: rehearsal on the hub 2027-03-01: passed, 1 of 1 server(s) started, "
+        "Proven by a rehearsal on the hub: passed on 2027-03-01: 1 of 1 server(s) started, "
         "median start 2 s, peak memory 200 MiB; the link was clicked and every notebook ran there." in shown
     )
 

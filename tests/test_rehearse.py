@@ -291,7 +291,7 @@ def test_the_events_profile_and_its_options_start_every_server_and_are_reported(
     for item in usage.values():  # a Python kernel holds tens of MiB; a notebook this small stays well under 1 GiB
         assert 20 * 1024**2 < item["peak_rss_bytes"] < 1024**3 and item["cpu_seconds"] > 0
     assert f"image {IMAGE_CHOICES['pangeo']}" in result.stdout
-    assert "rehearsal on the hub 2027-03-01: passed" in result.stderr
+    assert "sphinx-event rehearse: rehearsal passed on 2027-03-01: 1 of 1 server(s) started" in result.stderr
     _assert_token_hidden(world.hub.token, result, docs, world.hub)
     _assert_cleaned_up(world.hub, "profile-")
 

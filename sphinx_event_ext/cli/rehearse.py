@@ -253,5 +253,5 @@ def run(args: argparse.Namespace) -> int:
         say(line)
     for warning in data["warnings"]:
         print(redact(f"{NAME}: warning: {warning}", token), file=sys.stderr)
-    print(f"{NAME}: {redact(record.summary(), token)}; report in {relative(target)}", file=sys.stderr)
+    print(f"{NAME}: rehearsal {redact(record.summary(), token)}; report in {relative(target)}", file=sys.stderr)
     return 0 if data["ok"] else 1

@@ -333,10 +333,10 @@ class RehearsalRecord:
         return not self.problems
 
     def summary(self) -> str:
-        """The rehearsal's result in one line, for the console and the event's page."""
+        """The rehearsal's result in one line with its date, for the console and the event's page (after
+        "rehearsal")."""
         verdict = "passed" if self.ok else f"failed ({len(self.problems)} problem(s))"
-        parts = [f"rehearsal on the hub {self.date.isoformat()}: {verdict}"]
-        parts.append(f"{self.wave.started} of {self.wave.servers} server(s) started")
+        parts = [f"{verdict} on {self.date.isoformat()}: {self.wave.started} of {self.wave.servers} server(s) started"]
         if self.wave.median is not None:
             parts.append(f"median start {self.wave.median:.0f} s")
         if self.usage:
