@@ -81,6 +81,7 @@ class _Options:
     kernel_manager_class: type[KernelManager] | None = (
         None  # None: local kernels; a class: kernels elsewhere (a hub's server)
     )
+    probe: str | None = None  # code run in each notebook's kernel after it, whose output the result keeps
     on_progress: OnProgress | None = field(default=None, compare=False)
 
 
@@ -199,6 +200,7 @@ def run_event_content(
     kernel_argv: Sequence[str] | None = None,
     module_hint: Callable[[str], str] | None = None,
     kernel_manager_class: type[KernelManager] | None = None,
+    probe: str | None = None,
     on_progress: OnProgress | None = None,
 ) -> ExecutionReport:
     """Run every selected notebook of an event's content in a temporary copy, in parallel.
@@ -216,6 +218,8 @@ def run_event_content(
     starts every Python kernel (the event's own environment, see :mod:`.environment`), and
     ``module_hint`` says what to do about a ``ModuleNotFoundError`` there. ``kernel_manager_class``
     runs the kernels elsewhere, through nbclient's own hook (a hub's server: see ``hub_kernels``).
+    ``probe`` is code run in each notebook's kernel once its cells ran (unless the kernel died or
+    timed out); its standard output is the result's ``probe_output`` (the rehearsal reads memory so).
     ``on_progress`` hears of each notebook as it starts and ends, for a live display.
     """
     started = time.monotonic()
@@ -236,6 +240,7 @@ def run_event_content(
         kernel_argv=argv,
         module_hint=module_hint,
         kernel_manager_class=kernel_manager_class,
+        probe=probe,
         on_progress=on_progress,
     )
     environment = environment_digest(root)
@@ -457,6 +462,7 @@ async def _execute(job: _Job, options: _Options, slots: _Slots) -> NotebookResul
         expected: list[int] = []
         broken: Failure | None = None
         duration = 0.0
+        probed: str | None = None
         try:
             async with slots.running:
                 started = time.monotonic()
@@ -496,8 +502,12 @@ async def _execute(job: _Job, options: _Options, slots: _Slots) -> NotebookResul
                     broken = failure("error", index, ename, evalue, traceback, hint)
                     break
                 duration = time.monotonic() - started
+                if options.probe is not None and (broken is None or broken.kind == "error"):
+                    probed = await _probe(client, options.probe)
         finally:
             await _stop_kernel(client)
+    if probed is not None:
+        summary["probe_output"] = probed
     if broken is not None:
         return NotebookResult(name, FAILED, duration, failure=broken, **summary)
     status = EXPECTED_ERRORS if expected else PASSED
@@ -507,6 +517,21 @@ async def _execute(job: _Job, options: _Options, slots: _Slots) -> NotebookResul
 
         changed = changed_output_cells(before, notebook)
     return NotebookResult(name, status, duration, expected_errors=tuple(expected), changed_outputs=changed, **summary)
+
+
+async def _probe(client: NotebookClient, code: str) -> str | None:
+    """Run ``code`` in the notebook's kernel as one more cell (taken off again); its standard output, or None."""
+    from nbformat import v4
+
+    cell = v4.new_code_cell(code)
+    client.nb.cells.append(cell)
+    try:
+        await client.async_execute_cell(cell, len(client.nb.cells) - 1, store_history=False)
+    except Exception:  # the kernel could not answer: the run's own result stands, without the probe
+        return None
+    finally:
+        client.nb.cells.pop()
+    return "".join(output.get("text", "") for output in cell.outputs if output.get("name") == "stdout")
 
 
 async def _interrupt_for_traceback(client: NotebookClient, cell: Any) -> str:

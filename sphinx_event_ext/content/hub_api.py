@@ -10,10 +10,11 @@ says is shown with its control characters escaped, so it can be printed or logge
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
+from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
@@ -24,14 +25,18 @@ from ..util.http import origin as url_origin
 from ..util.sanitize import one_line
 
 REDACTED = "<token>"
+_MAX_FORM = 1_000_000  # bytes of a spawn page read
+_MAX_PROFILES = 100
+_MAX_RETRY_AFTER = 3600.0
 
 
 class HubError(RuntimeError):
     """A hub or server request failed; the message names the request and never contains the token."""
 
-    def __init__(self, message: str, status: int | None = None) -> None:
+    def __init__(self, message: str, status: int | None = None, retry_after: float | None = None) -> None:
         super().__init__(message)
         self.status = status
+        self.retry_after = retry_after  # seconds, from a 429's Retry-After header
 
 
 def redact(text: str, token: str) -> str:
@@ -83,9 +88,8 @@ class Hub:
             ) as response:
                 if response.status_code >= 400:
                     detail = _error_detail(response)
-                    raise HubError(
-                        redact(f"{where} answered {response.status_code}: {detail}", self.token), response.status_code
-                    )
+                    message = redact(f"{where} answered {response.status_code}: {detail}", self.token)
+                    raise HubError(message, response.status_code, _retry_after(response.headers.get("Retry-After")))
                 yield response
         except RedirectRefused as error:
             raise HubError(redact(f"{where} was {error}", self.token)) from None
@@ -121,9 +125,28 @@ class Hub:
         """Delete a user; the hub stops their servers first."""
         self.request("DELETE", f"users/{quote(name, safe='')}")
 
-    def start_server(self, name: str, server_name: str = "") -> None:
-        """Ask the hub to start a server; it may still be starting when this returns (202)."""
-        self.request("POST", _server_path(name, server_name))
+    def start_server(self, name: str, server_name: str = "", user_options: Mapping[str, str] | None = None) -> None:
+        """Ask the hub to start a server, with the spawner's ``user_options`` (a profile) when given;
+        it may still be starting when this returns (202)."""
+        self.request("POST", _server_path(name, server_name), dict(user_options) if user_options else None)
+
+    def spawn_form(self, name: str, server_name: str = "") -> str | None:
+        """The hub's spawn page for a user's server (its profile list), or None when the token may not read it."""
+        path = f"{self.url}/hub/spawn/{quote(name, safe='')}" + (
+            f"/{quote(server_name, safe='')}" if server_name else ""
+        )
+        try:
+            with self._open("GET", path) as response:
+                if response.url.path.endswith("/hub/login"):
+                    return None  # the hub sent the token to its login page: pages take no tokens there
+                form = b""
+                for chunk in response.iter_bytes():
+                    form += chunk[: _MAX_FORM - len(form)]
+                    if len(form) >= _MAX_FORM:
+                        break
+                return form.decode("utf-8", "replace")
+        except HubError:
+            return None
 
     def stop_server(self, name: str, server_name: str = "", *, remove: bool = False) -> None:
         """Stop a server; ``remove`` also deletes a named server's record."""
@@ -192,6 +215,45 @@ class Hub:
         with self._open("GET", f"{server}/api/contents/{quote(path.strip('/'))}?content=1") as response:
             model: dict[str, Any] = json.loads(response.read().decode("utf-8"))
         return model
+
+
+def _retry_after(value: str | None) -> float | None:
+    """A Retry-After header in seconds (JupyterHub sends seconds, not a date), bounded; None when absent or unreadable."""
+    try:
+        seconds = float(value) if value else None
+    except ValueError:
+        return None
+    return None if seconds is None or seconds != seconds else min(max(seconds, 0.0), _MAX_RETRY_AFTER)
+
+
+class _ProfileInputs(HTMLParser):
+    """The values of the spawn form's ``profile`` inputs (KubeSpawner's profile list: radio buttons or options)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.slugs: list[str] = []
+        self._in_profile_select = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "select":
+            self._in_profile_select = values.get("name") == "profile"
+        elif (tag == "input" and values.get("name") == "profile") or (tag == "option" and self._in_profile_select):
+            slug = values.get("value")
+            if slug and slug not in self.slugs and len(self.slugs) < _MAX_PROFILES:
+                self.slugs.append(slug[:100])
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "select":
+            self._in_profile_select = False
+
+
+def offered_profiles(form: str) -> list[str]:
+    """The profile slugs a spawn page offers, in its order (at most 100, each at most 100 characters)."""
+    parser = _ProfileInputs()
+    parser.feed(form)
+    parser.close()
+    return parser.slugs
 
 
 def _error_detail(response: httpx.Response) -> str:

@@ -98,6 +98,7 @@ class NotebookResult:
     log: str | None = None
     ran_at: str | None = None  # when the run that proved this result happened (UTC, ISO 8601)
     proven_duration: float | None = None  # for a cached result, how long that run took
+    probe_output: str | None = None  # what the run's probe printed in the kernel afterwards (not recorded here)
 
     @property
     def ok(self) -> bool:

@@ -5,8 +5,6 @@ It is resolved after all pages are read, so it may name an event on another page
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
 from typing import Any, ClassVar
 
 from docutils import nodes
@@ -20,11 +18,11 @@ from ..model.config import settings
 from ..model.event import Event
 from ..plan.checklist import APPROXIMATED, PHASES, PROVEN, ChecklistItem, Evidence, build_checklist
 from ..plan.rehearsal import rehearsal_proofs
-from ..plan.site_layout import event_file
 from .collector import event_for, page, pages
 from .content_check import RESULTS as EXECUTION_RESULTS
 from .link_roles import LINKS_PROVEN
 from .nodes import checkbox_label, checklist_item, checklist_placeholder
+from .rehearsal_record import read_rehearsal
 from .ticket_check import ticket_evidence
 
 logger = logging.getLogger(__name__)
@@ -160,9 +158,5 @@ def proofs_for(app: Sphinx, event_id: str) -> dict[str, str]:
 
 def _rehearsal_proofs(app: Sphinx, event_id: str) -> dict[str, str]:
     """What the event's last ``sphinx-event rehearse`` proved, from its ``rehearsal.json`` beside the other outputs."""
-    path = Path(app.outdir) / event_file(event_id, "rehearsal.json")
-    try:
-        data = json.loads(path.read_text("utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return rehearsal_proofs(data, event_id) if isinstance(data, dict) else {}
+    data = read_rehearsal(app, event_id)
+    return rehearsal_proofs(data, event_id) if data is not None else {}

@@ -39,6 +39,7 @@ from ..plan.site_layout import HTML_SETTINGS, HtmlSettings
 from ..util.atomic import dumps, write_atomic
 from .collector import ValidRecord, find_event, valid_events
 from .content_check import RESULTS as EXECUTION_RESULTS
+from .rehearsal_record import read_rehearsal
 
 FOLDER = site_layout.EVENTS_FOLDER
 logger = logging.getLogger(__name__)
@@ -59,6 +60,7 @@ def request_for(app: Sphinx, record: ValidRecord) -> dict[str, Any]:
         notice_days=config.notice_days,
         lead_minutes=config.prewarm_lead_minutes,
         page_url=page_url(app, record),
+        rehearsal=read_rehearsal(app, record.event.id),
     )
 
 
