@@ -68,9 +68,11 @@ def prewarm(session: nox.Session) -> None:
 
 @nox.session
 def benchmark(session: nox.Session) -> None:
-    """Time the content check against MyST-NB and nbmake, warm checks and environment builds; `-- --write-docs`
-    updates the docs pages."""
+    """Time the content check against MyST-NB and nbmake, warm checks, environment builds and a 10-user rehearsal
+    wave on a local hub; `-- --write-docs` updates the docs pages."""
     session.install("-e", ".[bench]")
     session.run("python", "benchmarks/bench_execute.py", *session.posargs)
     session.run("python", "benchmarks/bench_check.py", *session.posargs)
     session.run("python", "benchmarks/bench_environment.py", *session.posargs)
+    session.run("python", "benchmarks/bench_startup.py", *session.posargs)
+    session.run("python", "benchmarks/bench_rehearse.py", *session.posargs)

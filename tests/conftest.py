@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import io
+import os
 import subprocess
 import sys
 import textwrap
@@ -13,12 +14,19 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from hypothesis import settings
 from sites import TODAY_EPOCH
 from sphinx.cmd.build import build_main
 
 from sphinx_event_ext.cli import main
 
 CONF = 'extensions = ["myst_parser", "sphinx_event_ext"]\nexclude_patterns = ["_build"]\n'
+
+# Property tests: the same examples on every run by default (CI must not pass or fail by chance);
+# HYPOTHESIS_PROFILE=nightly draws new random ones, ten times as many (see docs/developer.md).
+settings.register_profile("ci", derandomize=True, database=None, max_examples=100, print_blob=True)
+settings.register_profile("nightly", derandomize=False, max_examples=1000, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 @dataclass

@@ -1,8 +1,10 @@
 """A real JupyterHub on 127.0.0.1 for tests, and git's own daemon serving repositories beside it.
 
 The hub runs configurable-http-proxy (from the npm registry), the dummy authenticator and the
-simple local-process spawner; its single-user servers come from this Python, so they have
-nbgitpuller and ipykernel. A service token has the scopes a rehearsal needs. Without the
+simple local-process spawner, subclassed to honour a profile list through ``user_options`` as
+KubeSpawner does (memory limit and image in the server's environment), with a concurrent spawn
+limit of 2 so starts beyond it are refused with 429; its single-user servers come from this
+Python, so they have nbgitpuller and ipykernel. A service token has the scopes a rehearsal needs. Without the
 proxy the hub tests skip, unless ``SPHINX_EVENT_REQUIRE_HUB=1`` (CI) makes that a failure.
 """
 
@@ -26,6 +28,24 @@ from ports import free_port
 
 PROXY = "configurable-http-proxy"
 NAMED_SERVER_LIMIT = 3
+#: Servers the hub starts at once; the next start is answered 429 with Retry-After, as on the provider's hubs.
+SPAWN_LIMIT = 2
+#: The profile list the hub's spawner offers, as KubeSpawner's: each sets the memory limit and image in the
+#: server's environment. "small" is the default; "tiny" has a limit a heavy notebook passes.
+PROFILES = {
+    "small": {
+        "MEM_LIMIT": str(2 * 1024**3),
+        "MEM_GUARANTEE": str(1024**3),
+        "JUPYTER_IMAGE": "quay.io/hub/base:2027.02",
+    },
+    "tiny": {
+        "MEM_LIMIT": str(200 * 1024**2),
+        "MEM_GUARANTEE": str(100 * 1024**2),
+        "JUPYTER_IMAGE": "quay.io/hub/tiny:1",
+    },
+}
+#: Choices of the profiles' ``image`` option (KubeSpawner's ``profile_options``): each replaces the image.
+IMAGE_CHOICES = {"base": "quay.io/hub/base:2027.02", "pangeo": "quay.io/hub/pangeo:2027.03"}
 
 
 def require_proxy() -> str:
@@ -81,7 +101,7 @@ class RunningHub:
             self.process.wait()
 
 
-def start_hub(base: Path) -> RunningHub:
+def start_hub(base: Path, spawn_limit: int = SPAWN_LIMIT) -> RunningHub:
     """Start JupyterHub with its proxy, all on 127.0.0.1; returns once the API answers."""
     require_proxy()
     port, hub_port, api_port = free_port(), free_port(), free_port()
@@ -102,7 +122,40 @@ def start_hub(base: Path) -> RunningHub:
         c.JupyterHub.cookie_secret_file = {str(base / "cookie_secret")!r}
         c.JupyterHub.authenticator_class = "dummy"
         c.Authenticator.allow_all = True
-        c.JupyterHub.spawner_class = "simple"
+        from jupyterhub.spawner import SimpleLocalProcessSpawner
+
+        PROFILES = {PROFILES!r}
+        IMAGES = {IMAGE_CHOICES!r}
+
+        class ProfileSpawner(SimpleLocalProcessSpawner):
+            # The local process spawner with KubeSpawner's profile list: user_options choose a profile, which
+            # sets MEM_LIMIT, MEM_GUARANTEE and JUPYTER_IMAGE; an unknown one is refused as KubeSpawner does.
+
+            def _options_form_default(self):
+                return "".join(
+                    f'<label><input type="radio" name="profile" value="{{slug}}"> {{slug}}</label>' for slug in PROFILES
+                )
+
+            def options_from_form(self, formdata):
+                return {{"profile": formdata.get("profile", ["small"])[0]}}
+
+            def get_env(self):
+                env = super().get_env()
+                options = dict(self.user_options or {{}})
+                slug = options.pop("profile", None) or "small"
+                if slug not in PROFILES:
+                    raise ValueError(f"No such profile: {{slug}}. Options available: {{', '.join(PROFILES)}}")
+                env.update(PROFILES[slug])
+                for name, choice in options.items():
+                    if name != "image" or choice not in IMAGES:
+                        raise ValueError(f"No such option {{name}}={{choice}} in profile {{slug}}")
+                    env["JUPYTER_IMAGE"] = IMAGES[choice]
+                return env
+
+        c.JupyterHub.spawner_class = ProfileSpawner
+        c.JupyterHub.concurrent_spawn_limit = {spawn_limit}
+        # Retry-After between 1 and 3 s; the default (30, 60), as on the provider's hubs, would make tests slow
+        c.JupyterHub.tornado_settings = {{"spawn_throttle_retry_range": (1, 3)}}
         c.Spawner.cmd = [{singleuser!r}]
         c.Spawner.args = {args!r}
         c.SimpleLocalProcessSpawner.home_dir_template = {str(base / "home" / "{username}")!r}

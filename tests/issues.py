@@ -138,3 +138,18 @@ def github_stand_in() -> Iterator[StandIn]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def read_whole_issue(data: dict[str, Any]) -> str:
+    """Everything ``ticket`` and ``new --from-issue`` read of an issue's JSON; what the reading ended in.
+
+    A top-level function, so a worker process can run it under a time budget (tests and benchmarks)."""
+    from sphinx_event_ext.plan.ticket_page import issue_options
+    from sphinx_event_ext.plan.ticket_parse import issue_from_json, read_ticket
+
+    try:
+        issue = issue_from_json(data)
+    except ValueError as error:
+        return f"refused: {error}"
+    read_ticket(issue)
+    return f"read: {len(issue_options(issue))} options"

@@ -18,6 +18,7 @@ from importlib.util import find_spec
 from pathlib import Path
 
 import pytest
+from condachannel import closed_port_url
 from gitrepos import git_daemon, make_bare_repo
 from sites import GOOD_OPTIONS, event_block
 from sites import write_notebook as _notebook
@@ -146,6 +147,14 @@ def test_a_second_check_reuses_the_built_environment(build_site, tmp_path, serve
 def test_environment_yml_without_a_conda_solver_installs_by_name_and_lists_the_rest(
     build_site, tmp_path, served, wheels, monkeypatch
 ):
+    """Neither rattler nor a conda solver: the conda packages are approximated by name, and labelled so."""
+    import importlib.util
+
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        "sphinx_event_ext.content.environment.find_spec",
+        lambda name, *args: None if name == "rattler" else real_find_spec(name, *args),
+    )
     solver_free = [
         folder
         for folder in os.environ["PATH"].split(os.pathsep)
@@ -168,8 +177,14 @@ def test_environment_yml_without_a_conda_solver_installs_by_name_and_lists_the_r
     assert list(environment["unmatched"]) == ["r-ggplot2-sphinx-event"]
     assert "r-ggplot2-sphinx-event was not found" in environment["unmatched"]["r-ggplot2-sphinx-event"]
     assert environment["not_reproduced"] == ["apt.txt: Debian packages installed into the image"]
+    assert environment["approximated"] is True
+    assert environment["notes"] == [
+        "no conda solver is installed (py-rattler, micromamba, conda or pixi): the conda packages of "
+        "environment.yml were approximated from PyPI"
+    ]
     card = result.soup().select_one(".event-card").get_text(" ")
-    assert "r-ggplot2-sphinx-event (conda) has no package of the same name to install" in card
+    assert "r-ggplot2-sphinx-event: no package of that name on PyPI" in card
+    assert f"{PACKAGE}=1.2: PyPI's {PACKAGE} 1.2 in place of the conda package from conda-forge" in card
     assert "not reproduced: apt.txt" in card
 
 
@@ -219,11 +234,17 @@ def test_hints_for_declared_packages_and_a_python_this_machine_lacks(tmp_path, w
         f"dependencies:\n  - {PACKAGE}\n  - missingpkg-sphinx-event\n  - pip:\n    - tinyrabbit-sphinx-event-test\n"
     )
     source = EnvironmentSource("environment-repo", "https://git.example.org/env", "main", "0" * 40)
-    installer = Installer(find_links=(str(wheels),), offline=True)
+    # conda-forge, mirrored where nothing listens: unreachable, so the conda packages are approximated.
+    mirrors = {"conda-forge": closed_port_url()}
+    installer = Installer(find_links=(str(wheels),), offline=True, channel_mirrors=mirrors)
     environment = build_environment(read_environment(repo), source, tmp_path / "environments", installer)
-    assert environment.warnings == (
-        "binder/runtime.txt in https://git.example.org/env asks for Python 3.99, which this machine does not have; "
-        f"the notebooks ran with Python {platform.python_version()} instead",
+    (warning,) = environment.warnings
+    assert warning.startswith(
+        "binder/runtime.txt in https://git.example.org/env asks for Python 3.99, which could not be had here ("
+    )
+    assert warning.endswith(
+        f"the notebooks ran with Python {platform.python_version()} instead "
+        '(event_environment_python = "nearest" accepts that)'
     )
     assert environment.python_version == platform.python_version()
     missing = environment.missing_module_hint("No module named 'missingpkg_sphinx_event'")
@@ -234,8 +255,23 @@ def test_hints_for_declared_packages_and_a_python_this_machine_lacks(tmp_path, w
     assert "missingpkg-sphinx-event was not found" in missing
     installed = environment.missing_module_hint(f"No module named '{PACKAGE}.extra'")
     assert installed.startswith(f"module {PACKAGE}.extra is declared in binder/environment.yml")
-    assert "does not import" in installed
-    assert environment.missing_module_hint("No module named 'pandas'") == (
-        "module pandas is not installed in the event's environment; "
-        "declare it in binder/environment.yml in https://git.example.org/env"
+    assert "does not import: this is an approximation of the event's environment" in installed
+    undeclared = environment.missing_module_hint("No module named 'pandas'")
+    assert undeclared.startswith(
+        "module pandas is not installed in the approximated environment: this is an approximation of the event's "
+        "environment: conda-forge could not be reached"
     )
+    assert "If none of the conda packages brings it, declare it in binder/environment.yml in " in undeclared
+
+
+def test_the_identity_names_what_ran_not_where_it_was_built():
+    from dataclasses import replace
+
+    from sphinx_event_ext.content.environment import KernelEnvironment
+
+    here = KernelEnvironment(None, None, Path("/cache/a/bin/python"), "3.11.7", packages=(("numpy", "2.1.0"),))
+    there = replace(here, python=Path("/elsewhere/b/bin/python"), reused=True)
+    assert here.identity == there.identity
+    assert replace(here, packages=(("numpy", "2.1.1"),)).identity != here.identity
+    assert replace(here, python_version="3.12.1").identity != here.identity
+    assert replace(here, solver="rattler").identity != here.identity

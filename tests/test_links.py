@@ -230,7 +230,7 @@ def test_binder_custom_urlpath_and_binderhub() -> None:
         (lambda: nbgitpuller_link(HUB, REPO, app="vscode"), "app", "lab or notebook"),
         (lambda: nbgitpuller_link(HUB, REPO, path="a.ipynb", urlpath="lab"), "urlpath", "not both"),
         (lambda: nbgitpuller_link(HUB, REPO, server="my/server"), "server", "not a server name"),
-        (lambda: nbgitpuller_link(HUB, "https://example.org/org/.."), "repo", "target path"),
+        (lambda: nbgitpuller_link(HUB, "https://example.org/org/.."), "repo", "names no folder"),
         (lambda: binder_link("https://github.com/org/repo", binderhub="file:///srv/binder"), "binderhub", "http"),
         (lambda: binder_link("10.5281/zenodo.3242074", ref="main"), "ref", "not versioned"),
         (lambda: binder_link("10.7910/DVN/TJCLKP"), "provider", "zenodo, figshare or dataverse"),

@@ -15,9 +15,10 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import available_timezones
 
-from hypothesis import HealthCheck, given, note, settings
+from hypothesis import HealthCheck, example, given, note, settings
 from hypothesis import strategies as st
 from icalendar import Calendar
+from sites import BASE
 
 from sphinx_event_ext.model.event import Event, Problem
 from sphinx_event_ext.model.schema import option_properties, validator
@@ -31,7 +32,8 @@ from sphinx_event_ext.plan.rehearsal import prewarm_advice, wave_stats
 from sphinx_event_ext.plan.timing import format_utc_hours, late_notice_advice, notice
 from sphinx_event_ext.util.atomic import dumps
 
-SETTINGS = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+#: How many examples, and whether drawn at random, is the profile's (tests/conftest.py: derandomised by default).
+SETTINGS = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 #: Characters that have broken or could break a writer: controls, bidi, separators, quotes, escapes.
 HOSTILE = "\r\n\t\x00\x1b\x7f\x85\u2028\u2029\u202e\u2066\u200b\ufeff\"'<>&%#?;,\\ ٣３"
@@ -210,6 +212,16 @@ def _every_output(event: Event, today: dt.date, notice_days: int, lead: int) -> 
             assert str(error).split(":")[0] in ("repo", "env_repo", "content-repo")
 
 
+#: Cases Hypothesis found once by chance: validate accepted them, and the link builders refused them.
+FOUND = (
+    {"content-repo": "https://github.com/o/."},
+    {"content-repo": "https://github.com/o/lesson", "target-path": "."},
+    {"content-repo": "https://github.com/o/lesson", "target-path": "%"},
+    {"content-repo": "https://github.com/o/lesson?x=1"},
+    {"content-repo": "git@h.org:o/..", "target-path": "lesson"},
+)
+
+
 @SETTINGS
 @given(
     title=SAFE_TEXT,
@@ -218,6 +230,11 @@ def _every_output(event: Event, today: dt.date, notice_days: int, lead: int) -> 
     notice_days=st.integers(1, 3650),
     lead=st.integers(1, 10080),
 )
+@example(title="T", options={**BASE, **FOUND[0]}, today=dt.date(2026, 12, 1), notice_days=14, lead=60)
+@example(title="T", options={**BASE, **FOUND[1]}, today=dt.date(2026, 12, 1), notice_days=14, lead=60)
+@example(title="T", options={**BASE, **FOUND[2]}, today=dt.date(2026, 12, 1), notice_days=14, lead=60)
+@example(title="T", options={**BASE, **FOUND[3]}, today=dt.date(2026, 12, 1), notice_days=14, lead=60)
+@example(title="T", options={**BASE, **FOUND[4]}, today=dt.date(2026, 12, 1), notice_days=14, lead=60)
 def test_every_accepted_event_produces_every_output(
     title: str, options: dict[str, str], today: dt.date, notice_days: int, lead: int
 ) -> None:
@@ -225,6 +242,14 @@ def test_every_accepted_event_produces_every_output(
     if result.event is None:
         return
     _every_output(result.event, today, notice_days, lead)
+
+
+def test_the_found_cases_are_refused_at_their_option() -> None:
+    for options in FOUND:
+        result = parse_event("T", {**BASE, **options}, default_id="x")
+        assert result.event is None, options
+        named = {problem.option for problem in result.problems}
+        assert named and named <= set(options), (options, result.problems)
 
 
 def test_the_generator_reaches_valid_events() -> None:

@@ -11,19 +11,28 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sites import GOOD_OPTIONS, event_block, make_event
 
-from sphinx_event_ext.content.hub_api import Hub, HubError, redact
+from sphinx_event_ext.content.hub_api import Hub, HubError, offered_profiles, redact
 from sphinx_event_ext.content.store import rehearsal_record
+from sphinx_event_ext.model.schema import validator
 from sphinx_event_ext.plan.packages import Declared, declared_packages, version_problems
 from sphinx_event_ext.plan.rehearsal import (
     SLOW_START_SECONDS,
+    NotebookUsage,
+    SpawnLimit,
+    arrival_offsets,
     console_table,
+    measured_memory_per_user,
+    memory_findings,
     percentile,
     prewarm_advice,
     rehearsal_json,
     rehearsal_proofs,
     spread,
+    starting_at_refusals,
     wave_stats,
 )
+
+MIB, GIB = 1024**2, 1024**3
 
 
 def test_spread_deals_sorted_notebooks_in_turn():
@@ -56,15 +65,103 @@ def test_wave_stats_count_failures_and_ignore_them_in_times():
     stats = wave_stats([4.0, None, 2.0, 10.0])
     assert (stats.servers, stats.started, stats.failures) == (4, 3, 1)
     assert (stats.median, stats.p90, stats.maximum) == (4.0, 10.0, 10.0)
-    assert wave_stats([None]).to_json()["start_seconds"] == {"median": None, "p90": None, "max": None}
+    assert wave_stats([None]).to_json()["start_seconds"] == {"median": None, "p90": None, "max": None, "p95": None}
+
+
+def test_slow_share_counts_slow_starts_and_servers_that_never_started():
+    stats = wave_stats([10.0, 61.0, None, 20.0, 59.9], slow_after=60)
+    assert (stats.slow, stats.slow_share) == (2, 0.4)
+    assert wave_stats([10.0, 40.0], slow_after=30).slow == 1
+    assert stats.to_json()["max_slow_share"] == 0.3
+
+
+@given(st.integers(min_value=1, max_value=200), st.floats(min_value=0.5, max_value=7200), st.integers(0, 2**32))
+def test_spread_arrivals_are_sorted_inside_the_window_and_the_same_for_the_same_seed(users, over, seed):
+    offsets = arrival_offsets(users, over, seed)
+    assert len(offsets) == users and offsets == sorted(offsets)
+    assert all(0 <= offset <= over for offset in offsets)
+    assert offsets == arrival_offsets(users, over, seed)
+
+
+def test_a_burst_is_everyone_at_once_and_seeds_change_a_spread_wave():
+    assert arrival_offsets(4, 0, 1) == [0.0] * 4
+    assert arrival_offsets(20, 900, 1) != arrival_offsets(20, 900, 2)
+    # Poisson arrivals over 15 minutes: about half of 200 attendees arrive in the first half
+    assert 70 < sum(1 for offset in arrival_offsets(200, 900, 5) if offset < 450) < 130
+
+
+def test_the_spawn_limit_finding_says_who_waits_and_how_long():
+    limit = SpawnLimit(refusals=40, seconds_lost=1200.0, at_once=100)
+    assert limit.finding(140, 45.0) == (
+        "the hub refused 40 start(s) with 429 (its concurrent spawn limit); the rehearsal waited 1200 s in all "
+        "before retrying; at most 100 server(s) start at once: with 140 attendees the last 40 wait about 45 s "
+        "(1 round(s) of a 45 s start) before their server even begins to start"
+    )
+    assert SpawnLimit().finding(140, 45.0) is None
+    assert (
+        SpawnLimit(3, 6.0, 2)
+        .to_json(80, 10.0)["finding"]
+        .endswith(
+            "with 80 attendees the last 78 wait about 390 s (39 round(s) of a 10 s start) before their server even "
+            "begins to start"
+        )
+    )
+
+
+def test_memory_above_the_limit_fails_and_above_memory_per_user_warns():
+    usage = [NotebookUsage("a.ipynb", 300 * MIB, 1.0), NotebookUsage("b.ipynb", 3 * GIB, 9.5)]
+    assert memory_findings(usage, 2 * GIB, 2 * GIB) == (
+        ["memory: b.ipynb peaked at 3.0 GiB in its kernel on the hub, above the server's limit of 2.0 GiB (MEM_LIMIT)"],
+        [],
+    )
+    assert memory_findings(usage, 2 * GIB, None)[0] == [
+        "memory: b.ipynb peaked at 3.0 GiB in its kernel on the hub, above memory-per-user 2.0 GiB (the hub shows no "
+        "limit)"
+    ]
+    problems, warnings = memory_findings(usage, 2 * GIB, 4 * GIB)
+    assert problems == [] and warnings == [
+        "memory: b.ipynb peaked at 3.0 GiB in its kernel on the hub, above memory-per-user 2.0 GiB: plan nodes "
+        "for the peak"
+    ]
+    assert memory_findings(usage[:1], 2 * GIB, None) == ([], [])
+    assert memory_findings([], 2 * GIB, None) == ([], [])
+
+
+def test_capacity_follows_the_measured_peak_when_it_is_above_memory_per_user():
+    event = make_event(attendees="60", **{"memory-per-user": "1G", "node-memory": "32G"})
+    usage = [NotebookUsage("big.ipynb", 3 * GIB + 1, 20.0)]
+    assert measured_memory_per_user(usage, GIB) == 3 * GIB + 64 * MIB
+    advice = prewarm_advice(event, wave_stats([5.0]), usage)
+    assert advice["memory_per_user_source"] == "measured"
+    assert advice["capacity"]["users_per_node"] == 9  # (32 - 2) GiB / 3.0625 GiB, not 30 at 1G each
+    planned = prewarm_advice(event, wave_stats([5.0]))
+    assert planned["capacity"]["users_per_node"] == 30 and planned["memory_per_user_source"] == "memory-per-user"
+
+
+def test_offered_profiles_are_read_from_radio_buttons_and_selects():
+    form = (
+        '<input type="radio" name="profile" value="small"><input name="other" value="x">'
+        '<input type="radio" name="profile" value="gpu"><select name="profile"><option value="big">Big</option>'
+        '</select><select name="image"><option value="pangeo"></option></select>'
+    )
+    assert offered_profiles(form) == ["small", "gpu", "big"]
+    assert offered_profiles("<html>login</html>") == []
 
 
 def test_prewarm_advice_follows_slow_starts_and_failures():
     event = make_event(attendees="80", **{"memory-per-user": "4G", "node-memory": "32G"})
     quick = prewarm_advice(event, wave_stats([3.0, 5.0]))
     assert quick["prewarm"] is False
+    assert quick["reason"] == "0 of 2 (0%) servers took 60 s or more to start, within the provider's 30% guidance"
     slow = prewarm_advice(event, wave_stats([3.0, SLOW_START_SECONDS + 30]))
-    assert slow["prewarm"] is True and "90%" in slow["reason"]
+    assert slow["prewarm"] is True
+    assert slow["reason"] == (
+        "1 of 2 (50%) servers took 60 s or more to start, more than the provider's 30% guidance; "
+        "56 of the 80 attendees must find a warm node"
+    )
+    assert slow["users_to_find_warm_node"] == 56
+    within = prewarm_advice(event, wave_stats([3.0, 4.0, 5.0, 100.0]))  # 25%: within the guidance
+    assert within["prewarm"] is False
     failed = prewarm_advice(event, wave_stats([3.0, None]))
     assert failed["prewarm"] is True and failed["reason"] == "1 of 2 server(s) did not start"
     assert failed["capacity"]["nodes_to_prewarm"] == slow["capacity"]["nodes_to_prewarm"] > 0
@@ -80,6 +177,7 @@ def _report(ok: bool, event_id: str = "geo") -> dict:
         link="https://geo.hub.example.org/hub/user-redirect/git-pull?repo=x",
         servers=[],
         wave=wave_stats([2.0]),
+        usage=[NotebookUsage("b.ipynb", 200 * MIB, 1.5), NotebookUsage("a.ipynb", 100 * MIB, 0.5)],
         execution=None,
         placement={"b.ipynb": "rehearsal-2", "a.ipynb": "rehearsal-1"},
         problems=[] if ok else ["pull, server rehearsal-1: nbgitpuller could not pull x"],
@@ -91,9 +189,19 @@ def test_rehearsal_json_is_ordered_and_proves_only_a_pass_of_its_own_event():
     assert list(passed["placement"]) == ["a.ipynb", "b.ipynb"]
     assert json.dumps(passed) == json.dumps(_report(True))
     text = "a rehearsal on the hub passed on 2027-03-01: the link was clicked and every notebook ran there"
-    assert rehearsal_proofs(passed, "geo") == {"click": text, "test": text}
+    shown = f"{passed['summary']}; the link was clicked and every notebook ran there"
+    assert rehearsal_proofs(passed, "geo") == {"click": shown, "test": shown}
     assert rehearsal_proofs(_report(False), "geo") == {}
     assert rehearsal_proofs(passed, "another-event") == {}
+    version_1 = {key: value for key, value in passed.items() if key != "summary"} | {"schema_version": "1"}
+    assert rehearsal_proofs(version_1, "geo") == {"click": text, "test": text}
+    assert [item["path"] for item in passed["resources"]["notebooks"]] == ["a.ipynb", "b.ipynb"]
+    assert passed["resources"]["heaviest"] == {"path": "b.ipynb", "peak_rss_bytes": 200 * MIB, "cpu_seconds": 1.5}
+    assert list(validator("rehearsal").iter_errors(passed)) == []
+    assert not validator("rehearsal").is_valid({**passed, "schema_version": "1"})
+    assert passed["summary"] == (
+        "passed on 2027-03-01: 1 of 1 server(s) started, median start 2 s, peak memory 200 MiB"
+    )
 
 
 def test_console_table_lines_up_servers_times_and_outcomes():
@@ -158,7 +266,11 @@ def test_a_passing_rehearsal_proves_the_hub_test_step_on_the_next_incremental_bu
     proven = build_site({})
     for box in (_checkbox(proven, "test"), _plan_checkbox(proven, "test")):
         assert box.has_attr("checked") and box.has_attr("disabled")
-    assert "a rehearsal on the hub passed on 2027-03-01" in proven.soup().select_one(".event-checklist").get_text()
+    shown = " ".join(proven.soup().select_one(".event-checklist").get_text().split())
+    assert (
+        "Proven by a rehearsal on the hub: passed on 2027-03-01: 1 of 1 server(s) started, "
+        "median start 2 s, peak memory 200 MiB; the link was clicked and every notebook ran there." in shown
+    )
 
 
 def test_declared_packages_from_requirements_and_conda_files():
@@ -185,3 +297,83 @@ def test_version_problems_name_missing_and_refused_versions():
         "scipy is declared in environment.yml but is not installed in the hub's environment",
         "xarray is declared as >=2024.1 in environment.yml; the hub has 2023.1.0",
     ]
+
+
+def test_servers_starting_at_a_refusal_are_counted_from_request_to_ready():
+    starting = [(0.0, 14.0), (0.0, 15.0), (14.5, 29.0)]
+    assert starting_at_refusals([0.1, 3.0, 14.6], starting) == 2
+    assert starting_at_refusals([14.2], starting) == 1  # only one was starting then: the hub refused at one
+    assert starting_at_refusals([], starting) is None
+    assert starting_at_refusals([100.0], starting) == 1  # never reported as zero
+
+
+def test_the_prewarm_request_and_the_mail_quote_the_rehearsals_measured_numbers():
+    from sphinx_event_ext.plan.notify import heads_up_email, notification_email
+    from sphinx_event_ext.plan.prewarm import prewarm_request
+    from sphinx_event_ext.plan.rehearsal import ServerFacts
+
+    event = make_event(id="geo", attendees="60", **{"memory-per-user": "1G", "node-memory": "32G"})
+    record = rehearsal_json(
+        event,
+        date=dt.date(2027, 3, 1),
+        hub="https://geo.hub.example.org",
+        mode="users",
+        link="https://geo.hub.example.org/hub/user-redirect/git-pull?repo=x",
+        servers=[],
+        wave=wave_stats([12.0, 20.0, 75.0]),
+        usage=[NotebookUsage("big.ipynb", 3 * GIB, 30.0)],
+        execution=None,
+        placement={},
+        problems=[],
+        server=ServerFacts(image="quay.io/hub/pangeo:2027.03", memory_limit=4 * GIB),
+        spawn_limit=SpawnLimit(4, 8.0, 2),
+    )
+    plain = prewarm_request(event, today=dt.date(2027, 2, 1))
+    request = prewarm_request(event, today=dt.date(2027, 2, 1), rehearsal=record)
+    assert "rehearsal" not in plain and plain["capacity"]["users_per_node"] == 30
+    assert request["capacity"]["users_per_node"] == 10  # 30 GiB of a 32 GiB node at the measured 3 GiB each
+    evidence = request["rehearsal"]
+    assert evidence["peak_memory_bytes"] == 3 * GIB and evidence["image"] == "quay.io/hub/pangeo:2027.03"
+    assert evidence["start_seconds"] == {"median": 20.0, "p90": 75.0, "max": 75.0}
+    for mail in (notification_email(request), heads_up_email(request)):
+        assert (
+            "Rehearsal on the hub (2027-03-01, passed): 3 user(s) at once; server start median 20.0 s, "
+            "90th percentile 75.0 s, max 75.0 s; 33% took a minute or more." in mail.body
+        )
+        assert (
+            "Measured memory: the heaviest notebook (big.ipynb) peaks at 3.0 GiB in its kernel, under a server "
+            "limit of 4.0 GiB; we plan 3.0 GiB per attendee." in mail.body
+        )
+        assert "Image rehearsed: quay.io/hub/pangeo:2027.03" in mail.body
+        assert "Spawn limit: the hub refused 4 start(s) with 429" in mail.body
+    assert "Rehearsal on the hub" not in notification_email(plain).body
+    # another event's record, or one that does not follow the schema, is quoted nowhere
+    assert "rehearsal" not in prewarm_request(make_event(id="other"), today=dt.date(2027, 2, 1), rehearsal=record)
+    broken = {**record, "wave": {"servers": "many"}}
+    assert "rehearsal" not in prewarm_request(event, today=dt.date(2027, 2, 1), rehearsal=broken)
+
+
+def test_profile_and_its_options_are_validated_like_every_option():
+    from sphinx_event_ext.model.validate import parse_event
+
+    base = {key: value for key, value in (line.split(": ", 1) for line in GOOD_OPTIONS.strip().splitlines())}
+    base = {key.strip(":"): value for key, value in base.items()}
+    good = parse_event("T", {**base, "profile": "medium", "profile-options": "image=pangeo, cpu=2"}, default_id="t")
+    assert good.event is not None and good.event.user_options == {"profile": "medium", "image": "pangeo", "cpu": "2"}
+    assert parse_event("T", base, default_id="t").event.user_options == {}
+    expected = "comma-separated name=choice pairs such as image=pangeo, cpu=2"
+    cases = [
+        ({"profile-options": "image=pangeo"}, "profile-options: choices need the profile they belong to; set profile"),
+        (
+            {"profile": "big profile"},
+            "profile: expected a profile slug: letters, digits, '.', '_' and '-', got 'big profile'",
+        ),
+        ({"profile": "medium", "profile-options": "image"}, f"profile-options: expected {expected}, got 'image'"),
+        (
+            {"profile": "medium", "profile-options": "cpu=1, cpu=2, profile=x"},
+            f"profile-options: expected {expected}, got cpu, profile more than once (the profile is its own option)",
+        ),
+    ]
+    for options, message in cases:
+        problems = [str(problem) for problem in parse_event("T", {**base, **options}, default_id="t").problems]
+        assert problems == [message]

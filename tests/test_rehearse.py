@@ -9,21 +9,28 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
+from http.cookiejar import CookieJar
 from importlib.metadata import version
 from pathlib import Path
+from urllib.parse import urlencode
 
 import nbformat
 import pytest
 from gitrepos import git_daemon, make_bare_repo
-from hubs import NAMED_SERVER_LIMIT, RunningHub, require_proxy, start_hub
+from hubs import IMAGE_CHOICES, NAMED_SERVER_LIMIT, PROFILES, SPAWN_LIMIT, RunningHub, require_proxy, start_hub
 
+from sphinx_event_ext.content.hub_api import Hub, offered_profiles
 from sphinx_event_ext.content.store import rehearsal_record
+from sphinx_event_ext.model.schema import validator
+from sphinx_event_ext.plan.rehearsal import arrival_offsets
 
 pytestmark = pytest.mark.xdist_group("jupyterhub")  # one hub for the module, under pytest-xdist too
 
@@ -51,6 +58,8 @@ BROKEN = {"01-intro.ipynb": _notebook("x = 1", "y = x / 0", "print('never')")}
 # The hub's servers run this Python: nbformat matches its pin, nbclient does not, one package is absent.
 ENVIRONMENT = f"nbformat=={version('nbformat')}\npackaging\nnbclient==0.0.1\nno-such-package-for-rehearsal==1.0\n"
 SLOW = {"01-slow.ipynb": _notebook("import time", "time.sleep(120)")}
+# Writes 300 MiB (bytes, so every page is touched): more than the "tiny" profile's 200 MiB limit.
+HEAVY = {"01-light.ipynb": _notebook("x = 1"), "02-heavy.ipynb": _notebook("block = b'x' * (300 * 1024**2)")}
 
 
 @dataclass
@@ -66,7 +75,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     base = tmp_path_factory.mktemp("rehearsal")
     repos = base / "repos"
     repos.mkdir()
-    make_bare_repo(repos, "content.git", {"main": GOOD, "broken": BROKEN, "slow": SLOW})
+    make_bare_repo(repos, "content.git", {"main": GOOD, "broken": BROKEN, "slow": SLOW, "heavy": HEAVY})
     make_bare_repo(repos, "environment.git", {"main": {"requirements.txt": ENVIRONMENT}})
     with git_daemon(repos, wait=30) as git_url:
         (base / "hub").mkdir()
@@ -121,6 +130,8 @@ def _assert_cleaned_up(hub: RunningHub, prefix: str) -> None:
     assert leftovers == {}, f"users left behind: {sorted(leftovers)}"
     for user in hub.users().values():
         assert not [name for name in user.get("servers", {}) if name.startswith(prefix)], user
+    homes = sorted((hub.base / "home").glob(f"{prefix}*/sphinx-event-rehearsal-*"))
+    assert homes == [], f"the rehearsal's content folders outlived its users: {homes}"
 
 
 def test_a_passing_event_starts_clicks_runs_and_cleans_up(world, tmp_path):
@@ -198,7 +209,7 @@ def test_a_wave_of_three_users_spreads_the_notebooks_over_their_servers(world, t
     wave = report["wave"]
     assert wave["servers"] == 3 and wave["started"] == 3 and wave["failures"] == 0
     times = sorted(server["start_seconds"] for server in report["servers"])
-    assert wave["start_seconds"] == {"median": times[1], "p90": times[2], "max": times[2]}
+    assert wave["start_seconds"] == {"median": times[1], "p90": times[2], "p95": times[2], "max": times[2]}
     assert report["placement"] == {
         "01-intro.ipynb": "wave-1",
         "03-more.ipynb": "wave-2",
@@ -262,6 +273,176 @@ def test_an_interrupted_run_still_cleans_up(world, tmp_path):
     _assert_cleaned_up(world.hub, "stop-")
 
 
+def test_the_events_profile_and_its_options_start_every_server_and_are_reported(world, tmp_path):
+    docs = _site(world, tmp_path, extra=":profile: small\n:profile-options: image=pangeo\n")
+    result = _rehearse(docs, "--user-prefix", "profile-", token=world.hub.token)
+    assert result.returncode == 0, result.stdout + result.stderr
+    report = _report(docs)
+    assert list(validator("rehearsal").iter_errors(report)) == []
+    assert report["profile"] == {"profile": "small", "image": "pangeo"}
+    server = report["server"]
+    assert server["image"] == IMAGE_CHOICES["pangeo"] and server["image_variable"] == "JUPYTER_IMAGE"
+    assert server["memory_limit_bytes"] == int(PROFILES["small"]["MEM_LIMIT"])
+    assert server["memory_guarantee_bytes"] == int(PROFILES["small"]["MEM_GUARANTEE"])
+    # the pulled content as it sits in the home: its files and its git history
+    assert 100 < server["content_bytes"] < 10_000_000
+    assert server["home_volume"]["total_bytes"] >= server["home_volume"]["free_bytes"] > 0
+    usage = {item["path"]: item for item in report["resources"]["notebooks"]}
+    assert sorted(usage) == ["01-intro.ipynb", "03-more.ipynb", "data/02-data.ipynb"]
+    for item in usage.values():  # a Python kernel holds tens of MiB; a notebook this small stays well under 1 GiB
+        assert 20 * 1024**2 < item["peak_rss_bytes"] < 1024**3 and item["cpu_seconds"] > 0
+    assert f"image {IMAGE_CHOICES['pangeo']}" in result.stdout
+    assert "sphinx-event rehearse: rehearsal passed on 2027-03-01: 1 of 1 server(s) started" in result.stderr
+    _assert_token_hidden(world.hub.token, result, docs, world.hub)
+    _assert_cleaned_up(world.hub, "profile-")
+
+
+def test_a_profile_the_hub_does_not_offer_is_refused_with_the_hubs_own_message(world, tmp_path):
+    docs = _site(world, tmp_path, extra=":profile: small\n")
+    result = _rehearse(docs, "--profile", "huge", "--user-prefix", "noprofile-", token=world.hub.token)
+    assert result.returncode == 1, result.stdout + result.stderr
+    report = _report(docs)
+    assert report["profile"] == {"profile": "huge"}  # --profile replaces the event's
+    [server] = report["servers"]
+    assert server["failure"]["step"] == "start"
+    assert "No such profile: huge. Options available: small, tiny" in server["failure"]["message"]
+    assert report["wave"]["failures"] == 1 and report["execution"] is None
+    _assert_cleaned_up(world.hub, "noprofile-")
+
+
+def test_eight_users_past_the_spawn_limit_all_start_and_the_refusals_are_counted(world, tmp_path):
+    docs = _site(world, tmp_path)
+    result = _rehearse(docs, "--users", "8", "--user-prefix", "limit-", token=world.hub.token)
+    assert result.returncode == 0, result.stdout + result.stderr
+    report = _report(docs)
+    assert report["wave"]["started"] == 8 and report["wave"]["failures"] == 0
+    limit = report["spawn_limit"]
+    assert limit["refusals"] >= 8 - SPAWN_LIMIT, limit  # everyone past the first two was refused at least once
+    assert sum(server["refusals"] for server in report["servers"]) == limit["refusals"]
+    assert limit["seconds_lost"] > 0
+    assert SPAWN_LIMIT <= limit["started_at_once"] <= SPAWN_LIMIT + 1, limit
+    assert f"at most {limit['started_at_once']} server(s) start at once: with 80 attendees the last" in limit["finding"]
+    assert "limit    the hub refused" in result.stdout
+    assert "ask the hub team to raise it" in report["recommendation"]["reason"]
+    assert report["execution"]["summary"]["passed"] == 3
+    _assert_cleaned_up(world.hub, "limit-")
+
+
+def test_a_notebook_above_the_servers_memory_limit_fails_with_its_measured_peak(world, tmp_path):
+    docs = _site(world, tmp_path, branch="heavy", extra=":profile: tiny\n")
+    result = _rehearse(docs, "--user-prefix", "heavy-", token=world.hub.token)
+    assert result.returncode == 1, result.stdout + result.stderr
+    report = _report(docs)
+    heaviest = report["resources"]["heaviest"]
+    assert heaviest["path"] == "02-heavy.ipynb" and heaviest["peak_rss_bytes"] > 300 * 1024**2
+    light = next(item for item in report["resources"]["notebooks"] if item["path"] == "01-light.ipynb")
+    assert light["peak_rss_bytes"] < 200 * 1024**2
+    [problem] = report["problems"]
+    assert problem.startswith("memory: 02-heavy.ipynb peaked at ")
+    assert problem.endswith("in its kernel on the hub, above the server's limit of 200 MiB (MEM_LIMIT)")
+    # memory-per-user (2G) is still above the peak: the capacity stays planned from it
+    assert report["resources"]["planned_memory_per_user_bytes"] == 2 * 1024**3
+    assert report["recommendation"]["memory_per_user_source"] == "memory-per-user"
+    _assert_cleaned_up(world.hub, "heavy-")
+
+
+def test_a_seeded_spread_wave_arrives_at_the_same_times_twice(world, tmp_path):
+    docs = _site(world, tmp_path)
+    wave = ("--users", "3", "--arrivals", "spread", "--over", "4s", "--seed", "7")
+    expected = arrival_offsets(3, 4.0, 7)
+    assert expected == sorted(expected) and len(set(expected)) == 3 and expected[0] >= 0 and expected[-1] <= 4
+    dry = [_rehearse(docs, *wave, "--dry-run", token="") for _ in range(2)]
+    assert dry[0].returncode == 0 and dry[0].stdout == dry[1].stdout
+    for number, offset in enumerate(expected, start=1):
+        assert f"user     rehearsal-{number}: default server, asked for at {offset:.1f} s" in dry[0].stdout
+    result = _rehearse(docs, *wave, "--user-prefix", "spread-", token=world.hub.token)
+    assert result.returncode == 0, result.stdout + result.stderr
+    report = _report(docs)
+    assert report["arrivals"] == {"mode": "spread", "over_seconds": 4.0, "seed": 7, "offsets": expected}
+    assert [server["arrival_seconds"] for server in report["servers"]] == expected
+    _assert_cleaned_up(world.hub, "spread-")
+
+
+def test_sigterm_in_the_middle_of_a_wave_leaves_no_user_and_no_server(world, tmp_path):
+    docs = _site(world, tmp_path)
+    command = [sys.executable, "-m", "sphinx_event_ext.cli", "rehearse", str(docs), "--hub-token-env", TOKEN_ENV]
+    wave = ["--users", "6", "--arrivals", "spread", "--over", "40s", "--seed", "3", "--user-prefix", "term-"]
+    process = subprocess.Popen(
+        [*command, *wave],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, TOKEN_ENV: world.hub.token},
+    )
+    seen = []
+    while not any(line.startswith("pull ") for line in seen):
+        line = process.stdout.readline()
+        if not line:
+            process.kill()
+            pytest.fail(f"the rehearsal ended before a pull: {seen}\n{process.stderr.read()}")
+        seen.append(line)
+    created = [name for name in world.hub.users() if name.startswith("term-")]
+    assert len(created) == 6, created  # every user exists; only the first arrivals have servers yet
+    process.send_signal(signal.SIGTERM)
+    stdout, stderr = process.communicate(timeout=120)
+    assert process.returncode == 130, stdout + stderr
+    assert "interrupted; the servers it started were stopped, and the users it created deleted" in stderr
+    _assert_cleaned_up(world.hub, "term-")
+
+
+def test_a_home_that_outlived_its_user_keeps_its_clone_and_is_reported(world, tmp_path):
+    """An earlier rehearsal (or the attendee) cloned another repository into the event's folder of this home."""
+    home = world.hub.base / "home" / "homes-1"
+    home.mkdir(parents=True)
+    other = f"{world.git}/environment.git"
+    subprocess.run(["git", "clone", "-q", other, str(home / "workshop")], check=True, capture_output=True)
+    docs = _site(world, tmp_path)
+    result = _rehearse(docs, "--user-prefix", "homes-", token=world.hub.token)
+    assert result.returncode == 0, result.stdout + result.stderr  # it pulled into a folder of its own
+    report = _report(docs)
+    [warning] = report["warnings"]
+    assert warning.startswith(f"home of homes-1: workshop already holds a clone of {other} (branch main)")
+    assert "the attendee's next click fails at the pull" in warning
+    assert (home / "workshop" / "requirements.txt").is_file(), "the home's own folder is left as it was"
+    _assert_cleaned_up(world.hub, "homes-")
+
+
+def test_users_the_rehearsal_did_not_create_are_never_touched(world, tmp_path):
+    world.hub.api("POST", "users/taken-2")
+    world.hub.api("POST", "users/taken-2/server")
+    deadline = time.monotonic() + 120
+    while not (world.hub.users()["taken-2"]["servers"].get("") or {}).get("ready"):
+        assert time.monotonic() < deadline, "taken-2's server did not start"
+        time.sleep(0.5)
+    docs = _site(world, tmp_path)
+    result = _rehearse(docs, "--users", "2", "--user-prefix", "taken-", token=world.hub.token)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "the hub already has the user(s) taken-2; a rehearsal only uses users it creates" in result.stderr
+    users = world.hub.users()
+    assert "taken-1" not in users, "nothing is created when a user of its names exists"
+    assert users["taken-2"]["servers"][""]["ready"], "the existing user's server is left running"
+    world.hub.api("DELETE", "users/taken-2/server")
+
+
+def test_the_profiles_offered_are_read_from_the_hubs_own_spawn_page(world):
+    """A token cannot read the spawn page (JupyterHub sends it to its login page), so the rehearsal lists no
+    profiles of its own there; a logged-in browser can, and its page is what ``offered_profiles`` reads."""
+    hub = world.hub
+    hub.api("POST", "users/formreader")
+    try:
+        assert Hub(hub.url, hub.token).spawn_form("formreader") is None
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()))
+        with opener.open(f"{hub.url}/hub/login", timeout=30) as response:
+            xsrf = re.search(r'name="_xsrf" value="([^"]+)"', response.read().decode()).group(1)
+        form = urlencode({"username": "formreader", "password": "any", "_xsrf": xsrf}).encode()
+        opener.open(f"{hub.url}/hub/login", data=form, timeout=30).close()
+        with opener.open(f"{hub.url}/hub/spawn/formreader", timeout=30) as response:
+            page = response.read().decode()
+        assert offered_profiles(page) == list(PROFILES)
+    finally:
+        hub.api("DELETE", "users/formreader")
+
+
 def test_usage_errors_say_what_is_wrong_without_reaching_a_hub(tmp_path):
     docs = tmp_path / "docs"
     docs.mkdir()
@@ -280,5 +461,21 @@ def test_usage_errors_say_what_is_wrong_without_reaching_a_hub(tmp_path):
     refused = _rehearse(docs, "--event", "one", token="secret-value-123")  # nothing listens on port 9
     assert refused.returncode == 2 and "GET /hub/api/user failed" in refused.stderr
     assert "secret-value-123" not in refused.stdout + refused.stderr
-    for result in (unset, several, unknown, refused):
+    too_many = _rehearse(docs, "--event", "one", "--users", "6", token="x")
+    assert (
+        too_many.returncode == 2 and "--users: expected at most the event's 5 attendees, received 6" in too_many.stderr
+    )
+    big = docs / "big.md"
+    big.write_text("# big\n\n```{event} big\n:id: big\n" + options.replace(":attendees: 5", ":attendees: 60") + "```\n")
+    unconfirmed = _rehearse(docs, "--event", "big", "--users", "30", token="x")
+    assert unconfirmed.returncode == 2 and "repeat the number with --confirm-size 30" in unconfirmed.stderr
+    wrong = _rehearse(docs, "--event", "big", "--users", "30", "--confirm-size", "3", token="x")
+    assert wrong.returncode == 2 and "--confirm-size 30" in wrong.stderr
+    bad_profile = _rehearse(docs, "--event", "one", "--profile", "a b", token="x")
+    assert bad_profile.returncode == 2 and "--profile: expected a profile slug" in bad_profile.stderr
+    dry = _rehearse(docs, "--event", "big", "--users", "30", "--confirm-size", "30", "--dry-run", token="")
+    assert dry.returncode == 0, dry.stderr  # nothing listens on port 9: a dry run sends nothing
+    assert dry.stdout.count("default server, asked for at 0.0 s") == 30
+    assert "60 attendees at 2G each: 63 per 128G node, 1 node(s) for everyone, 1 to pre-warm" in dry.stdout
+    for result in (unset, several, unknown, refused, too_many, unconfirmed, wrong, bad_profile, dry):
         assert "Traceback" not in result.stderr

@@ -289,3 +289,25 @@ def test_the_wheel_ships_the_templates_and_reads_them_installed(tmp_path):
     assert Path(root) == tmp_path / "installed" / "sphinx_event_ext" / "templates"
     assert "docs/events/example-workshop/01-welcome.ipynb" in files
     assert ".github/workflows/events.yml" in files
+
+
+#: Text that would add a live raw HTML block after a newline, drive the terminal, and reorder what is read.
+HOSTILE = "x\n\n```{raw} html\n<script>alert('pwned')</script>\n```\n\x1b]0;t\x07\x1b[2J\u202e <b>y</b> {{ 7*7 }}"
+
+
+def test_every_page_template_field_renders_hostile_text_as_data(build_site, tmp_path):
+    """Every field of every page template holds hostile text; the built pages hold no raw block, script or
+    escape, whatever validation then says of the values (the card is refused, the page still builds)."""
+    fields = ("title", "id", "hub", "start", "end", "active_hours", "timezone", "attendees", "content_repo",
+              "content_branch", "content_path", "notified", "contact", "ticket", "from_issue", "description")  # fmt: skip
+    pages = {}
+    for template in PAGE_TEMPLATES:
+        text = render_page(template, {**dict.fromkeys(fields, HOSTILE), "placeholders": [HOSTILE]})
+        assert "\n```{raw}" not in text and "\x1b" not in text and "\u202e" not in text, text
+        assert "{{ 7*7 }}" in text.replace("\\", "") and "49" not in text
+        pages[f"p-{template}"] = text
+    result = build_site(pages, conf='event_today = "2026-12-01"\n', isolated=True)
+    for docname in pages:
+        html = result.html(docname)
+        assert "<script>alert" not in html and "<b>y</b>" not in html and "\x1b" not in html
+        assert "&lt;script&gt;alert(" in html, "the hostile title is shown as text in the heading"

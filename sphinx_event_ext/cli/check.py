@@ -11,9 +11,10 @@ import json
 import signal
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stderr
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 from ..content.extra import INSTALL_LINE, missing_modules
 from ..content.inputs import FileState, file_state
@@ -96,7 +97,7 @@ def run_check(args: argparse.Namespace) -> int:
     warnings = evidence / "check-warnings.txt"
     evidence.mkdir(parents=True, exist_ok=True)
     remotes_record(doctrees).unlink(missing_ok=True)
-    with _interrupts() as interrupted:
+    with _interrupts() as interrupted, redirect_stderr(_Until(interrupted)):
         status = build_main(
             [*build_flags, "-w", str(warnings), "-c", str(confdir), "-d", str(doctrees), str(source), str(out)]
         )
@@ -202,3 +203,20 @@ def _interrupts() -> Iterator[list[int]]:
     finally:
         for signum, handler in previous.items():
             signal.signal(signum, handler)
+
+
+class _Until:
+    """The checker's stderr until a signal came: then the one-line message about it is all there is to say.
+
+    Sphinx prints ``Interrupted!`` as it unwinds from the interrupt; the check says it itself.
+    """
+
+    def __init__(self, came: list[int]) -> None:
+        self._came = came
+        self._stream = sys.stderr
+
+    def write(self, text: str) -> int:
+        return len(text) if self._came else self._stream.write(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)

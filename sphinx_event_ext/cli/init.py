@@ -38,8 +38,8 @@ def example_values(today: dt.date) -> dict[str, str]:
         "content_path": EXAMPLE_ID,
         "notified": today.isoformat(),
         "contact": "Your Name <you@example.org>",
-        "description": "An example event made by `sphinx-event init`: replace it with your own, "
-        "or keep it as a model and add events with `sphinx-event new`.",
+        "description": "An example event made by sphinx-event init: replace it with your own, "
+        "or keep it as a model and add events with sphinx-event new.",
     }
 
 
@@ -78,10 +78,20 @@ def run_init(args: argparse.Namespace) -> int:
     if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
         print(f"sphinx-event init: error: {folder} is not an empty folder; choose a new one", file=sys.stderr)
         return 2
+    blocking = next((parent for parent in folder.parents if parent.exists() and not parent.is_dir()), None)
+    if blocking is not None:
+        print(f"sphinx-event init: error: {blocking} is a file, not a folder; choose a new folder", file=sys.stderr)
+        return 2
     project = args.project or folder.resolve().name
     files = site_files(project, install_source(), resolve_today(None))
-    for relative, content in files.items():
-        write_atomic(folder / relative, content)
+    try:
+        for relative, content in files.items():
+            write_atomic(folder / relative, content)
+    except OSError as error:
+        print(
+            f"sphinx-event init: error: cannot write the site in {folder}: {error.strerror or error}", file=sys.stderr
+        )
+        return 2
     print(f"sphinx-event init: made {len(files)} files in {folder}; next: cd {folder} && nox -s check", file=sys.stderr)
     return 0
 

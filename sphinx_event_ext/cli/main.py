@@ -9,10 +9,11 @@ from pathlib import Path
 
 from .._version import __version__
 from ..model.config import EventConfig, resolve_today
-from ..model.schema import skip_unused_format_backends
 from ..plan.prewarm import events_index, prewarm_request
+from ..plan.site_layout import BUILDERS, HtmlSettings, page_url
 from ..util.atomic import dumps
 from ..util.commands import subcommands
+from . import cache as cli_cache
 from . import init as cli_init
 from . import link as cli_link
 from . import new as cli_new
@@ -65,14 +66,14 @@ def run_prewarm(args: argparse.Namespace) -> int:
         return 2
     notice_days, lead = config.notice_days, config.prewarm_lead_minutes
     today = resolve_today(config.today)
-    base = (values.get("html_baseurl") or "").rstrip("/")
+    settings = HtmlSettings.from_values(values)
     requests = [
         prewarm_request(
             event,
             today=today,
             notice_days=notice_days,
             lead_minutes=lead,
-            page_url=f"{base}/{docname}.html#event-{event.id}" if base else None,
+            page_url=page_url(docname, event.id, args.builder, settings),
         )
         for docname, event in events
     ]
@@ -128,22 +129,24 @@ def parser() -> argparse.ArgumentParser:
     prewarm = commands.add_parser("prewarm", help="print the pre-warm request JSON without building")
     prewarm.add_argument("paths", nargs="+", type=Path, metavar="FILE_OR_DIR", help="MyST files or folders")
     prewarm.add_argument("--id", help="print this event's request (default: the events.json index of all)")
+    prewarm.add_argument(
+        "--builder",
+        choices=BUILDERS,
+        default="html",
+        help="the Sphinx builder the site is published with, which decides its page addresses (default: html)",
+    )
     prewarm.set_defaults(func=run_prewarm)
     cli_link.add_parser(commands)
     cli_rehearse.add_parser(commands)
     cli_ticket.add_parser(commands)
     cli_new.add_parser(commands)
     cli_init.add_parser(commands)
+    cli_cache.add_parser(commands)
     _use_formatter(main_parser)
     return main_parser
-
-
-#: Commands that run a Sphinx build or Jupyter machinery in this process.
-_BUILDS = {"check", "rehearse"}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``sphinx-event``."""
     args = parser().parse_args(cli_link.with_default_kind(sys.argv[1:] if argv is None else argv))
-    skip_unused_format_backends(building=args.command in _BUILDS)
     return args.func(args)

@@ -18,7 +18,7 @@ from myst_parser.config.main import MdParserConfig
 from myst_parser.parsers.directives import parse_directive_text
 from myst_parser.parsers.mdit import create_md_parser
 
-from ..model.directive import EventDirectiveShape, option_lines, options_format_problem
+from ..model.directive import EventDirectiveShape, option_lines, options_format_problem, with_repeats
 from ..model.validate import ParseResult, parse_event
 
 _DIRECTIVE = re.compile(r"^\{([A-Za-z0-9_:.-]+)\}\s*(.*)$", re.S)
@@ -88,7 +88,8 @@ def scan_text(text: str, path: Path, default_id: str) -> list[FoundEvent]:
             result = ParseResult(None, [problem])
         else:
             result = parse_event(title, parsed.options, default_id=default_id, page_dir=path.parent)
-        at = {name: line + 1 + offset for name, offset in option_lines(content).items()}
+        result, repeats = with_repeats(result, content)
+        at = {name: line + 1 + offset for name, offset in {**option_lines(content), **repeats}.items()}
         found.append(FoundEvent(path, line, default_id, result, at))
     return found
 

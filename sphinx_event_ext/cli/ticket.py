@@ -8,6 +8,7 @@ from pathlib import Path
 
 from ..content.github_issue import IssueError, fetch_issue, load_issue
 from ..plan.ticket_compare import FieldCheck, compare_ticket, differences
+from ..util.sanitize import one_line
 from .scan import scan
 from .site import report
 
@@ -15,7 +16,9 @@ COLUMNS = ("Field", "Result", "Page", "Issue", "Note")
 
 
 def _cell(text: str) -> str:
-    return " ".join(text.replace("|", "\\|").split())
+    """One line, ``|`` escaped for Markdown and control characters shown escaped (the parser escaped the issue's
+    already; this keeps any other text from reaching the terminal raw)."""
+    return one_line(" ".join(text.replace("|", "\\|").split()))
 
 
 def comparison_table(checks: list[FieldCheck]) -> str:

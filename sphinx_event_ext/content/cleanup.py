@@ -25,39 +25,47 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from types import FrameType
 
+import psutil
+
 RUN_VARIABLE = "SPHINX_EVENT_RUN"
 PREFIX = "sphinx-event-run-"
 MARKER = "sphinx-event-run.json"
+#: Levels above the content's copy that stay inside the run's folder (and one more, ``ABOVE`` itself).
+DEPTH = 8
+ABOVE = "above-the-copy"
+#: The marker's key for the checker's start time as psutil reads it. Versions that read /proc named it
+#: "started" (in clock ticks): each version leaves the other's runs alone rather than misjudge them.
+_STARTED = "created"
 _GRACE = 1.0  # seconds between asking processes to end and killing them
 _ROUNDS = 5  # a process may start another while the others end; look again this often
-_PROC = Path("/proc")
 
 
 def process_start(pid: int) -> str | None:
-    """When ``pid`` started (clock ticks since boot), or None when there is no such process."""
+    """When ``pid`` started (as psutil reads it on this system), or None when there is no such process."""
     try:
-        stat = (_PROC / str(pid) / "stat").read_text()
-    except OSError:
+        process = psutil.Process(pid)
+        if process.status() == psutil.STATUS_ZOMBIE:  # a zombie has ended: only its exit status is left
+            return None
+        return repr(process.create_time())
+    except psutil.Error:
         return None
-    fields = stat.rsplit(")", 1)[-1].split()
-    if len(fields) < 20 or fields[0] == "Z":  # a zombie has ended: only its exit status is left
-        return None
-    return fields[19]
 
 
 def run_processes(run_id: str) -> list[int]:
-    """The processes whose environment carries the run's id: its kernels and all they started."""
-    tag = f"{RUN_VARIABLE}={run_id}".encode()
+    """The processes whose environment carries the run's id: its kernels and all they started.
+
+    psutil reads other processes' environments on Linux, macOS and Windows; a process whose
+    environment cannot be read (another user's) is not one of ours.
+    """
     found = []
-    for entry in _PROC.iterdir() if _PROC.is_dir() else ():
-        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+    for process in psutil.process_iter():
+        if process.pid == os.getpid():
             continue
         try:
-            environment = (entry / "environ").read_bytes()
-        except OSError:
+            if process.environ().get(RUN_VARIABLE) == run_id:
+                found.append(process.pid)
+        except psutil.Error:
             continue
-        if tag in environment.split(b"\0"):
-            found.append(int(entry.name))
     return found
 
 
@@ -89,12 +97,21 @@ class RunFolder:
     def __init__(self) -> None:
         self.id = uuid.uuid4().hex
         self.path = Path(tempfile.mkdtemp(prefix=f"{PREFIX}{self.id[:12]}-"))
-        marker = {"run": self.id, "pid": os.getpid(), "started": process_start(os.getpid())}
+        marker = {"run": self.id, "pid": os.getpid(), _STARTED: process_start(os.getpid())}
         (self.path / MARKER).write_text(json.dumps(marker), "utf-8")
 
     def environment(self) -> dict[str, str]:
         """The checker's environment with the run's id, for a kernel to start with."""
         return {**os.environ, RUN_VARIABLE: self.id}
+
+    def content_copy(self, name: str) -> Path:
+        """Where the content's copy goes: :data:`DEPTH` folders down, so that a notebook's relative paths
+        up to that many levels above the copy (``../../conf.py``) still land inside the run's folder."""
+        return self.path.joinpath(ABOVE, *(str(level) for level in range(DEPTH, 0, -1)), name)
+
+    def above_copy(self) -> Path:
+        """The folder that holds the levels above the copy: a notebook has no business writing there."""
+        return self.path / ABOVE
 
     def connection_file(self) -> str:
         """Where a kernel's connection file goes: in the run's folder, removed with it."""
@@ -119,11 +136,11 @@ def sweep_dead_runs() -> list[Path]:
     for folder in Path(tempfile.gettempdir()).glob(f"{PREFIX}*"):
         try:
             marker = json.loads((folder / MARKER).read_text("utf-8"))
-            run, pid, started = str(marker["run"]), int(marker["pid"]), marker["started"]
+            run, pid, started = str(marker["run"]), int(marker["pid"]), marker[_STARTED]
         except (OSError, ValueError, KeyError, TypeError):
-            continue  # not one of ours, or its marker is still being written
+            continue  # not one of ours (or another version's), or its marker is still being written
         if started is None or process_start(pid) == started:
-            continue  # its checker is still running, or there is no /proc to tell
+            continue  # its checker is still running, or its start time could not be read
         end_processes(run)
         shutil.rmtree(folder, ignore_errors=True)
         cleared.append(folder)

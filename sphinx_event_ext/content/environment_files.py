@@ -3,7 +3,7 @@
 Pure reading, no installing: a ``binder/`` or ``.binder/`` folder replaces the root; then
 ``environment.yml`` (the Conda buildpack, which ignores ``requirements.txt``), or
 ``requirements.txt`` and the repository as a package (the Python buildpack); ``runtime.txt``
-pins Python. What only a container build can do (``apt.txt``, ``postBuild``, a Dockerfile...)
+pins Python (else ``python=`` in ``environment.yml``, else the project's ``requires-python``). What only a container build can do (``apt.txt``, ``postBuild``, a Dockerfile...)
 is listed as not reproduced, so the report can say so.
 """
 
@@ -35,8 +35,10 @@ NOT_REPRODUCED = {
     "DESCRIPTION": "R packages",
     "install.R": "R packages",
 }
+#: The channel repo2docker's conda environments come from when ``environment.yml`` names none.
+DEFAULT_CHANNELS = ("conda-forge",)
 # Bumped when the way an environment is built changes, so cached environments are rebuilt.
-_BUILD_VERSION = "1"
+_BUILD_VERSION = "2"
 _CONDA_ONLY = {"python", "pip"}
 _CONDA_SPEC = re.compile(r"^(?:[\w.-]+::)?([A-Za-z0-9_.-]+)\s*(.*)$")
 _RUNTIME = re.compile(r"^python-(\d+(?:\.\d+)*)\s*$")
@@ -67,11 +69,18 @@ class EnvironmentSpec:
     pip: tuple[str, ...] = ()
     conda: tuple[str, ...] = ()
     conda_file: str | None = None
+    channels: tuple[str, ...] = ()
     project: bool = False
     python: str | None = None
     python_file: str | None = None
     not_reproduced: tuple[str, ...] = ()
     declared: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def unreproduced_files(self) -> tuple[str, ...]:
+        """What the hub's image does that no environment built here does (``apt.txt``, ``postBuild``...):
+        an environment built without them is an approximation."""
+        return tuple(item for item in self.not_reproduced if item.split(":")[0].rsplit("/", 1)[-1] in NOT_REPRODUCED)
 
     @property
     def installs_anything(self) -> bool:
@@ -126,12 +135,13 @@ def read_environment(root: Path) -> EnvironmentSpec:
     requirement_files: tuple[str, ...] = ()
     pip: tuple[str, ...] = ()
     conda: tuple[str, ...] = ()
+    channels: tuple[str, ...] = ()
     python = python_file = None
     conda_file = next((found for found in map(present, CONDA_FILES) if found), None)
     not_reproduced = [f"{path}: {why}" for name, why in NOT_REPRODUCED.items() if (path := present(name))]
     if conda_file:
         files.append(conda_file)
-        conda, pip, conda_python = _read_conda(root / conda_file, conda_file)
+        conda, pip, conda_python, channels = _read_conda(root / conda_file, conda_file)
         declared.update(dict.fromkeys(_names(pip) + _names(_conda_as_pip(conda)), conda_file))
         if conda_python:
             python, python_file = conda_python, conda_file
@@ -151,6 +161,9 @@ def read_environment(root: Path) -> EnvironmentSpec:
             files.extend(name for name in ("setup.py", "pyproject.toml", "setup.cfg") if (root / name).is_file())
             declaring = "pyproject.toml" if (root / "pyproject.toml").is_file() else "setup.py"
             declared.update(dict.fromkeys(_project_names(root), declaring))
+            requires = _requires_python(root)
+            if requires and python is None:
+                python, python_file = requires, "pyproject.toml"
     runtime = present("runtime.txt")
     if runtime:
         files.append(runtime)
@@ -168,6 +181,7 @@ def read_environment(root: Path) -> EnvironmentSpec:
         pip=pip,
         conda=conda,
         conda_file=conda_file,
+        channels=channels,
         project=project,
         python=python,
         python_file=python_file,
@@ -176,8 +190,8 @@ def read_environment(root: Path) -> EnvironmentSpec:
     )
 
 
-def _read_conda(path: Path, name: str) -> tuple[tuple[str, ...], tuple[str, ...], str | None]:
-    """The conda dependencies, the pip section and the Python version of an ``environment.yml``."""
+def _read_conda(path: Path, name: str) -> tuple[tuple[str, ...], tuple[str, ...], str | None, tuple[str, ...]]:
+    """The conda dependencies, the pip section, the Python version and the channels of an ``environment.yml``."""
     import yaml  # PyYAML comes with myst-parser
 
     try:
@@ -187,6 +201,9 @@ def _read_conda(path: Path, name: str) -> tuple[tuple[str, ...], tuple[str, ...]
     dependencies: Any = data.get("dependencies", []) if isinstance(data, dict) else None
     if not isinstance(dependencies, list):
         raise EnvironmentFileError(f"{name}: 'dependencies' must be a list, got {type(dependencies).__name__}")
+    channels: Any = data.get("channels") or []
+    if not isinstance(channels, list) or not all(isinstance(channel, str) for channel in channels):
+        raise EnvironmentFileError(f"{name}: 'channels' must be a list of channel names or URLs, got {channels!r}")
     conda: list[str] = []
     pip: list[str] = []
     python = None
@@ -204,7 +221,7 @@ def _read_conda(path: Path, name: str) -> tuple[tuple[str, ...], tuple[str, ...]
                 conda.append(spec)
         else:
             raise EnvironmentFileError(f"{name}: cannot read the dependency {entry!r}; expected a package or 'pip:'")
-    return tuple(conda), tuple(pip), python
+    return tuple(conda), tuple(pip), python, tuple(channel.strip() for channel in channels if channel.strip())
 
 
 def conda_as_pip(spec: str) -> str:
@@ -265,6 +282,13 @@ def _project_names(root: Path) -> list[str]:
     if project.get("name"):
         names.append(canonicalize_name(str(project["name"])))
     return names
+
+
+def _requires_python(root: Path) -> str | None:
+    """The project's ``requires-python`` (``>=3.10``), which repo2docker checks the Python against."""
+    pyproject = root / "pyproject.toml"
+    value = _toml(pyproject).get("project", {}).get("requires-python") if pyproject.is_file() else None
+    return str(value).strip() or None if value else None
 
 
 def _toml(path: Path) -> dict[str, Any]:

@@ -23,14 +23,12 @@ import os
 import re
 import shutil
 import sys
-import tempfile
 import threading
 import time
-from collections.abc import AsyncIterator, Callable, Coroutine, Iterable, Mapping, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Callable, Coroutine, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
 from jupyter_core.utils import ensure_async
@@ -39,12 +37,13 @@ from ..util.atomic import dumps, write_atomic
 from .cleanup import RunFolder, sweep_dead_runs, terminate_as_interrupt
 from .environment_files import PACKAGE_NAMES
 from .inputs import environment_identity, kernel_environment, tree_hash
+from .kernel_output import KernelOutput
 from .kernels import EnvironmentKernels, is_python_kernel
 from .notebooks import load_notebook, notebook_settings
 from .output_limits import DEFAULT_OUTPUT_LIMIT, OutputBudget
 from .progress import FINISHED, SELECTED, STARTED, OnProgress, ProgressEvent
 from .results import CACHED, EXPECTED_ERRORS, FAILED, PASSED, SKIPPED, ExecutionReport, Failure, NotebookResult
-from .sandbox import changed_paths, copy_content, fingerprint
+from .sandbox import Surroundings, changed_paths, copy_content, fingerprint
 from .sanitize import error_text, one_line, printable_lines
 from .select import DEFAULT_GLOBS, NEVER_RUN, matching_notebooks, select_notebooks
 
@@ -68,7 +67,7 @@ _RAISES_TAG = "raises-exception"
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 _MISSING_MODULE = re.compile(r"No module named '([^']+)'")
 _INTERRUPT_WAIT = 2.0
-_BENIGN_KERNEL_WARNING = re.compile(r"Kernel is running over TCP without encryption")
+_SHOWN_WRITES = 10
 
 _T = TypeVar("_T")
 
@@ -86,6 +85,7 @@ class _Options:
     kernel_manager_class: type[KernelManager] | None = (
         None  # None: local kernels; a class: kernels elsewhere (a hub's server)
     )
+    probe: str | None = None  # code run in each notebook's kernel after it, whose output the result keeps
     on_progress: OnProgress | None = field(default=None, compare=False)
 
 
@@ -106,6 +106,7 @@ class _Slots:
 
     jobs: int
     run: RunFolder
+    surroundings: Surroundings | None = None
     kernels: asyncio.Semaphore = field(init=False)
     running: asyncio.Semaphore = field(init=False)
 
@@ -204,6 +205,7 @@ def run_event_content(
     kernel_argv: Sequence[str] | None = None,
     module_hint: Callable[[str], str] | None = None,
     kernel_manager_class: type[KernelManager] | None = None,
+    probe: str | None = None,
     on_progress: OnProgress | None = None,
     environment_variables: Iterable[str] = (),
     proven_against: Mapping[str, str | None] | None = None,
@@ -223,6 +225,8 @@ def run_event_content(
     starts every Python kernel (the event's own environment, see :mod:`.environment`), and
     ``module_hint`` says what to do about a ``ModuleNotFoundError`` there. ``kernel_manager_class``
     runs the kernels elsewhere, through nbclient's own hook (a hub's server: see ``hub_kernels``).
+    ``probe`` is code run in each notebook's kernel once its cells ran (unless the kernel died or
+    timed out); its standard output is the result's ``probe_output`` (the rehearsal reads memory so).
     ``on_progress`` hears of each notebook as it starts and ends, for a live display.
     ``environment_variables`` are the site's own variables the results depend on (besides
     :data:`.inputs.KERNEL_ENVIRONMENT`), and ``proven_against`` what the content is (the pulled commit).
@@ -245,6 +249,7 @@ def run_event_content(
         kernel_argv=argv,
         module_hint=module_hint,
         kernel_manager_class=kernel_manager_class,
+        probe=probe,
         on_progress=on_progress,
     )
     environment = environment_digest(root)
@@ -401,8 +406,27 @@ async def _run_notebook(job: _Job, options: _Options, slots: _Slots) -> Notebook
     except Exception as error:
         problem = Failure("internal", type(error).__name__, f"the check could not run it: {error_text(error)}")
         result = NotebookResult(job.name, FAILED, 0.0, code_cells=0, cells=0, failure=problem)
+    written = slots.surroundings.new_writes() if slots.surroundings is not None else []
+    if written:
+        result = _wrote_outside(result, written)
     _notify(options, ProgressEvent(FINISHED, job.name, result=result))
     return result
+
+
+def _wrote_outside(result: NotebookResult, written: list[str]) -> NotebookResult:
+    """The notebook fails: it wrote above its content's folder, which on the hub is the attendee's home or worse.
+
+    Several notebooks run at once: the write is reported on the one that ended first after it.
+    """
+    shown = ", ".join(written[:_SHOWN_WRITES]) + (
+        f" and {len(written) - _SHOWN_WRITES} more" if len(written) > _SHOWN_WRITES else ""
+    )
+    evalue = (
+        f"it wrote outside its copy of the content, by a relative path above the content's folder: {shown}; "
+        "on the hub that is outside the pulled folder, and here it would reach your own files"
+    )
+    problem = Failure("outside", "WriteOutsideContent", evalue, cells=result.cells)
+    return replace(result, status=FAILED, failure=problem)
 
 
 async def _execute(job: _Job, options: _Options, slots: _Slots) -> NotebookResult:
@@ -460,13 +484,15 @@ async def _execute(job: _Job, options: _Options, slots: _Slots) -> NotebookResul
             hint=hint,
         )
 
-    async with slots.kernels, _kernel_log() as kernel_log:
-        problem = await _start_kernel(client, path.parent, kernel_log, slots.run, options.kernel_argv)
+    async with slots.kernels:
+        problem, kernel_output = await _start_kernel(client, path.parent, slots.run, options.kernel_argv)
+        kernel_output.close()
         if problem is not None:
             return NotebookResult(name, FAILED, 0.0, failure=replace(problem, cells=len(cells)), **summary)
         expected: list[int] = []
         broken: Failure | None = None
         duration = 0.0
+        probed: str | None = None
         try:
             async with slots.running:
                 started = time.monotonic()
@@ -484,7 +510,7 @@ async def _execute(job: _Job, options: _Options, slots: _Slots) -> NotebookResul
                         break
                     except DeadKernelError:
                         evalue = "the kernel died while running it (DeadKernelError): out of memory, or the code ended the process"
-                        broken = failure("dead-kernel", index, "DeadKernelError", evalue, _read_log(kernel_log))
+                        broken = failure("dead-kernel", index, "DeadKernelError", evalue, kernel_output.report())
                         break
                     except Exception as error:
                         broken = failure(
@@ -506,8 +532,12 @@ async def _execute(job: _Job, options: _Options, slots: _Slots) -> NotebookResul
                     broken = failure("error", index, ename, evalue, traceback, hint)
                     break
                 duration = time.monotonic() - started
+                if options.probe is not None and (broken is None or broken.kind == "error"):
+                    probed = await _probe(client, options.probe)
         finally:
             await _stop_kernel(client)
+    if probed is not None:
+        summary["probe_output"] = probed
     if broken is not None:
         return NotebookResult(name, FAILED, duration, failure=broken, **summary)
     status = EXPECTED_ERRORS if expected else PASSED
@@ -517,6 +547,21 @@ async def _execute(job: _Job, options: _Options, slots: _Slots) -> NotebookResul
 
         changed = changed_output_cells(before, notebook)
     return NotebookResult(name, status, duration, expected_errors=tuple(expected), changed_outputs=changed, **summary)
+
+
+async def _probe(client: NotebookClient, code: str) -> str | None:
+    """Run ``code`` in the notebook's kernel as one more cell (taken off again); its standard output, or None."""
+    from nbformat import v4
+
+    cell = v4.new_code_cell(code)
+    client.nb.cells.append(cell)
+    try:
+        await client.async_execute_cell(cell, len(client.nb.cells) - 1, store_history=False)
+    except Exception:  # the kernel could not answer: the run's own result stands, without the probe
+        return None
+    finally:
+        client.nb.cells.pop()
+    return "".join(output.get("text", "") for output in cell.outputs if output.get("name") == "stdout")
 
 
 async def _interrupt_for_traceback(client: NotebookClient, cell: Any) -> str:
@@ -542,53 +587,41 @@ async def _interrupt_for_traceback(client: NotebookClient, cell: Any) -> str:
     return ""
 
 
-@asynccontextmanager
-async def _kernel_log() -> AsyncIterator[IO[bytes]]:
-    """A file for the kernel process's own stderr: quiet consoles, and the last words of a kernel that died."""
-    with tempfile.TemporaryFile() as log:
-        yield log
-
-
-def _read_log(log: IO[bytes]) -> str:
-    log.seek(0)
-    lines = log.read().decode("utf-8", "replace").splitlines()
-    text = "\n".join(line for line in lines if not _BENIGN_KERNEL_WARNING.search(line)).strip()
-    return f"The kernel process wrote to stderr:\n{text}" if text else "The kernel process wrote nothing to stderr."
-
-
 async def _start_kernel(
-    client: BoundedClient, cwd: Path, log: IO[bytes], run: RunFolder, kernel_argv: tuple[str, ...] | None = None
-) -> Failure | None:
+    client: BoundedClient, cwd: Path, run: RunFolder, kernel_argv: tuple[str, ...] | None = None
+) -> tuple[Failure | None, KernelOutput]:
     """Start the notebook's kernel in ``run``, retrying once: a start fails now and then for no lasting reason.
 
     The kernel's connection file goes into the run's folder, and its environment carries the
-    run's id, so that whatever it starts can be found and ended with the run.
+    run's id, so that whatever it starts can be found and ended with the run. Its stdout and
+    stderr go to a bounded capture of its own (returned, for the caller to close), never the checker's.
     """
     for attempt in (1, 2):
+        output = KernelOutput()
         try:
             manager = client.create_kernel_manager()
             if kernel_argv:  # the event's own environment runs every Python kernel
                 manager.kernel_spec_manager = EnvironmentKernels(kernel_argv)
             manager.connection_file = run.connection_file()
-            await client.async_start_new_kernel(cwd=str(cwd), stderr=log, env=run.environment())
+            await client.async_start_new_kernel(cwd=str(cwd), stdout=output.fd, stderr=output.fd, env=run.environment())
+            output.started()
             await client.async_start_new_kernel_client()
-            return None
+            return None, output
         except Exception as error:
+            output.close()
             await _stop_kernel(client)
             client.km = None
             if isinstance(error, NoSuchKernel):
                 installed = ", ".join(sorted(KernelSpecManager().find_kernel_specs())) or "none"
                 evalue = f"no kernel named {client.kernel_name!r} is installed; installed kernels: {installed}"
-                return Failure("kernel", "NoSuchKernel", evalue)
+                return Failure("kernel", "NoSuchKernel", evalue), output
             if attempt == 1:
-                log.seek(0)
-                log.truncate()
                 continue
-            stderr = _read_log(log)
-            last = stderr.splitlines()[-1] if "\n" in stderr else stderr
+            written = output.report()
+            last = written.splitlines()[-1] if "\n" in written else written
             evalue = f"the kernel {client.kernel_name!r} did not start, twice: {error_text(error)}; {last.strip()}"
-            return Failure("kernel", type(error).__name__, evalue, traceback=stderr)
-    return None  # not reached: the second attempt returns
+            return Failure("kernel", type(error).__name__, evalue, traceback=written), output
+    raise AssertionError("not reached: the second attempt returns")
 
 
 async def _stop_kernel(client: BoundedClient) -> None:
@@ -616,11 +649,13 @@ def _run_copies(
 ) -> list[NotebookResult]:
     """Run ``notebooks`` in a temporary copy of ``root``, removed afterwards, ``jobs`` at a time."""
     with terminate_as_interrupt(), RunFolder() as folder:
-        copy = folder.path / root.name
+        copy = folder.content_copy(root.name)
+        copy.parent.mkdir(parents=True)
         copy_content(root, copy, NEVER_RUN)
+        surroundings = Surroundings(folder.above_copy(), copy)
 
         async def run_all() -> list[NotebookResult]:
-            slots = _Slots(jobs, folder)
+            slots = _Slots(jobs, folder, surroundings)
             queued = [_Job(copy / name, name, notebook, root, copy) for name, notebook in notebooks.items()]
             return list(await asyncio.gather(*(_run_notebook(job, options, slots) for job in queued)))
 
@@ -629,6 +664,7 @@ def _run_copies(
 
 def _run_sync(coroutine: Coroutine[Any, Any, _T]) -> _T:
     """Run ``coroutine`` to completion, in a thread of its own when this one already has an event loop."""
+    coroutine = _quiet_teardown(coroutine)
     try:
         asyncio.get_running_loop()
     except RuntimeError:
@@ -647,6 +683,25 @@ def _run_sync(coroutine: Coroutine[Any, Any, _T]) -> _T:
     if "error" in outcome:
         raise outcome["error"]
     return outcome["value"]
+
+
+_TEARDOWN = "unhandled exception during asyncio.run() shutdown"
+
+
+async def _quiet_teardown(coroutine: Coroutine[Any, Any, _T]) -> _T:
+    """``coroutine``, in a loop that does not print what its tasks raise as an interrupt tears it down.
+
+    On Ctrl-C or SIGTERM, asyncio.run cancels the notebooks' tasks; nbclient's then raise
+    ``DeadKernelError`` as their kernels are ended, which asyncio would print as a traceback
+    before the check's own one-line message. Every other exception is handled as before.
+    """
+
+    def handle(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        if not str(context.get("message", "")).startswith(_TEARDOWN):
+            loop.default_exception_handler(context)
+
+    asyncio.get_running_loop().set_exception_handler(handle)
+    return await coroutine
 
 
 def _log_path(name: str) -> Path:

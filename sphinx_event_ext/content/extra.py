@@ -10,7 +10,7 @@ from __future__ import annotations
 from importlib.util import find_spec
 
 #: Modules the ``check`` extra brings, as they are imported.
-CHECK_MODULES = ("nbgitpuller", "nbclient", "nbformat", "jupyter_client", "ipykernel")
+CHECK_MODULES = ("nbgitpuller", "nbclient", "nbformat", "jupyter_client", "ipykernel", "psutil")
 INSTALL_LINE = 'pip install "sphinx-event-ext[check]"'
 
 

@@ -3,25 +3,26 @@
 ``GET /repos/{owner}/{repo}/issues/{number}`` with a token from ``GITHUB_TOKEN`` when set (public
 issues need none, but anonymous requests are rate limited). The API base comes from
 ``GITHUB_API_URL`` (as in GitHub Actions) unless given, so tests can serve it on 127.0.0.1.
+The token goes only to the API's own origin: a redirect elsewhere stops the request.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.error import HTTPError, URLError
 from urllib.parse import urlsplit
-from urllib.request import Request, urlopen
 
-from ..plan.ticket_parse import Issue, issue_from_json
+import httpx
+
+from ..plan.ticket_parse import ISSUE_PATH, Issue, issue_from_json
+from ..util.http import RedirectRefused, token_client
+from ..util.sanitize import one_line
 
 DEFAULT_API = "https://api.github.com"
-_ISSUE_PATH = re.compile(r"^/(?P<owner>[A-Za-z0-9_.-]+)/(?P<repo>[A-Za-z0-9_.-]+)/issues/(?P<number>\d+)/?$")
 
 
 class IssueError(Exception):
@@ -44,7 +45,7 @@ class IssueRef:
 def issue_ref(ticket: str) -> IssueRef:
     """The issue a ``ticket`` URL names; anything but ``https://github.com/OWNER/REPO/issues/N`` is refused."""
     parts = urlsplit(ticket.strip())
-    match = _ISSUE_PATH.match(parts.path)
+    match = ISSUE_PATH.match(parts.path)
     if parts.scheme not in ("http", "https") or (parts.hostname or "").lower() != "github.com" or not match:
         raise IssueError(
             f"ticket {ticket!r} is not a GitHub issue; expected https://github.com/OWNER/REPO/issues/NUMBER "
@@ -74,18 +75,21 @@ def fetch_issue(
     env = os.environ if environ is None else environ
     base = api_base or env.get("GITHUB_API_URL") or DEFAULT_API
     url = issue_ref(ticket).api_url(base)
-    request = Request(url, headers={"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"})
+    headers = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28"}
     token = token or env.get("GITHUB_TOKEN")
     if token:
-        request.add_header("Authorization", f"Bearer {token}")
+        headers["Authorization"] = f"Bearer {token}"
     try:
-        with urlopen(request, timeout=timeout) as response:
-            data = json.loads(response.read().decode("utf-8"))
-    except HTTPError as error:
-        hint = " (set GITHUB_TOKEN if the repository is private or the rate limit is reached)"
-        raise IssueError(f"{url}: GitHub answered {error.code} {error.reason}{hint}") from None
-    except (URLError, OSError) as error:
-        raise IssueError(f"{url}: cannot reach the GitHub API ({getattr(error, 'reason', error)})") from None
+        with token_client(base, headers, timeout, "GITHUB_TOKEN") as client:
+            response = client.get(url)
+        if response.status_code >= 400:
+            hint = " (set GITHUB_TOKEN if the repository is private or the rate limit is reached)"
+            raise IssueError(one_line(f"{url}: GitHub answered {response.status_code} {response.reason_phrase}{hint}"))
+        data = response.json()
+    except RedirectRefused as error:
+        raise IssueError(f"{url}: {error}") from None
+    except httpx.HTTPError as error:
+        raise IssueError(one_line(f"{url}: cannot reach the GitHub API ({error or type(error).__name__})")) from None
     except ValueError as error:
         raise IssueError(f"{url}: the answer is not JSON ({error})") from None
     return _issue(data, url)

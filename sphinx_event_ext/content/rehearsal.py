@@ -12,10 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import glob
 import json
+import secrets
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -23,18 +24,35 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..model.event import Event
+from ..model.memory import parse_memory
 from ..plan.links import PullLink, decode_nbgitpuller_link, event_nbgitpuller_link
 from ..plan.packages import declared_packages, version_problems
-from ..plan.rehearsal import rehearsal_json, spread, wave_stats
+from ..plan.rehearsal import (
+    SLOW_START_SECONDS,
+    NotebookUsage,
+    RehearsalRecord,
+    ServerFacts,
+    SpawnLimit,
+    memory_findings,
+    mib_text,
+    spread,
+    starting_at_refusals,
+    wave_stats,
+)
 from .execute import DEFAULT_TIMEOUT, environment_file, run_event_content
-from .hub_api import Hub, HubError
+from .hub_api import Hub, HubError, offered_profiles
 from .pull import PullError, pull_content
 from .results import ExecutionReport, NotebookResult
+from .sanitize import one_line
 from .select import select_notebooks
 
 USERS = "users"
 NAMED_SERVERS = "named-servers"
 _CLEANUP_WAIT = 30.0
+_FIRST_BACKOFF = 1.0  # seconds before retrying a start refused with 429 and no Retry-After; doubles up to:
+_MAX_BACKOFF = 30.0
+_PROBE_TIMEOUT = 120
+_MAX_TEXT = 300  # characters kept of a value the hub's server reports (an image name)
 
 Say = Callable[[str], None]
 
@@ -47,6 +65,15 @@ class RehearsalOptions:
     prefix: str = "rehearsal-"
     keep: bool = False
     timeout: float = 600.0
+    user_options: Mapping[str, str] = field(default_factory=dict)  # the profile and its options, for the spawner
+    arrivals: Sequence[float] = ()  # seconds after the wave starts that each server is asked for; () = all at once
+    arrivals_record: Mapping[str, Any] | None = None  # how the arrivals were drawn, for the record
+    slow_after: float = SLOW_START_SECONDS
+    run_id: str = field(default_factory=lambda: secrets.token_hex(4))
+
+    def arrival(self, index: int) -> float:
+        """When the ``index``-th server is asked for, in seconds after the wave starts."""
+        return self.arrivals[index] if index < len(self.arrivals) else 0.0
 
 
 @dataclass
@@ -63,6 +90,12 @@ class Seat:
     opened: str | None = None
     step: str | None = None
     error: str | None = None
+    arrival: float = 0.0
+    refusals: int = 0
+    throttled_seconds: float = 0.0
+    pulled: bool = False
+    asked_at: float | None = None  # when the start the hub accepted was asked for (monotonic seconds)
+    home: Mapping[str, Any] = field(default_factory=dict)  # the event's own folder in this home, at clean-up
 
     @property
     def label(self) -> str:
@@ -89,6 +122,9 @@ class Seat:
             "pull_seconds": None if self.pull_seconds is None else round(self.pull_seconds, 2),
             "opened": self.opened,
             "failure": None if self.error is None else {"step": self.step, "message": self.error},
+            "arrival_seconds": self.arrival,
+            "refusals": self.refusals,
+            "throttled_seconds": round(self.throttled_seconds, 2),
         }
 
 
@@ -103,35 +139,51 @@ class Rehearsal:
     seats: list[Seat] = field(default_factory=list)
     mode: str = USERS
     stopping: threading.Event = field(default_factory=threading.Event)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+    _refused_at: list[float] = field(default_factory=list)  # when each 429 came back (monotonic seconds)
+    _warnings: list[str] = field(default_factory=list)
+    _folder: str = ""  # where this run pulls, in each home: the link's folder inside :attr:`content_root`
 
-    def run(self, today: dt.date) -> dict[str, Any]:
-        """Start, click, run; the ``rehearsal.json`` data. Cleans up on the way out, even on Ctrl-C."""
+    @property
+    def content_root(self) -> str:
+        """The folder of this run in each home: removed at clean-up, so no rehearsal meets another's clone."""
+        return f"sphinx-event-rehearsal-{self.options.run_id}"
+
+    def run(self, today: dt.date) -> RehearsalRecord:
+        """Start, click, run; the record. Cleans up on the way out, even on Ctrl-C."""
         link = event_nbgitpuller_link(self.event)
         pull = decode_nbgitpuller_link(link)
+        self._folder = f"{self.content_root}/{pull.folder}"
         pool = ThreadPoolExecutor(max_workers=max(1, self.options.users), thread_name_prefix="rehearsal")
         futures = []
         failures: list[str] = []
+        report: ExecutionReport | None = None
+        placement: dict[str, str] = {}
+        usage: list[NotebookUsage] = []
+        environment: dict[str, Any] | None = None
+        facts: ServerFacts | None = None
         try:
             self.mode, self.seats = self._plan()
             self._prepare()
-            deadline = time.monotonic() + self.options.timeout
-            futures = [pool.submit(self._start_and_click, seat, link, pull, deadline) for seat in self.seats]
+            deadline = time.monotonic() + max(self.options.arrivals, default=0.0) + self.options.timeout
+            futures = [pool.submit(self._arrive, seat, link, pull, deadline) for seat in self.seats]
             for future in futures:
                 future.result()
             try:
                 report, placement = self._execute(pull)
             except HubError as error:
-                report, placement = None, {}
                 failures.append(f"run: the notebooks could not be read from the hub: {error}")
+            usage = _usage(report)
+            facts = self._server_facts()
             environment = self._check_environment(pull)
         finally:
             self.stopping.set()
             pool.shutdown(wait=False, cancel_futures=True)
             if not self.options.keep:
-                self.cleanup()
+                self.cleanup(pull.folder)
                 if not all(future.done() for future in futures):
                     wait(futures, timeout=_CLEANUP_WAIT)  # a start still in flight may finish after the first pass
-                    self.cleanup()
+                    self.cleanup(pull.folder)
         problems = [f"{seat.step}, server {seat.label}: {seat.error}" for seat in self.seats if seat.error]
         problems += failures
         if report is not None:
@@ -140,44 +192,85 @@ class Rehearsal:
             problems += [
                 f"environment, server {environment['server']}: {problem}" for problem in environment["problems"]
             ]
+        limit = facts.memory_limit if facts is not None else None
+        memory_problems, memory_warnings = memory_findings(usage, parse_memory(self.event.memory_per_user), limit)
+        problems += memory_problems
+        warnings = [*self._warnings, *memory_warnings, *self._home_warnings(pull)]
         started = [seat.start_seconds for seat in self.seats if not seat.was_running]
-        return rehearsal_json(
+        return RehearsalRecord(
             self.event,
             date=today,
             hub=self.hub.url,
             mode=self.mode,
             link=link,
             servers=[seat.to_json() for seat in self.seats],
-            wave=wave_stats(started),
+            wave=wave_stats(started, self.options.slow_after),
             execution=report.to_json() if report is not None else None,
             placement=placement,
             environment=environment,
             problems=problems,
+            profile=dict(self.options.user_options),
+            arrivals=self.options.arrivals_record,
+            spawn_limit=SpawnLimit(
+                sum(seat.refusals for seat in self.seats),
+                sum(seat.throttled_seconds for seat in self.seats),
+                starting_at_refusals(self._refused_at, self._starting_intervals()),
+            ),
+            usage=usage,
+            server=facts,
+            warnings=warnings,
         )
+
+    def _starting_intervals(self) -> list[tuple[float, float]]:
+        """When each server that started was starting: from the accepted request to ready."""
+        return [
+            (seat.asked_at, seat.asked_at + seat.start_seconds - seat.throttled_seconds)
+            for seat in self.seats
+            if seat.asked_at is not None and seat.start_seconds is not None
+        ]
 
     def _plan(self) -> tuple[str, list[Seat]]:
         """Users of the rehearsal's own with an admin or service token; named servers of the token's user otherwise."""
         owner = self.hub.whoami()
         numbers = range(1, self.options.users + 1)
         if "admin:users" in owner.get("scopes", []):
-            return USERS, [Seat(f"{self.options.prefix}{n}") for n in numbers]
-        if owner.get("kind") != "user":
+            seats = [Seat(f"{self.options.prefix}{n}") for n in numbers]
+        elif owner.get("kind") != "user":
             raise HubError(
                 f"the token belongs to the service {owner.get('name')!r}, which may not create users "
                 "(it needs the scopes admin:users, admin:servers and access:servers)"
             )
-        return NAMED_SERVERS, [Seat(str(owner["name"]), f"{self.options.prefix}{n}") for n in numbers]
+        else:
+            seats = [Seat(str(owner["name"]), f"{self.options.prefix}{n}") for n in numbers]
+        for index, seat in enumerate(seats):
+            seat.arrival = self.options.arrival(index)
+        return (USERS if not seats[0].server else NAMED_SERVERS), seats
 
     def _prepare(self) -> None:
-        """Create missing users; remember which servers ran before, so cleanup leaves those alone."""
-        for seat in self.seats:
-            model = self.hub.user(seat.user)
-            if model is None:
+        """Create the rehearsal's users, refusing to start when one exists already: the rehearsal never touches a
+        user it did not create. Remember which named servers ran before, so cleanup leaves those alone."""
+        if self.mode == USERS:
+            existing = [seat.user for seat in self.seats if self.hub.user(seat.user) is not None]
+            if existing:
+                shown = ", ".join(existing[:5]) + (f" and {len(existing) - 5} more" if len(existing) > 5 else "")
+                raise HubError(
+                    f"the hub already has the user(s) {shown}; a rehearsal only uses users it creates "
+                    "(choose another --user-prefix, or delete them if an earlier rehearsal left them)"
+                )
+            for seat in self.seats:
                 self.hub.create_user(seat.user)
                 seat.created = True
                 self.say(f"created user {seat.user}")
-                continue
+            return
+        model = self.hub.user(self.seats[0].user) or {}
+        for seat in self.seats:
             seat.was_running = seat.server in (model.get("servers") or {})
+
+    def _arrive(self, seat: Seat, link: str, pull: PullLink, deadline: float) -> None:
+        """One attendee: wait for their arrival time, then start and click."""
+        if seat.arrival and self.stopping.wait(seat.arrival):
+            return
+        self._start_and_click(seat, link, pull, deadline)
 
     def _start_and_click(self, seat: Seat, link: str, pull: PullLink, deadline: float) -> None:
         """Steps 1 and 2 for one server; every failure is recorded on the seat, never raised."""
@@ -188,6 +281,66 @@ class Rehearsal:
         except HubError as error:
             seat.fail(seat.step or "start", str(error))
 
+    def _ask(self, seat: Seat, deadline: float) -> bool:
+        """Ask the hub to start the server, waiting out its spawn limit (429) within the time budget; True once
+        the hub accepted."""
+        backoff = _FIRST_BACKOFF
+        while not self.stopping.is_set():
+            seat.asked_at = time.monotonic()
+            try:
+                self.hub.start_server(seat.user, seat.server, self.options.user_options)
+            except HubError as error:
+                if error.status != 429:
+                    self._refused(seat, error)
+                    return False
+                with self._lock:
+                    self._refused_at.append(time.monotonic())
+                pause = error.retry_after if error.retry_after is not None else backoff
+                backoff = min(backoff * 2, _MAX_BACKOFF)
+                seat.refusals += 1
+                if time.monotonic() + pause > deadline:
+                    seat.fail(
+                        "start",
+                        f"the hub refused the start {seat.refusals} time(s) with 429 (too many servers starting); "
+                        f"the time budget (--timeout) ran out before it accepted: {error}",
+                    )
+                    return False
+                seat.throttled_seconds += pause
+                self.stopping.wait(pause)
+                continue
+            return True
+        return False
+
+    def _refused(self, seat: Seat, error: HubError) -> None:
+        """A start the hub refused: its own reason (a failed spawn's, from the progress stream), and the profiles
+        it offers when the token can read the spawn form."""
+        message = str(error)
+        if error.status is not None and error.status >= 500:
+            reason = self._spawn_failure(seat)
+            message = reason or message
+        limit = " (the hub's named-server allowance)" if seat.server and error.status == 400 else ""
+        seat.fail("start", f"{message}{limit}{self._offered(seat)}")
+
+    def _spawn_failure(self, seat: Seat) -> str | None:
+        """The hub's message about a spawn that failed, from the progress stream; None when it gives none."""
+        try:
+            for update in self.hub.progress(seat.user, seat.server, timeout=10):
+                if update.get("failed"):
+                    return f"the hub refused the server: {one_line(str(update.get('message', '')))[:_MAX_TEXT]}"
+        except HubError:
+            return None
+        return None
+
+    def _offered(self, seat: Seat) -> str:
+        """What the hub offers, when a profile was asked for and the token may read the spawn form."""
+        if not self.options.user_options:
+            return ""
+        form = self.hub.spawn_form(seat.user, seat.server)
+        offered = offered_profiles(form) if form else []
+        if not offered:
+            return ""
+        return f"; the hub offers the profiles {', '.join(one_line(slug) for slug in offered)}"
+
     def _start(self, seat: Seat, deadline: float) -> None:
         if seat.was_running:
             model = self.hub.user(seat.user) or {}
@@ -196,20 +349,21 @@ class Rehearsal:
                 seat.fail("start", "the server was already starting or stopping; try again when it is idle")
             return
         began = time.monotonic()
-        try:
-            self.hub.start_server(seat.user, seat.server)
-        except HubError as error:
-            limit = " (the hub's named-server allowance)" if seat.server and error.status == 400 else ""
-            seat.fail("start", f"{error}{limit}")
+        if not self._ask(seat, deadline):
             return
+        self._follow(seat, began, deadline)
+
+    def _follow(self, seat: Seat, began: float, deadline: float) -> None:
+        """Follow the hub's progress stream until the server is ready, failed, or the budget ran out."""
         for update in self.hub.progress(seat.user, seat.server, timeout=max(1.0, deadline - time.monotonic())):
             if update.get("ready"):
                 seat.start_seconds = time.monotonic() - began
-                seat.url = self.hub.origin + str(update.get("url", "")).rstrip("/")
+                seat.url = self.hub.at_origin(str(update.get("url", "")))
                 self.say(f"start    {seat.label}: ready in {seat.start_seconds:.1f} s")
                 return
             if update.get("failed"):
-                seat.fail("start", f"the hub says the server failed: {update.get('message', '')}")
+                message = one_line(str(update.get("message", "")))[:_MAX_TEXT]
+                seat.fail("start", f"the hub says the server failed: {message}{self._offered(seat)}")
                 return
             if time.monotonic() > deadline or self.stopping.is_set():
                 break
@@ -222,18 +376,26 @@ class Rehearsal:
         self.say(f"start    {seat.label}: ready in {seat.start_seconds:.1f} s")
 
     def _click(self, seat: Seat, link: str, pull: PullLink, deadline: float) -> None:
-        """Open the git-pull page as the hub's redirect does, then pull through its API, as the page's script does."""
+        """Open the git-pull page as the hub's redirect does, then pull through its API, as the page's script does.
+
+        The pull goes into this run's own folder, not the link's: a home that outlived an earlier
+        rehearsal's user keeps its clone there, and a fetch from another URL would fail.
+        """
         assert seat.url is not None
         seat.step = "pull"
         began = time.monotonic()
         self.hub.page(f"{seat.url}/git-pull?{urlsplit(link).query}")
         finished = False
+        seat.pulled = True  # from here on, clean-up removes the folder
         for update in self.hub.git_pull(
-            seat.url, pull.repo, pull.branch, pull.folder, timeout=max(1.0, deadline - time.monotonic())
+            seat.url, pull.repo, pull.branch, self._folder, timeout=max(1.0, deadline - time.monotonic())
         ):
             if update.get("phase") == "error":
                 branch = f", branch {pull.branch}" if pull.branch else ""
-                seat.fail("pull", f"nbgitpuller could not pull {pull.repo}{branch}: {update.get('message', '')}")
+                seat.fail(
+                    "pull",
+                    f"nbgitpuller could not pull {pull.repo}{branch}: {one_line(str(update.get('message', '')))}",
+                )
                 return
             if update.get("phase") == "finished":
                 finished = True
@@ -244,17 +406,18 @@ class Rehearsal:
         seat.pull_seconds = time.monotonic() - began
         seat.step = "open"
         opened = pull.content_path
-        target = PurePosixPath(pull.folder, opened).as_posix() if opened else pull.folder
+        target = PurePosixPath(self._folder, opened).as_posix() if opened else self._folder
+        shown = target.removeprefix(f"{self.content_root}/")
         if opened is None:
             seat.fail("open", f"the link's urlpath {pull.urlpath!r} opens nothing inside {pull.folder}")
-        elif self.hub.contents(seat.url, pull.folder) is None:
+        elif self.hub.contents(seat.url, self._folder) is None:
             seat.fail("open", f"the folder {pull.folder} is not on the server after the pull")
         elif self.hub.contents(seat.url, target) is None:
-            seat.fail("open", f"the link opens {target}, which is not on the server after the pull")
+            seat.fail("open", f"the link opens {shown}, which is not on the server after the pull")
         else:
-            seat.opened = target
+            seat.opened = shown
             seat.step = None
-            self.say(f"pull     {seat.label}: pulled in {seat.pull_seconds:.1f} s, {target} exists")
+            self.say(f"pull     {seat.label}: pulled in {seat.pull_seconds:.1f} s, {shown} exists")
 
     def _execute(self, pull: PullLink) -> tuple[ExecutionReport | None, dict[str, str]]:
         """Run the selected notebooks on the hub's kernels, spread over the ready servers."""
@@ -265,7 +428,7 @@ class Rehearsal:
         with tempfile.TemporaryDirectory(prefix="sphinx-event-rehearsal-") as temporary:
             mirror = Path(temporary) / "hub-content"
             assert ready[0].url is not None
-            self._mirror(ready[0].url, pull.folder, mirror)
+            self._mirror(ready[0].url, self._folder, mirror)
             names = [path.as_posix() for path in select_notebooks(mirror, self.event.notebooks)]
             shares = spread(names, len(ready))
             placement = {name: seat.label for seat, share in zip(ready, shares, strict=True) for name in share}
@@ -280,6 +443,26 @@ class Rehearsal:
         for result in results:
             self.say(f"run      {placement[result.path]}: {result.message}")
         return ExecutionReport(tuple(results), len(ready), time.monotonic() - began), placement
+
+    def _server_facts(self) -> ServerFacts | None:
+        """The image, limits and content size a ready server reports, read in a kernel there."""
+        ready = [seat for seat in self.seats if seat.ready]
+        if not ready or self.stopping.is_set():
+            return None
+        from .hub_kernels import server_facts, use_token
+
+        assert ready[0].url is not None
+        use_token(self.hub.url, self.hub.token, self.hub.timeout)
+        try:
+            found = server_facts(ready[0].url, self._folder, _PROBE_TIMEOUT)
+        except Exception as error:  # a server that cannot say is a warning, not a crash
+            self._warnings.append(f"server {ready[0].label}: its image and limits could not be read: {error}")
+            return None
+        facts = _facts(found)
+        image = facts.image or "not reported (no JUPYTER_IMAGE or JUPYTER_IMAGE_SPEC in the server's environment)"
+        limit = mib_text(facts.memory_limit) if facts.memory_limit is not None else "not reported"
+        self.say(f"server   {ready[0].label}: image {image}; memory limit {limit}")
+        return facts
 
     def _check_environment(self, pull: PullLink) -> dict[str, Any] | None:
         """Step 4: the versions the hub's kernel has of the packages the environment declares, as the local
@@ -310,7 +493,7 @@ class Rehearsal:
             use_token(self.hub.url, self.hub.token, self.hub.timeout)
             names = [item.name for item in declared]
             try:
-                installed = installed_versions(ready[0].url, pull.folder, names, self.event.kernel, 120)
+                installed = installed_versions(ready[0].url, self._folder, names, self.event.kernel, _PROBE_TIMEOUT)
             except Exception as error:  # any failure of the hub's kernel is this step's finding, not a crash
                 result["problems"] = [f"the hub's kernel could not report versions: {type(error).__name__}: {error}"]
             else:
@@ -321,7 +504,7 @@ class Rehearsal:
         return result
 
     def _run_share(self, seat: Seat, share: list[str], pull: PullLink, mirror: Path) -> ExecutionReport:
-        from .hub_kernels import kernel_manager_for, use_token
+        from .hub_kernels import USAGE_PROBE, kernel_manager_for, use_token
 
         if not share:
             return ExecutionReport((), 1, 0.0)
@@ -334,7 +517,8 @@ class Rehearsal:
             timeout=self.event.timeout or DEFAULT_TIMEOUT,
             kernel_name=self.event.kernel,
             allow_errors=self.event.allow_errors,
-            kernel_manager_class=kernel_manager_for(seat.url, pull.folder, mirror),
+            kernel_manager_class=kernel_manager_for(seat.url, self._folder, mirror),
+            probe=USAGE_PROBE,
         )
 
     def _mirror(self, server: str, folder: str, into: Path) -> None:
@@ -351,14 +535,40 @@ class Rehearsal:
                     target.parent.mkdir(parents=True, exist_ok=True)
                     target.write_text(json.dumps(model["content"]), "utf-8")
 
-    def cleanup(self) -> None:
-        """Stop the servers the rehearsal started and delete the users it created, all at once; say what could not be."""
+    def _home_warnings(self, pull: PullLink) -> list[str]:
+        """Homes whose copy of the event's folder is a clone of another repository or branch than the link's:
+        an attendee with such a home (from an earlier run, or from before the link changed) fails at the pull."""
+        warnings = []
+        for seat in self.seats:
+            repo, branch = seat.home.get("repo"), seat.home.get("branch")
+            if not repo:
+                continue
+            if _same_repo(str(repo), pull.repo) and (pull.branch is None or branch == pull.branch):
+                continue
+            warnings.append(
+                f"home of {seat.label}: {pull.folder} already holds a clone of {one_line(str(repo))[:_MAX_TEXT]} "
+                f"(branch {one_line(str(branch))[:100]}); the link now pulls {pull.repo}"
+                f"{f' (branch {pull.branch})' if pull.branch else ''}: in a home like it, the attendee's next click "
+                "fails at the pull (nbgitpuller cannot merge another repository); tell attendees who pulled "
+                "before to rename that folder, or keep the old URL and branch"
+            )
+        for warning in warnings:
+            self.say(f"home     {warning}")
+        return warnings
+
+    def cleanup(self, event_folder: str = "") -> None:
+        """Remove this run's content folders, stop the servers the rehearsal started and delete the users it
+        created, all at once; say what could not be."""
         if not self.seats:
             return
         with ThreadPoolExecutor(max_workers=min(len(self.seats), 16), thread_name_prefix="rehearsal-cleanup") as pool:
-            list(pool.map(self._release, self.seats))
+            list(pool.map(lambda seat: self._release(seat, event_folder), self.seats))
 
-    def _release(self, seat: Seat) -> None:
+    def _release(self, seat: Seat, event_folder: str) -> None:
+        if self.mode == USERS and not seat.created:
+            return  # never touch a user the rehearsal did not create
+        if seat.pulled and seat.url is not None:
+            self._clear_home(seat, event_folder)
         if seat.was_running:
             return
         try:
@@ -368,6 +578,22 @@ class Rehearsal:
                 self.say(f"cleanup  {seat.label}: could not stop the server: {error}")
         if seat.created:
             self._delete_user(seat)
+
+    def _clear_home(self, seat: Seat, event_folder: str) -> None:
+        """Remove this run's folder from the home (homes outlive users), reading first what the event's own
+        folder there holds."""
+        from .hub_kernels import home_check_and_remove, use_token
+
+        assert seat.url is not None
+        seat.pulled = False
+        use_token(self.hub.url, self.hub.token, self.hub.timeout)
+        try:
+            seat.home = home_check_and_remove(seat.url, event_folder, self.content_root, _PROBE_TIMEOUT)
+        except Exception as error:  # the server may be gone already; say so, clean-up goes on
+            self.say(f"cleanup  {seat.label}: could not remove {self.content_root} from the home: {error}")
+            return
+        if not seat.home.get("removed"):
+            self.say(f"cleanup  {seat.label}: {self.content_root} is still in the home")
 
     def _delete_user(self, seat: Seat) -> None:
         """Delete a user, waiting while the hub is still stopping their server."""
@@ -387,3 +613,65 @@ class Rehearsal:
 
 def _path(result: NotebookResult) -> str:
     return result.path
+
+
+def _same_repo(found: str, wanted: str) -> bool:
+    """The same repository, however the URL ends (``.git``, a slash)."""
+    return found.rstrip("/").removesuffix(".git") == wanted.rstrip("/").removesuffix(".git")
+
+
+def _usage(report: ExecutionReport | None) -> list[NotebookUsage]:
+    """Each notebook's measured memory and CPU, from what the probe printed in its kernel."""
+    from .hub_kernels import USAGE_MARKER
+
+    usage = []
+    for result in report.results if report is not None else ():
+        for line in (result.probe_output or "").splitlines():
+            if not line.startswith(USAGE_MARKER):
+                continue
+            try:
+                data = json.loads(line.removeprefix(USAGE_MARKER))
+                usage.append(NotebookUsage(result.path, int(data["peak_rss_bytes"]), float(data["cpu_seconds"])))
+            except (ValueError, KeyError, TypeError):
+                continue
+    return usage
+
+
+def _bytes(value: Any) -> int | None:
+    """A size from the server's environment: bytes as KubeSpawner writes them, or JupyterHub's ``2G``."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()[:40]
+    if text.isdigit():
+        return int(text)
+    try:
+        return parse_memory(text)
+    except ValueError:
+        return None
+
+
+def _facts(found: Mapping[str, Any]) -> ServerFacts:
+    """The server's facts from its probe's JSON, every value bounded and checked."""
+    raw = found.get("env")
+    env: dict[str, Any] = raw if isinstance(raw, dict) else {}
+    variable = next((name for name in ("JUPYTER_IMAGE", "JUPYTER_IMAGE_SPEC") if env.get(name)), None)
+    image = one_line(str(env[variable]))[:_MAX_TEXT] if variable else None
+    try:
+        cpu = float(str(env.get("CPU_LIMIT") or "")[:20]) if env.get("CPU_LIMIT") else None
+    except ValueError:
+        cpu = None
+
+    def number(key: str) -> int | None:
+        value = found.get(key)
+        return value if isinstance(value, int) and value >= 0 else None
+
+    return ServerFacts(
+        image=image,
+        image_variable=variable,
+        memory_limit=_bytes(env.get("MEM_LIMIT")),
+        memory_guarantee=_bytes(env.get("MEM_GUARANTEE")),
+        cpu_limit=cpu,
+        content_bytes=number("content_bytes"),
+        volume_total_bytes=number("volume_total_bytes"),
+        volume_free_bytes=number("volume_free_bytes"),
+    )

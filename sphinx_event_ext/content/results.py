@@ -18,7 +18,7 @@ FAILED = "failed"
 SKIPPED = "skipped"
 CACHED = "cached"
 STATUSES = (PASSED, EXPECTED_ERRORS, FAILED, SKIPPED, CACHED)
-REPORT_VERSION = "1"
+REPORT_VERSION = "2"  # 2: environment.python_requested, approximated, approximations, identity
 
 _TAIL_LINES = 10
 _SHOWN_CHANGES = 10
@@ -33,7 +33,7 @@ class Failure:
     (the notebook could not be read or its kernel did not start).
     """
 
-    kind: str  # "error", "timeout", "output", "dead-kernel", "kernel", "notebook", "internal"
+    kind: str  # "error", "timeout", "output", "dead-kernel", "kernel", "notebook", "internal", "outside"
     ename: str
     evalue: str
     cell: int | None = None
@@ -54,6 +54,8 @@ class Failure:
     @property
     def description(self) -> str:
         """One line that says what went wrong where, control characters shown escaped."""
+        if self.kind == "outside":  # found after the run, at no cell in particular
+            return one_line(self.evalue)
         if self.kind == "error":
             return f"{self.where} raised {one_line(self.ename)}: {one_line(self.hint or self.evalue)}"
         return f"{self.where}: {one_line(self.evalue)}"
@@ -96,6 +98,7 @@ class NotebookResult:
     log: str | None = None
     ran_at: str | None = None  # when the run that proved this result happened (UTC, ISO 8601)
     proven_duration: float | None = None  # for a cached result, how long that run took
+    probe_output: str | None = None  # what the run's probe printed in the kernel afterwards (not recorded here)
 
     @property
     def ok(self) -> bool:

@@ -66,6 +66,25 @@ def _link_problem(root: Path, link: Path) -> str | None:
     return None
 
 
+class Surroundings:
+    """The folders around the content's copy, which no notebook should write to: what appeared there, and when.
+
+    The copy runs deep in the run's temporary folder (see ``RunFolder.content_copy``), so a
+    relative path that climbs out of it (``../../conf.py``) lands here, not in the organizer's files.
+    """
+
+    def __init__(self, top: Path, copy: Path) -> None:
+        self._top, self._copy = top, copy
+        self._seen = fingerprint([top], [copy])
+
+    def new_writes(self) -> list[str]:
+        """What changed here since the last look, as paths relative to the copy's root (as a notebook wrote them)."""
+        now = fingerprint([self._top], [self._copy])
+        changed = changed_paths(self._seen, now)
+        self._seen = now
+        return [os.path.relpath(path, self._copy) for path in changed]
+
+
 def fingerprint(folders: Iterable[Path], exclude: Iterable[Path] = ()) -> Fingerprint:
     """Every file, link and folder under ``folders`` with what any change to it changes.
 

@@ -21,6 +21,7 @@ import json
 from collections.abc import Mapping
 from pathlib import Path
 
+from ..plan.site_layout import EVENTS_FOLDER
 from ..util.atomic import dumps, write_atomic
 
 EVIDENCE = "event-evidence"
@@ -75,7 +76,7 @@ def move_published_rehearsals(output: str | Path, doctrees: str | Path) -> list[
     """Move ``rehearsal.json`` files that older versions wrote into the published folder into the store,
     once, so past rehearsals still count; a record already in the store is newer and kept."""
     moved = []
-    for old in sorted(Path(output).glob("_events/*/rehearsal.json")):
+    for old in sorted(Path(output).glob(f"{EVENTS_FOLDER}/*/rehearsal.json")):
         target = rehearsal_record(doctrees, old.parent.name)
         if not target.exists():
             target.parent.mkdir(parents=True, exist_ok=True)

@@ -16,7 +16,8 @@ def _ran(notebooks: list[dict[str, Any]]) -> int:
 
 
 def status_text(report: dict[str, Any], today: dt.date) -> str:
-    """The card's one line: ``Content checked 2027-04-10: 19 notebooks ran``, or what failed."""
+    """The card's one line: ``Content checked 2027-04-10: 19 notebooks ran``, or what failed; an environment that
+    only approximates the hub's is said, so the line never reads as a proof."""
     notebooks = report["notebooks"]
     failed = [notebook["path"] for notebook in notebooks if notebook["status"] == FAILED]
     if failed:
@@ -26,6 +27,8 @@ def status_text(report: dict[str, Any], today: dt.date) -> str:
         return f"Content checked {today.isoformat()}: no notebooks to run"
     ran = _ran(notebooks)
     text = f"Content checked {today.isoformat()}: {ran} notebook{'s' if ran != 1 else ''} ran"
+    if (report.get("environment") or {}).get("approximated"):
+        text += " in an approximated environment (not proven for the hub's)"
     skipped = len(notebooks) - ran
     return text + (f", {skipped} skipped" if skipped else "")
 

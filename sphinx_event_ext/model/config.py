@@ -81,6 +81,21 @@ def _check_optional_text(value: Any) -> None:
 
 
 EXECUTION_REPORTS = ("collapsed", "inline", "hidden")
+#: ``event_environment_python``: fail (warn) when the requested Python cannot be had, or accept the nearest.
+PYTHON_POLICIES = ("exact", "nearest")
+
+
+def _check_mirrors(value: Any) -> None:
+    if not isinstance(value, dict) or not all(
+        isinstance(key, str)
+        and key.strip()
+        and isinstance(url, str)
+        and url.startswith(("http://", "https://", "file://"))
+        for key, url in value.items()
+    ):
+        raise ValueError(
+            f"expected a dict of channel names or URLs to mirror URLs (http, https or file), got {value!r}"
+        )
 
 
 def _check_choice(choices: tuple[str, ...]) -> Callable[[Any], None]:
@@ -216,9 +231,9 @@ class EventConfig:
     environment_build: bool = field(
         default=True,
         metadata={
-            "help": "Run each event's notebooks in an environment built with uv from the files its environment "
-            "repository (or content) declares, as the hub builds its image; False runs them in the checker's own "
-            "environment.",
+            "help": "Run each event's notebooks in an environment built from the files its environment "
+            "repository (or content) declares, as the hub builds its image (uv for `requirements.txt`, py-rattler "
+            "for `environment.yml`); False runs them in the checker's own environment.",
             "check": _check_bool,
         },
     )
@@ -226,7 +241,7 @@ class EventConfig:
         default=None,
         metadata={
             "help": "The folder where built environments are kept, one per distinct set of environment files and "
-            "Python version (relative to the folder of `conf.py`); by default `~/.cache/sphinx-event-ext/environments` "
+            "way of building them (`sphinx-event cache` lists and prunes them) (relative to the folder of `conf.py`); by default `~/.cache/sphinx-event-ext/environments` "
             "(or under `XDG_CACHE_HOME`).",
             "check": _check_optional_text,
         },
@@ -249,8 +264,33 @@ class EventConfig:
     environment_offline: bool = field(
         default=False,
         metadata={
-            "help": "Install environments without network: only from uv's cache and `event_environment_find_links`.",
+            "help": "Install environments without network: only from uv's cache and `event_environment_find_links`; "
+            "conda channels are queried only when every one has a mirror in `event_environment_channel_mirrors` "
+            "(else the conda packages are approximated from the cache and labelled so).",
             "check": _check_bool,
+        },
+    )
+    environment_python: str = field(
+        default="exact",
+        metadata={
+            "help": "What to do when the Python an event's environment asks for (`runtime.txt`, `python=` in "
+            "`environment.yml`, `requires-python`) is not on this machine and uv cannot install it: `exact` warns "
+            "(an error under `-W`, as in `sphinx-event check`) and runs the notebooks with the nearest Python; "
+            "`nearest` accepts the nearest Python without a warning. Either way the environment is labelled "
+            "approximated, and the page says which Python ran the notebooks.",
+            "check": _check_choice(PYTHON_POLICIES),
+            "rebuild": "",
+        },
+    )
+    environment_channel_mirrors: dict[str, str] = field(
+        default_factory=dict,
+        hash=False,
+        metadata={
+            "help": "Conda channels to fetch from somewhere else, as `{channel: mirror URL}`: "
+            "`{'conda-forge': 'https://mirror.example.org/conda-forge'}`. A channel is named as `environment.yml` "
+            "names it (a name or a URL).",
+            "check": _check_mirrors,
+            "rebuild": "",
         },
     )
     execution_report: str = field(
@@ -310,21 +350,23 @@ CHECK_ONLY = frozenset(
 )
 
 
-def config_rebuilds() -> list[tuple[str, Any, Literal["", "env"], str]]:
-    """(name, default, Sphinx rebuild kind, help) for each setting, to register them."""
-    return [
-        (name, default, "" if name.removeprefix("event_") in CHECK_ONLY else "env", help_text)
-        for name, default, _type, help_text in config_values()
-    ]
-
-
 def config_values() -> list[tuple[str, Any, str, str]]:
     """(name, default, type, help) for each setting: used to register them and to document them."""
     rows = []
     for item in fields(EventConfig):
-        default = item.default if item.default is not MISSING else None
+        default = item.default if item.default is not MISSING else _factory_default(item)
         rows.append((f"event_{item.name}", default, str(item.type), item.metadata["help"]))
     return rows
+
+
+def _factory_default(item: Any) -> Any:
+    return item.default_factory() if item.default_factory is not MISSING else None
+
+
+def rebuild_kind(name: str) -> Literal["", "env"]:
+    """Sphinx's rebuild kind of ``event_<name>``: "env" (every page read again) unless the field says otherwise."""
+    item = next(item for item in fields(EventConfig) if f"event_{item.name}" == name)
+    return "" if item.metadata.get("rebuild") == "" or item.name in CHECK_ONLY else "env"
 
 
 def settings(sphinx_config: Any) -> EventConfig:

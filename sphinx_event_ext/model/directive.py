@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, ClassVar
 
 from .event import Problem
+from .validate import ParseResult
 
 #: How MyST's warning starts when it cannot read a directive's options block (a quote left open...).
 OPTIONS_FORMAT_WARNING = "Invalid options format"
@@ -69,6 +70,55 @@ _FIELD_OPTION = re.compile(r"^\s*:([^:\s]+):")
 _YAML_OPTION = re.compile(r"^([A-Za-z0-9_-]+)\s*:")
 
 
+def _option_names(body: str) -> list[tuple[str, int]]:
+    """(name, line offset) of every option line of ``body``, in order, repeats included."""
+    lines = body.splitlines()
+    found: list[tuple[str, int]] = []
+    if lines and lines[0].strip() == "---":
+        for index, line in enumerate(lines[1:], 1):
+            if line.strip() == "---":
+                break
+            match = _YAML_OPTION.match(line)
+            if match:
+                found.append((match.group(1), index))
+        return found
+    for index, line in enumerate(lines):
+        match = _FIELD_OPTION.match(line)
+        if match:
+            found.append((match.group(1), index))
+        elif not (line[:1].isspace() and line.strip() and found):
+            break
+    return found
+
+
+def repeated_options(body: str) -> list[tuple[Problem, int]]:
+    """A problem for each option written again after its first line, with the line offset of the repeat.
+
+    MyST and docutils keep the last of two ``:hub:`` lines without a word, so a page could name one hub
+    to a reader of its source and send the pre-warm request to another: a repeat is refused.
+    """
+    first: dict[str, int] = {}
+    problems: list[tuple[Problem, int]] = []
+    for name, index in _option_names(body):
+        if name not in first:
+            first[name] = index
+            continue
+        if any(problem.option == name for problem, _ in problems):
+            continue  # one problem per option, at its second line
+        message = f"expected each option once, got :{name}: again (first written {index - first[name]} line(s) above)"
+        problems.append((Problem(name, message), index))
+    return problems
+
+
+def with_repeats(result: ParseResult, body: str) -> tuple[ParseResult, dict[str, int]]:
+    """``result`` refused when ``body`` repeats an option, and where each repeat is (line offsets by option)."""
+    repeats = repeated_options(body)
+    if not repeats:
+        return result, {}
+    problems = [problem for problem, _ in repeats]
+    return ParseResult(None, [*problems, *result.problems]), {problem.option: index for problem, index in repeats}
+
+
 def option_lines(body: str) -> dict[str, int]:
     """Where each option is written, as a line offset into ``body`` (the directive's text after its
     opening line), so a problem can point at the option's own line.
@@ -77,20 +127,4 @@ def option_lines(body: str) -> dict[str, int]:
     ``---`` lines, and reStructuredText's indented ``:name: value`` lines; an indented line that is
     not an option continues the option above it.
     """
-    lines = body.splitlines()
-    found: dict[str, int] = {}
-    if lines and lines[0].strip() == "---":
-        for index, line in enumerate(lines[1:], 1):
-            if line.strip() == "---":
-                break
-            match = _YAML_OPTION.match(line)
-            if match:
-                found[match.group(1)] = index
-        return found
-    for index, line in enumerate(lines):
-        match = _FIELD_OPTION.match(line)
-        if match:
-            found[match.group(1)] = index  # a repeated option: the last one counts, as in MyST
-        elif not (line[:1].isspace() and line.strip() and found):
-            break
-    return found
+    return dict(_option_names(body))  # a repeated option: the last one counts, as in MyST

@@ -53,6 +53,8 @@ class Event:
     node_memory: str = "128G"
     cluster: str | None = None
     hub_name: str | None = None
+    profile: str | None = None
+    profile_options: tuple[tuple[str, str], ...] = ()
     kernel: str | None = None
     allow_errors: bool = False
     timeout: int | None = None
@@ -73,6 +75,11 @@ class Event:
         """The active hours as written, ``HH:MM-HH:MM``."""
         begin, end = self.active_hours
         return f"{begin:%H:%M}-{end:%H:%M}"
+
+    @property
+    def user_options(self) -> dict[str, str]:
+        """What a hub's spawner receives to start the event's servers: the profile and its choices."""
+        return {"profile": self.profile, **dict(self.profile_options)} if self.profile else {}
 
     @property
     def has_content(self) -> bool:

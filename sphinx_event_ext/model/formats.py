@@ -30,11 +30,16 @@ LAST_EVENT_DATE = dt.date(2200, 12, 31)
 #: Bidirectional embedding, override and isolate characters: they make text display in another order than
 #: it is stored ("Trojan source"), so a title or URL could read differently from what is published.
 BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-#: Words that make a URL query or fragment parameter look like a secret, wherever they appear in its name.
+#: Words that make a URL query or fragment parameter look like a secret when one is a whole word of its name
+#: (``api_key``, ``X-Auth``, ``sessionId``).
 SECRET_WORDS = frozenset(
     {"token", "secret", "password", "passwd", "pwd", "key", "apikey", "auth", "authorization", "credential",
      "credentials", "signature", "sig", "jwt", "session", "sessionid", "bearer"}
 )  # fmt: skip
+#: Endings that make a parameter look like a secret when its whole name, lower case with every character but
+#: letters and digits removed, is or ends in one (``accesstoken``, ``clientsecret``, ``X-Amz-Signature``). The
+#: short words ``key``, ``auth`` and ``sig`` count only as whole words, since ordinary words end in them (monkey).
+SECRET_ENDINGS = ("token", "secret", "password", "passwd", "apikey", "credential", "credentials", "signature")
 _NAME_WORDS = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 _CONTROL_NAMES = {"\t": "a tab", "\n": "a line feed", "\r": "a carriage return", "\x1b": "an escape character"}
 _OWNER_REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
@@ -169,10 +174,21 @@ def _name_words(name: str) -> set[str]:
     return {*words, "".join(words), *("".join(pair) for pair in pairwise(words))}
 
 
+def normalised_name(name: str) -> str:
+    """A parameter's name as the secret rule reads it: lower case, only its letters and digits."""
+    return "".join(char for char in name.lower() if char.isalnum())
+
+
+def secret_name(name: str) -> bool:
+    """Whether a parameter's name looks like a secret: a whole word of it is one of :data:`SECRET_WORDS`, or its
+    normalised name is or ends in one of :data:`SECRET_ENDINGS`. String methods only: linear in the name."""
+    return normalised_name(name).endswith(SECRET_ENDINGS) or bool(_name_words(name) & SECRET_WORDS)
+
+
 def secret_parameter(query: str) -> str | None:
-    """The first parameter of a query or fragment whose name looks like a secret (``api_key``, ``token``...)."""
+    """The first parameter of a query or fragment whose name looks like a secret (``api_key``, ``accesstoken``)."""
     for name, _ in parse_qsl(query):
-        if _name_words(name) & SECRET_WORDS:
+        if secret_name(name):
             return name
     return None
 
@@ -306,6 +322,45 @@ def check_relative_path(value: str) -> str:
     return value
 
 
+#: Characters that break nbgitpuller's redirect after the pull when a path holds them.
+REDIRECT_BREAKERS = frozenset("?#%")
+
+
+def repo_folder(repo: str) -> str:
+    """The folder nbgitpuller clones ``repo`` into when no target path is given: the URL's last part.
+
+    It keeps a ``.git`` suffix (the generator's Binder tab strips it) and ignores a trailing
+    slash (the generator then names an empty folder).
+    """
+    return repo.rstrip("/").split("/")[-1]
+
+
+def check_pull_url(value: str) -> str:
+    """A git URL the event's links pull (the ``git-url`` format): :func:`check_git_url`'s rules, no
+    query or fragment (git uses neither, a link would lose them), and a last part that names a folder."""
+    check_git_url(value)
+    if "://" in value:
+        parts = urlsplit(value)
+        if parts.query or parts.fragment:
+            raise ValueError("git does not use a query or fragment")
+    if repo_folder(value) in ("", ".", ".."):
+        raise ValueError("it names no folder to clone into; end it with the repository's name")
+    return value
+
+
+def check_redirect_path(value: str) -> str:
+    """A path that nbgitpuller's redirect carries (``target-path``, a link's path): a relative path
+    inside its folder, without ``?``, ``#`` or ``%``, not only ``.``; returned normalised."""
+    check_relative_path(value)
+    bad = sorted(REDIRECT_BREAKERS.intersection(value))
+    if bad:
+        raise ValueError(f"{', '.join(bad)} would break the redirect after the pull")
+    normalised = "/".join(part for part in PurePosixPath(value).parts if part != ".")
+    if not normalised:
+        raise ValueError("the path names no folder ('.' is the home folder itself)")
+    return normalised
+
+
 def check_content_glob(value: str) -> str:
     """A glob inside the content; the same rules as a relative path."""
     return check_relative_path(value)
@@ -319,9 +374,10 @@ FORMAT_CHECKS = {
     "iana-timezone": check_timezone,
     "http-url": check_http_url,
     "http-base-url": check_base_url,
-    "git-url": check_git_url,
+    "git-url": check_pull_url,
     "git-branch": check_branch_name,
     "relative-path": check_relative_path,
+    "redirect-path": check_redirect_path,
     "content-glob": check_content_glob,
     "memory-size": parse_memory,
 }

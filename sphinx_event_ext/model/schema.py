@@ -22,21 +22,6 @@ from .formats import FORMAT_CHECKS
 if TYPE_CHECKING:
     from jsonschema import Draft202012Validator
 
-#: Optional back-ends of format checks that jsonschema loads when it is imported, none of
-#: which the event schema uses (it names only the project's own formats). They come with
-#: Jupyter's dependencies; rfc3987-syntax alone compiles its grammars at import, about a second.
-UNUSED_FORMAT_BACKENDS = (
-    "rfc3987_syntax",
-    "rfc3987",
-    "rfc3986_validator",
-    "rfc3339_validator",
-    "isoduration",
-    "fqdn",
-    "idna",
-    "jsonpointer",
-    "uri_template",
-    "webcolors",
-)
 #: The back-end that is slow to import, and the function jsonschema takes from it at its own import.
 SLOW_FORMAT_BACKEND = ("rfc3987_syntax", "is_valid_syntax")
 
@@ -60,24 +45,6 @@ def _strings_only(check: Callable[[str], Any]) -> Callable[[Any], bool]:
         return not isinstance(value, str) or check(value) is not None
 
     return checked
-
-
-def skip_unused_format_backends(building: bool) -> None:
-    """Keep jsonschema from loading format back-ends the schema does not use, in the
-    ``sphinx-event`` process.
-
-    A command that builds nothing marks them absent in ``sys.modules``, which is how Python
-    records a module that cannot be imported and which jsonschema already handles: those
-    formats are then not checked, and nothing else runs in that process. A process that builds
-    (``building``) runs other code that may use them, so it only defers the slow one.
-    """
-    if "jsonschema" in sys.modules:
-        return
-    if building:
-        defer_slow_format_backend()
-        return
-    for module in UNUSED_FORMAT_BACKENDS:
-        sys.modules.setdefault(module, None)  # type: ignore[arg-type]
 
 
 class _DeferredModule(ModuleType):

@@ -185,6 +185,18 @@ def _cross_checks(values: Mapping[str, Any]) -> list[Problem]:
         )
     except ValueError as error:
         problems.append(Problem("memory-per-user", str(error)))
+    if "profile-options" in values and "profile" not in values:
+        problems.append(Problem("profile-options", "choices need the profile they belong to; set profile"))
+    names = [pair.partition("=")[0] for pair in values.get("profile-options", ())]
+    repeated = sorted({name for name in names if names.count(name) > 1} | ({"profile"} & set(names)))
+    if repeated:
+        problems.append(
+            Problem(
+                "profile-options",
+                f"expected {_expected('profile-options')}, got {', '.join(repeated)} more than once "
+                "(the profile is its own option)",
+            )
+        )
     if "content-branch" in values and "content-repo" not in values:
         problems.append(Problem("content-branch", "a branch needs content-repo to belong to"))
     if "environment-branch" in values and "environment-repo" not in values:
@@ -257,6 +269,9 @@ def _build(values: Mapping[str, Any], default_id: str) -> Event:
     fields["end"] = parse_event_date(values["end"])
     fields["active_hours"] = parse_active_hours(values["active-hours"])
     fields["notebooks"] = tuple(fields["notebooks"])
+    fields["profile_options"] = tuple(
+        (name, choice) for name, _, choice in (pair.partition("=") for pair in values.get("profile-options", ()))
+    )
     if "notified" in values:
         fields["notified"] = parse_event_date(values["notified"])
     return Event(**fields)

@@ -27,7 +27,9 @@ class Evidence:
     """What this build proved about an event beyond its metadata."""
 
     links_checked: bool = False  # every hub and Binder link into its content resolved
-    content_checked: bool = False  # every notebook ran top to bottom
+    content_checked: bool = False  # every notebook ran top to bottom, in the environment the hub builds
+    # Every notebook ran, but in an environment that only approximates the hub's: how it differs.
+    content_approximated: tuple[str, ...] = ()
     #: Links resolved in the local ``content-path`` copy only: the branch it stands for, not verified
     #: (``""`` for the default branch); None when that is not the case.
     unverified_branch: str | None = None
@@ -47,6 +49,12 @@ class Step:
     proof: Callable[[Event, Evidence], str | None] | None = None
     notice_offset: bool = False
     proven_by: str = METADATA
+    approximation: Callable[[Event, Evidence], str | None] | None = None
+
+
+#: A step's three states: proven (ticked, with what proved it), approximated (a check passed, but in
+#: conditions that only approximate the hub's: not ticked, and says how), or open.
+PROVEN, APPROXIMATED, OPEN = "proven", "approximated", "open"
 
 
 @dataclass(frozen=True)
@@ -61,6 +69,7 @@ class ChecklistItem:
     due_text: str
     done_because: str | None
     proven_by: str | None = None
+    approximated_because: str | None = None
     #: What a check proved of this step short of proving it (a local copy checked, its branch not).
     unverified_branch: str | None = None
 
@@ -68,6 +77,13 @@ class ChecklistItem:
     def done(self) -> bool:
         """Whether the metadata or this build's checks prove this step."""
         return self.done_because is not None
+
+    @property
+    def state(self) -> str:
+        """``proven``, ``approximated`` (a check passed in an approximation: not a proof) or ``open``."""
+        if self.done:
+            return PROVEN
+        return APPROXIMATED if self.approximated_because else OPEN
 
 
 def _notified(event: Event, evidence: Evidence) -> str | None:
@@ -109,6 +125,17 @@ def _links(event: Event, evidence: Evidence) -> str | None:
 
 def _ran(event: Event, evidence: Evidence) -> str | None:
     return "every notebook ran top to bottom in a fresh kernel" if evidence.content_checked else None
+
+
+def _ran_approximately(event: Event, evidence: Evidence) -> str | None:
+    differences = evidence.content_approximated
+    if not differences:
+        return None
+    listed = "; ".join(differences[:4]) + ("; ..." if len(differences) > 4 else "")
+    return (
+        "every notebook ran top to bottom, but in an environment that only approximates the hub's. "
+        f"It differs in: {listed}. A rehearsal on the hub, or a check that can build the hub's environment, proves it"
+    )
 
 
 STEPS: tuple[Step, ...] = (
@@ -172,6 +199,7 @@ STEPS: tuple[Step, ...] = (
         7,
         proof=_ran,
         proven_by=CONTENT_CHECK,
+        approximation=_ran_approximately,
     ),
     Step(
         "triage",
@@ -284,7 +312,7 @@ def build_checklist(
         days = notice_days if step.notice_offset else step.offset_days
         due_text = _relative_text(days, step.from_end)
         due = None
-        done_because = proven_by = None
+        done_because = proven_by = approximated_because = None
         if event is not None:
             due = event.end + dt.timedelta(days=days) if step.from_end else event.start - dt.timedelta(days=days)
             done_because = step.proof(event, evidence or Evidence()) if step.proof else None
@@ -292,10 +320,21 @@ def build_checklist(
             if done_because is None and step.key in (proofs or {}):
                 done_because = (proofs or {})[step.key]
                 proven_by = PROOF_SOURCES.get(step.key, REHEARSAL)
+            if done_because is None and step.approximation:
+                approximated_because = step.approximation(event, evidence or Evidence())
         unverified = (evidence or Evidence()).unverified_branch if step.key == "click" and not done_because else None
         items.append(
             ChecklistItem(
-                step.key, step.phase, step.title, step.detail, due, due_text, done_because, proven_by, unverified
+                step.key,
+                step.phase,
+                step.title,
+                step.detail,
+                due,
+                due_text,
+                done_because,
+                proven_by,
+                approximated_because,
+                unverified,
             )
         )
     return items

@@ -17,6 +17,7 @@ from icalendar import Calendar, Timezone
 from icalendar import Event as VEvent
 
 from ..model.event import Event
+from ..util.sanitize import one_line
 from .timing import UTC, session_bounds
 
 PRODID = "-//sphinx-event-ext//Event calendar//EN"
@@ -86,7 +87,7 @@ def _calendar(
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", one_line(" ".join(name.split())))  # the site's name is one line in a calendar
     for event in sorted(events, key=lambda item: (item.start, item.id)):
         for component in session_events(event, today=today, page_url=page_urls.get(event.id), domain=domain):
             calendar.add_component(component)

@@ -12,11 +12,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 from urllib.parse import SplitResult, parse_qsl, quote, quote_plus, urlsplit
 
 from ..model.event import Event
-from ..model.formats import check_branch_name, check_git_url, check_http_url, check_relative_path
+from ..model.formats import check_branch_name, check_http_url, check_pull_url, check_redirect_path, repo_folder
 
 
 class LinkError(ValueError):
@@ -47,7 +46,6 @@ BINDER_PROVIDERS: dict[str, bool] = {
 }
 DEFAULT_BINDERHUB = "https://mybinder.org"
 
-_FORBIDDEN_IN_PATH = set("?#%")
 _SERVER_NAME = re.compile(r"^[A-Za-z0-9._~-]+$")
 _DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 _DOI_PREFIXES = ("doi:", "https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/")
@@ -138,11 +136,8 @@ def _base_url(param: str, value: str) -> str:
 
 
 def _repo(param: str, value: str) -> str:
-    expected = "a git URL (https, ssh, git or file) without credentials"
-    _check(param, expected, value, check_git_url)
-    if "://" in value and (urlsplit(value).query or urlsplit(value).fragment):
-        raise _fail(param, expected, value, "git does not use a query or fragment")
-    return value
+    """The same rule as the ``content-repo`` and ``environment-repo`` options (``git-url``)."""
+    return _check(param, "a git URL (https, ssh, git or file) without credentials", value, check_pull_url)
 
 
 def _branch(param: str, value: str | None) -> str | None:
@@ -152,27 +147,20 @@ def _branch(param: str, value: str | None) -> str | None:
 
 
 def _relative(param: str, value: str | None) -> str | None:
-    """A relative path, normalised (no ``.`` or empty parts), safe to put in a redirect."""
+    """A relative path, normalised (no ``.`` or empty parts), safe to put in a redirect: the ``target-path`` rule."""
     if value is None or value == "":
         return None
     expected = "a relative path inside the folder"
-    _check(param, expected, value, check_relative_path)
-    bad = sorted(_FORBIDDEN_IN_PATH.intersection(value))
-    if bad:
-        raise _fail(param, expected, value, f"{', '.join(bad)} would break the redirect after the pull")
-    normalised = "/".join(part for part in PurePosixPath(value).parts if part != ".")
-    if not normalised:
-        raise _fail(param, expected, value, "the path is empty")
-    return normalised
+    _check_text(param, expected, value)
+    try:
+        return check_redirect_path(value)
+    except ValueError as error:
+        raise _fail(param, expected, value, str(error)) from None
 
 
 def server_folder(repo: str) -> str:
-    """The folder nbgitpuller's server clones ``repo`` into when no targetPath is given.
-
-    It keeps a ``.git`` suffix (the generator's Binder tab strips it) and ignores a trailing
-    slash (the generator then names an empty folder).
-    """
-    return repo.rstrip("/").split("/")[-1]
+    """The folder nbgitpuller's server clones ``repo`` into when no targetPath is given."""
+    return repo_folder(repo)
 
 
 def app_urlpath(app: str, folder: str, path: str | None = None) -> str:

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
 
+from .rehearsal import evidence_lines
+
 DEFAULT_SUPPORT_EMAIL = "support@2i2c.org"
 DEFAULT_ISSUE_REPO = "2i2c-org/infrastructure"
 DEFAULT_ISSUE_TEMPLATE = "07_event-hub.yaml"
@@ -153,6 +155,10 @@ def _capacity_lines(request: Mapping[str, Any]) -> list[str]:
     return lines
 
 
+def _rehearsal_lines(request: Mapping[str, Any]) -> list[str]:
+    return evidence_lines(request["rehearsal"]) if "rehearsal" in request else []
+
+
 def _prewarm_lines(request: Mapping[str, Any]) -> list[str]:
     if not request["pre_initialize"]:
         return ["Pre-initialization: not requested."]
@@ -201,6 +207,7 @@ def notification_email(request: Mapping[str, Any], *, to: str = DEFAULT_SUPPORT_
         f"Number of attendees (at the same time): {request['user_number']}",
         *_prewarm_lines(request),
         *_capacity_lines(request),
+        *_rehearsal_lines(request),
         *_content_lines(request),
         "Shared password: if the hub uses one, we will send it to you separately; it is never written in this email.",
         _notice_line(request),
@@ -230,6 +237,7 @@ def heads_up_email(request: Mapping[str, Any], *, to: str = DEFAULT_SUPPORT_EMAI
         f"Number of attendees (at the same time): {request['user_number']}",
         *_prewarm_lines(request),
         *_capacity_lines(request),
+        *_rehearsal_lines(request),
         *_contact_lines(request),
         "",
         "Thank you!",

@@ -12,12 +12,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from ..model.event import Event
+from ..model.memory import parse_memory
 from .capacity import suggest_capacity
+from .rehearsal import MIB, rehearsal_evidence
 from .timing import UTC, notify_by, session_bounds, sessions_utc
 
-SCHEMA_VERSION = "1"
-#: ``events.json``'s own version: 2 added each event's ``proofs``.
-INDEX_VERSION = "2"
+SCHEMA_VERSION = "2"
+#: ``events.json``'s own version: 3 added each event's ``proofs`` (its requests stay at ``SCHEMA_VERSION``).
+INDEX_VERSION = "3"
 DEFAULT_NOTICE_DAYS = 21
 DEFAULT_LEAD_MINUTES = 60
 
@@ -44,14 +46,23 @@ def prewarm_request(
     notice_days: int = DEFAULT_NOTICE_DAYS,
     lead_minutes: int = DEFAULT_LEAD_MINUTES,
     page_url: str | None = None,
+    rehearsal: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Everything the hub team needs to plan for ``event``, as ``prewarm.schema.json`` describes it."""
+    """Everything the hub team needs to plan for ``event``, as ``prewarm.schema.json`` describes it.
+
+    ``rehearsal`` is the event's last rehearsal record: its measured numbers are quoted, and its
+    measured memory per attendee sizes the capacity when it is above ``memory-per-user``.
+    """
     sessions = sessions_utc(event)
     windows = prewarm_windows(sessions, lead_minutes)
     deadline = notify_by(event, notice_days)
+    evidence = rehearsal_evidence(rehearsal, event.id) if rehearsal is not None else None
+    planned = evidence["planned_memory_per_user_bytes"] if evidence else 0
     capacity = suggest_capacity(
         event.attendees,
-        memory_per_user=event.memory_per_user,
+        memory_per_user=f"{planned // MIB}M"
+        if planned > parse_memory(event.memory_per_user)
+        else event.memory_per_user,
         node_memory=event.node_memory,
         cluster=event.cluster,
         hub_name=event.hub_name,
@@ -86,6 +97,8 @@ def prewarm_request(
     data["notes"] = event.notes
     if page_url:
         data["page_url"] = page_url
+    if evidence is not None:
+        data["rehearsal"] = evidence
     data["generated_on"] = today.isoformat()
     return data
 

@@ -5,6 +5,12 @@ as ``sphinx_event_ext/templates``; they are read with importlib.resources, so th
 from an installed wheel as from a clone. Files ending in ``.jinja`` are rendered (the
 suffix dropped), others are copied as they are; a leading ``dot-`` becomes ``.`` (so
 ``.gitignore`` and ``.github`` are not taken for this repository's own).
+
+Every value is data, whoever wrote it (an issue, a folder's name): each template renders it
+through the filter of where it lands, so no value can end a line, a string or a comment,
+or add a directive, raw HTML or code: ``pyliteral`` (Python), ``yamlliteral`` (YAML),
+``myst_argument`` and ``myst_option`` (a directive's argument or option value: one line), ``myst_comment`` (a ``%``
+comment line: one line) and ``myst_text`` (Markdown text: one line, punctuation escaped).
 """
 
 from __future__ import annotations
@@ -18,6 +24,8 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+
+from ..util.sanitize import one_line
 
 if sys.version_info >= (3, 11):
     from importlib.resources.abc import Traversable
@@ -46,6 +54,31 @@ def _literal(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+def _yaml_literal(value: Any) -> str:
+    """A YAML double-quoted scalar (JSON's string syntax is YAML's), every non-ASCII character escaped."""
+    return json.dumps(str(value), ensure_ascii=True)
+
+
+def _one_line(value: Any) -> str:
+    """One line: whitespace runs made one space, control and bidirectional characters shown escaped."""
+    return one_line(" ".join(str(value).split()))
+
+
+def _argument(value: Any) -> str:
+    """A directive's argument on its fence's opening line: one line, without backticks, which would end
+    the fence's info string (CommonMark allows no backtick there, escaped or not)."""
+    return _one_line(value).replace("`", "'")
+
+
+def _markdown_text(value: Any) -> str:
+    """Plain text in Markdown: one line, every ASCII punctuation character backslash-escaped (CommonMark allows
+    it for each), so no HTML, role, link, emphasis or directive fence can start."""
+    return "".join(
+        f"\\{char}" if char.isascii() and not char.isalnum() and not char.isspace() else char
+        for char in _one_line(value)
+    )
+
+
 @cache
 def _environment() -> jinja2.Environment:
     root = template_root()
@@ -58,6 +91,11 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
     )
     environment.filters["pyliteral"] = _literal
+    environment.filters["yamlliteral"] = _yaml_literal
+    environment.filters["myst_option"] = _one_line
+    environment.filters["myst_argument"] = _argument
+    environment.filters["myst_comment"] = _one_line
+    environment.filters["myst_text"] = _markdown_text
     return environment
 
 

@@ -6,6 +6,12 @@ value, with ``- [x]`` lists for the yes/no fields. Values come in every spelling
 2024", "Feb. 16 at 10 AM PST.", "830am - 5pm US/Eastern", "60-100", "hhmi.2i2c.cloud". Each
 field is read into a value with how sure the reading is, or into "not comparable" with the
 reason, so a comparison never claims more than the issue says. No network here.
+
+Whoever can edit the issue writes what is read here, so the reading is bounded: the body and
+each of its lines have a maximum length, each field's value is read up to a maximum, the form
+is split into fields line by line, and no pattern backtracks over the same characters twice
+(Python 3.10 has no possessive quantifiers). Every value keeps its text but has its control
+and bidirectional characters shown escaped (``\\x1b``), so it can be printed or written anywhere.
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, available_timezones
 
 from ..model.formats import TIMEZONE_ABBREVIATIONS
+from ..util.sanitize import one_line, printable_lines
 from .notify import ISSUE_FORM_FIELDS
 
 T = TypeVar("T")
@@ -37,12 +44,24 @@ _LABEL_WORDS = {
     "hub_url": ("url of the hub", "hub url"),
 }
 
-_HEADING = re.compile(r"^###[ \t]+(.+?)[ \t]*#*[ \t]*$", re.M)
-_CHECKBOX = re.compile(r"^\s*[-*]\s*\[([ xX])\]\s*(.*?)\s*$", re.M)
+#: The longest issue body read (four times GitHub's own limit of 65,536 characters), and the longest line.
+MAX_BODY = 262_144
+MAX_LINE = 4_096
+#: The longest title read (GitHub's own limit is 256), and how much of one field's value is read.
+MAX_TITLE = 1_024
+MAX_VALUE = 2_000
+
+_HEADING = "###"
+_CHECKBOX = re.compile(r"[ \t]*[-*][ \t]*\[([ xX])\][ \t]*")
 _NO_RESPONSE = "_No response_"
-_VAGUE = re.compile(
-    r"^\W*(?:tbd|tba|tbc|unknown|unsure|not sure|not (?:yet )?(?:known|decided|confirmed)|n/?a|none|\?+)\W*$", re.I
-)
+_WORD = re.compile(r"\w")
+#: What people write for "not known yet", read after the punctuation around it is dropped.
+_VAGUE_WORDS = frozenset(
+    {"tbd", "tba", "tbc", "unknown", "unsure", "not sure", "not known", "not yet known", "not decided",
+     "not yet decided", "not confirmed", "not yet confirmed", "na", "n/a", "none"}
+)  # fmt: skip
+#: The path of an issue's page: ``/OWNER/REPO/issues/NUMBER``.
+ISSUE_PATH = re.compile(r"^/(?P<owner>[A-Za-z0-9_.-]+)/(?P<repo>[A-Za-z0-9_.-]+)/issues/(?P<number>\d+)/?$")
 _URL = re.compile(r"<?https?://[^\s)>\]]+>?")
 _PARENS = re.compile(r"\([^()]*\)")
 
@@ -110,21 +129,60 @@ class Issue:
     url: str = ""
 
 
-def issue_from_json(data: Mapping[str, Any]) -> Issue:
-    """An :class:`Issue` from ``GET /repos/{owner}/{repo}/issues/{number}``'s JSON; ``ValueError`` says what is missing."""
+def _too_long(title: str, body: str) -> list[str]:
+    """What is past the bounds of what is read, each with its length and the bound."""
     problems = []
-    if not isinstance(data.get("body"), (str, type(None))):
+    if len(title) > MAX_TITLE:
+        problems.append(f"'title' is {len(title):,} characters long; at most {MAX_TITLE:,} are read")
+    if len(body) > MAX_BODY:
+        problems.append(f"'body' is {len(body):,} characters long; at most {MAX_BODY:,} are read")
+    else:
+        lines = body.replace("\r\n", "\n").replace("\r", "\n").split("\n")  # the lines form_fields reads
+        for number, line in enumerate(lines, 1):
+            if len(line) > MAX_LINE:
+                problems.append(
+                    f"line {number} of 'body' is {len(line):,} characters long; lines of at most {MAX_LINE:,} are read"
+                )
+                break
+    return problems
+
+
+def issue_url(url: Any, host: str = "github.com") -> str:
+    """``url`` when it is an https URL of an issue on ``host`` (``https://HOST/OWNER/REPO/issues/N``), else ``""``.
+
+    An issue's ``html_url`` becomes a page's ``ticket`` and is printed: anything else it holds
+    (another host, a query, a newline and a raw HTML block after it) is not taken from the issue.
+    """
+    if not isinstance(url, str) or len(url) > MAX_TITLE or not url.isascii() or not url.isprintable():
+        return ""
+    parts = urlsplit(url)
+    if parts.scheme != "https" or parts.netloc.lower() != host or parts.query or parts.fragment or "#" in url:
+        return ""
+    return url if ISSUE_PATH.match(parts.path) else ""
+
+
+def issue_from_json(data: Mapping[str, Any], host: str = "github.com") -> Issue:
+    """An :class:`Issue` from ``GET /repos/{owner}/{repo}/issues/{number}``'s JSON; ``ValueError`` says what is
+    missing or too long. The title is one line with its control characters shown escaped; the URL is kept only
+    when it is an issue's https URL on ``host``."""
+    problems = []
+    body, title = data.get("body") or "", data.get("title")
+    if not isinstance(body, str):
         problems.append("'body' is not text")
-    if not isinstance(data.get("title"), str):
+    if not isinstance(title, str):
         problems.append("'title' is missing or not text")
     created = data.get("created_at")
     try:
         day = dt.datetime.fromisoformat(str(created).replace("Z", "+00:00")).date()
     except ValueError:
-        problems.append(f"'created_at' is not an ISO date and time (got {created!r})")
+        problems.append(f"'created_at' is not an ISO date and time (got {one_line(repr(created)[:80])})")
     if problems:
         raise ValueError("not a GitHub issue as the REST API returns it: " + "; ".join(problems))
-    return Issue(str(data["title"]), data.get("body") or "", day, str(data.get("html_url") or ""))
+    assert isinstance(title, str) and isinstance(body, str)  # for mypy: checked above
+    too_long = _too_long(title, body)
+    if too_long:
+        raise ValueError("the issue is too long to read: " + "; ".join(too_long))
+    return Issue(one_line(" ".join(title.split())), body, day, issue_url(data.get("html_url"), host))
 
 
 @dataclass(frozen=True)
@@ -200,24 +258,59 @@ def _field_id(heading: str) -> str | None:
     return next((name for name, words in _LABEL_WORDS.items() if any(word in key for word in words)), None)
 
 
+def _heading(line: str) -> str | None:
+    """The label of a ``### label ###`` heading line, or None: read with string methods, not a pattern."""
+    if not line.startswith(_HEADING) or line[3:4] not in (" ", "\t"):
+        return None
+    label = line[3:].strip(" \t").rstrip("#").rstrip(" \t")
+    return label or None
+
+
 def form_fields(body: str) -> dict[str, str]:
-    """The issue form's values by field id; a field left empty (GitHub's "_No response_") is ``""``."""
-    text = body.replace("\r\n", "\n").replace("\r", "\n")
-    headings = list(_HEADING.finditer(text))
+    """The issue form's values by field id; a field left empty (GitHub's "_No response_") is ``""``.
+
+    Read line by line; each value has its control characters (but not its line breaks) shown escaped.
+    """
+    lines = body.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     values: dict[str, str] = {}
-    ends = [heading.start() for heading in headings[1:]] + [len(text)] if headings else []
-    for heading, end in zip(headings, ends, strict=True):
-        name = _field_id(heading.group(1))
-        if name is None or name in values:
+    name: str | None = None
+    collected: list[str] = []
+
+    def keep() -> None:
+        if name is not None and name not in values:
+            value = printable_lines("\n".join(collected).strip())
+            values[name] = "" if value == _NO_RESPONSE else value
+
+    for line in lines:
+        label = _heading(line)
+        if label is None:
+            collected.append(line)
             continue
-        value = text[heading.end() : end].strip()
-        values[name] = "" if value == _NO_RESPONSE else value
+        keep()
+        name, collected = _field_id(label), []
+    keep()
     return values
 
 
 def checked_boxes(value: str) -> tuple[str, ...]:
     """The labels of the ticked boxes of a checkbox field."""
-    return tuple(label for mark, label in _CHECKBOX.findall(value) if mark in "xX")
+    boxes = (_CHECKBOX.match(line) for line in value.split("\n"))
+    return tuple(box.string[box.end() :].strip() for box in boxes if box and box.group(1) in "xX")
+
+
+def is_vague(text: str) -> bool:
+    """Whether a value says "not known yet" (TBD, n/a, ???...), whatever punctuation is around it.
+
+    The punctuation is dropped with a scan from each end rather than a pattern, whose ``\\W*`` around
+    ``\\?+`` would backtrack over the same characters.
+    """
+    begin, end = 0, len(text)
+    while begin < end and not _WORD.match(text[begin]):
+        begin += 1
+    while end > begin and not _WORD.match(text[end - 1]):
+        end -= 1
+    core = text[begin:end].lower()
+    return "?" in text if not core else core in _VAGUE_WORDS
 
 
 def _plain(text: str) -> str:
@@ -331,7 +424,7 @@ def read_date(raw: str, created: dt.date) -> Reading[dt.date]:
     if not raw.strip():
         return _vague(raw, "the field is empty")
     plain = _plain(raw)
-    if _VAGUE.match(plain):
+    if is_vague(plain):
         return _vague(raw, f"not known yet ({plain!r})")
     matches = sorted((m for pattern in _DATES for m in pattern.finditer(plain)), key=lambda m: m.start())
     dates: list[tuple[dt.date, bool]] = []
@@ -423,10 +516,10 @@ def clock_range(raw: str) -> tuple[dt.time, dt.time, str] | str:
     plain = _plain(raw)
     if not plain:
         return "the field is empty"
-    if _VAGUE.match(plain):
+    if is_vague(plain):
         return f"not known yet ({plain!r})"
-    text = _DATES[0].sub(" ", plain)
-    matches = list(_HOURS.finditer(_PARENS.sub(" ", text))) or list(_HOURS.finditer(text))
+    text = " ".join(_DATES[0].sub(" ", plain).split())  # one space between words, so \\s* never meets \\s*
+    matches = list(_HOURS.finditer(" ".join(_PARENS.sub(" ", text).split()))) or list(_HOURS.finditer(text))
     if not matches:
         return f"no hours found in {plain!r}"
     ranges = [_times(match) for match in matches]
@@ -475,7 +568,7 @@ def read_attendees(raw: str) -> Reading[int]:
     plain = _plain(raw)
     if not plain:
         return _vague(raw, "the field is empty")
-    if _VAGUE.match(plain):
+    if is_vague(plain):
         return _vague(raw, f"not known yet ({plain!r})")
     if _RANGE.search(plain):
         return _vague(raw, f"a range ({plain!r}), not one number")
@@ -513,7 +606,7 @@ def read_hub(raw: str) -> Reading[str]:
     text = raw.strip()
     if not text:
         return _vague(raw, "the field is empty")
-    if _VAGUE.match(text):
+    if is_vague(text):
         return _vague(raw, f"not known yet ({text!r})")
     link = _MARKDOWN_LINK.search(text)
     found = [link.group(1)] if link else [m.group(0).rstrip(".,;") for m in _HOST_OR_URL.finditer(text)]
@@ -536,9 +629,13 @@ def _missing(name: str) -> Reading[Any]:
 
 def read_ticket(issue: Issue, *, timezone: str | None = None, first_day: dt.date | None = None) -> TicketReading:
     """Every compared field of an issue; zones are resolved against the event's zone and first day when given."""
-    values = form_fields(issue.body)
+    fields = form_fields(issue.body)
+    values = {name: value[:MAX_VALUE] for name, value in fields.items()}
+    long = {name for name, value in fields.items() if len(value) > MAX_VALUE}
 
     def read(name: str, reader: Any) -> Reading[Any]:
+        if name in long:
+            return Reading(values[name], reason=f"the value is longer than {MAX_VALUE:,} characters: not read")
         return reader(values[name]) if name in values else _missing(name)
 
     start = read("event_begin", lambda raw: read_date(raw, issue.created))

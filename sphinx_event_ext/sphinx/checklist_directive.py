@@ -5,7 +5,6 @@ It is resolved after all pages are read, so it may name an event on another page
 
 from __future__ import annotations
 
-import json
 from typing import Any, ClassVar
 
 from docutils import nodes
@@ -15,13 +14,14 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from ..content.results import FAILED
-from ..content.store import move_published_rehearsals, rehearsal_record
+from ..content.store import move_published_rehearsals
 from ..model.config import settings, today_for
 from ..model.event import Event
-from ..plan.checklist import PHASES, ChecklistItem, Evidence, build_checklist, proof_summaries
+from ..plan.checklist import APPROXIMATED, PHASES, PROVEN, ChecklistItem, Evidence, build_checklist, proof_summaries
 from ..plan.rehearsal import rehearsal_proofs
 from .collector import event_for, page, pages
 from .nodes import checkbox_label, checklist_item, checklist_placeholder
+from .rehearsal_record import read_rehearsal
 from .state import site_state
 from .ticket_check import ticket_evidence
 
@@ -44,7 +44,7 @@ class EventChecklistDirective(SphinxDirective):
 
 def _item_node(item: ChecklistItem, prefix: str, storage_prefix: str) -> checklist_item:
     checkbox_id = f"{prefix}-{item.key}"
-    classes = ["event-checklist-proven"] if item.done else []
+    classes = {PROVEN: ["event-checklist-proven"], APPROXIMATED: ["event-checklist-approximated"]}.get(item.state, [])
     node = checklist_item(
         checkbox_id=checkbox_id, storage_key=f"{storage_prefix}:{item.key}", done=item.done, classes=classes
     )
@@ -59,6 +59,12 @@ def _item_node(item: ChecklistItem, prefix: str, storage_prefix: str) -> checkli
         proof += nodes.strong(f"Proven by {item.proven_by}", f"Proven by {item.proven_by}", classes=["event-proof"])
         proof += nodes.Text(f": {item.done_because}.")
         node += proof
+    elif item.approximated_because:
+        note = nodes.paragraph(classes=["event-checklist-approximation"])
+        text = "Approximated, not proven, by the content check"
+        note += nodes.strong(text, text, classes=["event-approximation"])
+        note += nodes.Text(f": {item.approximated_because}.")
+        node += note
     if item.unverified_branch is not None:
         scope = nodes.paragraph(classes=["event-checklist-scope"])
         scope += nodes.Text("Link check: checked against the local copy; ")
@@ -77,9 +83,13 @@ def evidence_for(app: Sphinx, event: Event) -> Evidence:
     state = site_state(app.env)
     report = state.execution.get(event.id)
     unverified = state.links.unverified_branches
+    passed = bool(report and report["notebooks"] and not report["summary"].get(FAILED, 0))
+    environment = (report or {}).get("environment") or {}
+    approximations = tuple(environment.get("approximations", ())) if environment.get("approximated") else ()
     return Evidence(
         links_checked=event.id in state.links.proven,
-        content_checked=bool(report and report["notebooks"] and not report["summary"].get(FAILED, 0)),
+        content_checked=passed and not approximations,
+        content_approximated=approximations if passed else (),
         unverified_branch=(unverified[event.id] or "") if event.id in unverified else None,
     )
 
@@ -166,12 +176,8 @@ def proofs_for(app: Sphinx, event_id: str) -> dict[str, str]:
 
 def _rehearsal_proofs(app: Sphinx, event_id: str) -> dict[str, str]:
     """What the event's last ``sphinx-event rehearse`` proved, from its record in the evidence store."""
-    path = rehearsal_record(app.doctreedir, event_id)
-    try:
-        data = json.loads(path.read_text("utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return rehearsal_proofs(data, event_id) if isinstance(data, dict) else {}
+    data = read_rehearsal(app, event_id)
+    return rehearsal_proofs(data, event_id) if data is not None else {}
 
 
 def adopt_published_rehearsals(app: Sphinx) -> None:

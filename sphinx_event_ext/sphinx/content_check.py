@@ -4,6 +4,7 @@ when a notebook breaks, and show the result in the event's card."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -28,11 +29,12 @@ from ..content.results import CACHED, EXPECTED_ERRORS, FAILED, PASSED, SKIPPED, 
 from ..content.sanitize import one_line
 from ..content.summary import details_text, duration_text, status_text
 from ..model.config import EventConfig, settings, today_for
+from ..plan.site_layout import event_file
 from . import warning_replay
 from .card import badge, button
 from .collector import ValidRecord, find_event, valid_events
 from .content_source import content_and_commit, content_folder, environment_candidates
-from .progress import content_progress
+from .progress import content_progress, line_writer
 from .state import site_state
 from .tables import table
 
@@ -61,19 +63,29 @@ def _environment(app: Sphinx, record: ValidRecord, config: EventConfig) -> Kerne
         index=config.environment_index,
         find_links=(str(confdir / config.environment_find_links),) if config.environment_find_links else (),
         offline=config.environment_offline,
+        channel_mirrors=dict(config.environment_channel_mirrors),
+        python_policy=config.environment_python,
     )
     cache = confdir / config.environment_cache if config.environment_cache else None
     return choose_environment(environment_candidates(app, record), cache, installer)
 
 
-def _log_environment(environment: KernelEnvironment, event_id: str, location: tuple[str, int]) -> None:
+def _log_environment(
+    environment: KernelEnvironment, event_id: str, location: tuple[str, int], write: Callable[[str], None]
+) -> None:
+    """The environment in the build's log; an approximation also in the check's own output (``write``), which
+    ``sphinx-event check`` shows even though it runs quiet, so a pass there never reads as a proof."""
     for warning in environment.warnings:
         logger.warning("%s", warning, location=location, type="event", subtype="environment")
     kind = "reused" if environment.reused else "built"
     where = f"{kind} from {environment.source.location}" if environment.python and environment.source else ""
     logger.info("environment of event %r: Python %s %s", event_id, environment.python_version, where)
     for line in (*environment.notes, *(environment.spec.not_reproduced if environment.spec else ())):
-        logger.info("  %s", line)
+        logger.info("  %s", one_line(line))
+    if environment.approximated:
+        write(f"{event_id}: the environment only approximates the hub's, so a pass here is not a proof:")
+        for line in environment.approximations:
+            write(f"{event_id}:   {one_line(line)}")
 
 
 def _run(app: Sphinx, record: ValidRecord, config: EventConfig) -> dict[str, Any] | None:
@@ -95,7 +107,7 @@ def _run(app: Sphinx, record: ValidRecord, config: EventConfig) -> dict[str, Any
             subtype="environment",
         )
         return None
-    _log_environment(environment, event.id, location)
+    _log_environment(environment, event.id, location, line_writer(app))
     try:
         require_check_extra("running the content (event_execute)")
         # The runner and its Jupyter dependencies load only when content is run.
@@ -223,25 +235,42 @@ def _without_run_time(report: dict[str, Any] | None) -> dict[str, Any] | None:
 
 
 def _environment_nodes(environment: dict[str, Any], event_id: str) -> list[nodes.Node]:
-    """Which environment the notebooks ran in, what it could not reproduce, and a link to the full record."""
+    """Which environment the notebooks ran in, whether it only approximates the hub's and how, what it
+    could not reproduce, and a link to the full record."""
     line = nodes.paragraph(classes=["event-environment"])
     line += nodes.strong("Environment: ", "Environment: ")
     source = environment["source"] or {}
+    approximated = environment.get("approximated", False)
+    if approximated:
+        line += badge("approximated", "warning")
+        line += nodes.Text(" ")
     if environment["declared"]:
         at = f" at {source['branch']} ({source['commit'][:7]})" if source.get("commit") else ""
+        asked = environment.get("python_requested")
+        python = f"Python {environment['python']}" + (
+            f" (asked: {asked})" if asked and not environment["python"].startswith(asked) else ""
+        )
         line += nodes.Text(
-            f"{', '.join(environment['files'])} in {source['location']}{at}; Python {environment['python']}, "
+            f"{', '.join(environment['files'])} in {source['location']}{at}; {python}, "
             f"{len(environment['packages'])} packages "
         )
     else:
         line += nodes.Text(f"Python {environment['python']}, the checker's own environment ")
-    line += button("execution.json", event_asset=f"_events/{event_id}/execution.json", outline=True)
-    items = [*environment["notes"], *(f"not reproduced: {item}" for item in environment["not_reproduced"])]
+    line += button("execution.json", event_asset=event_file(event_id, "execution.json"), outline=True)
+    approximations = environment.get("approximations", [])
+    reproduced = [f"not reproduced: {item}" for item in environment["not_reproduced"]]
+    items = list(dict.fromkeys([*environment["notes"], *approximations, *reproduced]))
     if not items:
         return [line]
     listed = nodes.bullet_list()
     listed.extend(nodes.list_item("", nodes.paragraph(item, item)) for item in items)
-    return [line, listed]
+    if not approximated:
+        return [line, listed]
+    text = (
+        "This environment only approximates the hub's, so the notebooks passing here does not prove they pass "
+        "on the hub:"
+    )
+    return [line, nodes.paragraph(text, text, classes=["event-environment-approximated"]), listed]
 
 
 def report_section(event_id: str, *, opened: bool) -> nodes.Node:
@@ -294,7 +323,9 @@ def _not_checked() -> list[nodes.Node]:
 def _status_node(report: dict[str, Any], today: dt.date) -> nodes.paragraph:
     failed = report["summary"].get(FAILED, 0)
     text = status_text(report, today)
-    classes = ["event-status", "event-status-failed" if failed else "event-status-ok"]
+    approximated = (report.get("environment") or {}).get("approximated")
+    state = "failed" if failed else "approximated" if approximated else "ok"
+    classes = ["event-status", f"event-status-{state}"]
     return nodes.paragraph(text, text, classes=classes)
 
 

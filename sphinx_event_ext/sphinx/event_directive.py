@@ -10,11 +10,12 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
 from ..model.config import EventConfig, settings, today_for
-from ..model.directive import EventDirectiveShape, option_lines, options_format_problem
+from ..model.directive import EventDirectiveShape, option_lines, options_format_problem, with_repeats
 from ..model.event import Event, Problem
 from ..model.validate import ParseResult, parse_event
 from ..plan.links import LinkError, event_binder_link, event_nbgitpuller_link
 from ..plan.notify import hub_team
+from ..plan.site_layout import event_file
 from ..plan.timing import late_notice_advice, notice
 from .card import button, button_row, event_card
 from .collector import page, record
@@ -35,10 +36,12 @@ class EventDirective(EventDirectiveShape, SphinxDirective):
             result = ParseResult(None, [problem])
         else:
             result = parse_event(title, self.options, default_id=self.env.docname, page_dir=page_dir)
+        options_text = self.block_text.partition("\n")[2]
+        result, repeats = with_repeats(result, options_text)
         event, problems = result.event, result.problems
         page(self.env, self.env.docname).events.append(record(self.env.docname, self.lineno, event, tuple(problems)))
         location = self.get_location()
-        at = option_lines(self.block_text.partition("\n")[2])
+        at = {**option_lines(options_text), **repeats}
         for problem in problems:
             line = self.lineno + 1 + at[problem.option] if problem.option in at else self.lineno
             logger.error(
@@ -94,7 +97,7 @@ class EventDirective(EventDirectiveShape, SphinxDirective):
                 except LinkError as error:
                     location = self.get_location()
                     logger.warning("%s: %s", label, error, location=location, type="event", subtype="link")
-        attendee.append(button("Add to calendar", event_asset=f"_events/{event.id}/event.ics", outline=True))
+        attendee.append(button("Add to calendar", event_asset=event_file(event.id, "event.ics"), outline=True))
         return attendee
 
     def _organizer_buttons(self, event: Event, config: EventConfig) -> list[nodes.Node]:
@@ -109,6 +112,6 @@ class EventDirective(EventDirectiveShape, SphinxDirective):
         if team.support_email:
             organizer.append(button("Heads-up email", event_action="heads-up", event_id=event.id, outline=True))
         organizer.append(
-            button("Pre-warm request (JSON)", event_asset=f"_events/{event.id}/prewarm.json", outline=True)
+            button("Pre-warm request (JSON)", event_asset=event_file(event.id, "prewarm.json"), outline=True)
         )
         return organizer

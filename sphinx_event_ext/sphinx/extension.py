@@ -11,7 +11,7 @@ from sphinx.util.fileutil import copy_asset_file
 
 from .._version import __version__
 from ..content.store import write_remotes
-from ..model.config import EventConfig, config_rebuilds
+from ..model.config import EventConfig, config_values, rebuild_kind
 from ..model.schema import defer_slow_format_backend
 from . import warning_replay
 from .build_summary import report_unchecked
@@ -44,7 +44,12 @@ from .nodes import (
     visit_checklist_item_html,
 )
 from .outputs import report_missing_hub_teams, resolve_buttons, write_event_files
-from .reference import CliReferenceDirective, ConfigReferenceDirective, OptionsReferenceDirective
+from .reference import (
+    CliReferenceDirective,
+    ConfigReferenceDirective,
+    OptionsReferenceDirective,
+    SecretParametersDirective,
+)
 from .state import site_state
 from .ticket_check import verify_tickets
 
@@ -118,9 +123,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     """Register the directives, nodes, configuration and assets."""
     defer_slow_format_backend()  # before any extension imports jsonschema
     app.setup_extension("sphinx_design")
-    for name, default, rebuild, _help in config_rebuilds():
+    for name, default, _kind, _help in config_values():
         types = (list, tuple) if isinstance(default, tuple) else ()
-        app.add_config_value(name, default, rebuild, types=types)
+        app.add_config_value(name, default, rebuild_kind(name), types=types)
     app.add_node(checklist_placeholder)
     app.add_node(checklist_item, html=(visit_checklist_item_html, depart_checklist_item_html))
     app.add_node(checkbox_label, html=(visit_checkbox_label_html, depart_checkbox_label_html))
@@ -129,6 +134,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("event-options-reference", OptionsReferenceDirective)
     app.add_directive("event-config-reference", ConfigReferenceDirective)
     app.add_directive("event-cli-reference", CliReferenceDirective)
+    app.add_directive("event-secret-parameters", SecretParametersDirective)
     app.add_directive("event-list", EventListDirective)
     app.add_directive("event-links", EventLinksDirective)
     app.add_role("nbgitpuller", ContentLinkRole("nbgitpuller"))

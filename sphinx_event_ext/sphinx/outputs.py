@@ -24,6 +24,7 @@ from sphinx.util.osutil import relative_uri
 from .._version import __version__
 from ..model.config import settings, today_for
 from ..model.schema import schema_text
+from ..plan import site_layout
 from ..plan.ics import combined_calendar, event_calendar
 from ..plan.notify import (
     HUB_TEAM_SETTINGS,
@@ -34,21 +35,21 @@ from ..plan.notify import (
     notification_email,
 )
 from ..plan.prewarm import events_index, prewarm_request
+from ..plan.site_layout import HTML_SETTINGS, HtmlSettings
 from ..util.atomic import dumps, write_atomic
 from .checklist_directive import proofs_of
 from .collector import ValidRecord, find_event, valid_events
+from .rehearsal_record import read_rehearsal
 from .state import site_state
 
-FOLDER = "_events"
+FOLDER = site_layout.EVENTS_FOLDER
 logger = logging.getLogger(__name__)
 
 
 def page_url(app: Sphinx, record: ValidRecord) -> str | None:
-    """The event's public address, when ``html_baseurl`` says where the site is published."""
-    base = app.config.html_baseurl
-    if not base:
-        return None
-    return f"{base.rstrip('/')}/{app.builder.get_target_uri(record.docname)}#event-{record.event.id}"
+    """The event's public address, when ``html_baseurl`` says where the site is published, for this build's builder."""
+    values = {name: getattr(app.config, name, None) for name in HTML_SETTINGS}
+    return site_layout.page_url(record.docname, record.event.id, app.builder.name, HtmlSettings.from_values(values))
 
 
 def request_for(app: Sphinx, record: ValidRecord) -> dict[str, Any]:
@@ -60,6 +61,7 @@ def request_for(app: Sphinx, record: ValidRecord) -> dict[str, Any]:
         notice_days=config.notice_days,
         lead_minutes=config.prewarm_lead_minutes,
         page_url=page_url(app, record),
+        rehearsal=read_rehearsal(app, record.event.id),
     )
 
 
@@ -152,18 +154,19 @@ def write_event_files(app: Sphinx) -> None:
     execution = site_state(app.env).execution
     for record in valid_events(app.env):
         event, url = record.event, page_url(app, record)
+        folder = Path(app.outdir) / site_layout.event_output_dir(event.id)
         request = request_for(app, record)
-        files.write(root / event.id / "prewarm.json", dumps(request))
+        files.write(folder / "prewarm.json", dumps(request))
         files.write_from(
-            root / event.id / "event.ics",
+            folder / "event.ics",
             (repr(event), today, url),
             partial(event_calendar, event, today=today, page_url=url),
         )
         report = execution.get(event.id)
         if report:
-            files.write(root / event.id / "execution.json", dumps(report))
+            files.write(folder / "execution.json", dumps(report))
         else:
-            (root / event.id / "execution.json").unlink(missing_ok=True)
+            (folder / "execution.json").unlink(missing_ok=True)
         requests.append(request)
         events.append(event)
         if url:

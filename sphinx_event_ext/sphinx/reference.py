@@ -1,7 +1,8 @@
 """Reference tables generated from the single sources of truth: the schema and the config.
 
 ``event-options-reference`` documents the ``event`` directive's options from
-``event.schema.json``; ``event-config-reference`` documents the ``event_*`` settings.
+``event.schema.json``; ``event-config-reference`` documents the ``event_*`` settings;
+``event-secret-parameters`` states the secret-parameter rule from the words the validator uses.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from docutils import nodes
 from sphinx.util.docutils import SphinxDirective
 
 from ..model.config import config_values
+from ..model.formats import SECRET_ENDINGS, SECRET_WORDS
 from ..model.schema import load_schema
 from ..util.commands import subcommands
 from .tables import inline_code, literal, table
@@ -82,6 +84,32 @@ class ConfigReferenceDirective(SphinxDirective):
             for name, default, kind, help_text in config_values()
         ]
         return [table(["Setting", "Default", "Type", "Description"], rows, [16, 10, 10, 50])]
+
+
+def _words(words: Iterator[str] | tuple[str, ...] | frozenset[str]) -> list[nodes.Node]:
+    shown: list[nodes.Node] = []
+    for word in sorted(words):
+        shown += [nodes.literal(word, word), nodes.Text(", ")]
+    return shown[:-1]
+
+
+class SecretParametersDirective(SphinxDirective):
+    """State which query and fragment parameters every URL option refuses, from the validator's own words."""
+
+    def run(self) -> list[nodes.Node]:
+        rule = nodes.paragraph()
+        rule += nodes.Text(
+            "A URL option is refused when a parameter of its query or fragment has a name that, "
+            "lower case with every character but letters and digits removed, is or ends in "
+        )
+        rule += _words(SECRET_ENDINGS)
+        rule += nodes.Text("; or when one whole word of the name (split at separators and capitals) is ")
+        rule += _words(SECRET_WORDS)
+        rule += nodes.Text(
+            ". So accesstoken, authtoken, clientsecret and X-Amz-Signature are refused, while "
+            "design, author and monkey are allowed: key, auth and sig count only as whole words."
+        )
+        return [rule]
 
 
 class CliReferenceDirective(SphinxDirective):
