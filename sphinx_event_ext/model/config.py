@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import MISSING, dataclass, field, fields
 from types import SimpleNamespace
@@ -72,6 +73,14 @@ def _check_optional_text(value: Any) -> None:
         _check_text(value)
 
 
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")
+
+
+def _check_optional_name(value: Any) -> None:
+    if value is not None and (not isinstance(value, str) or not _NAME.match(value)):
+        raise ValueError(f"expected None or a name of letters, digits, '.', '_' and '-' (at most 63), got {value!r}")
+
+
 EXECUTION_REPORTS = ("collapsed", "inline", "hidden")
 
 
@@ -133,6 +142,15 @@ class EventConfig:
             "help": "How long before each session pre-warmed capacity should be ready (the `prewarm_windows` "
             "of the pre-warm request). At most 10080 (a week).",
             "check": _check_at_most(10080, "minutes"),
+        },
+    )
+    node_pool: str | None = field(
+        default=None,
+        metadata={
+            "help": "The node pool named in `_events/placeholders.ics` for events without their own `node-pool` "
+            "(the pool key of the placeholder scaler's config). Without either, an event that needs warm nodes is "
+            "left out of the calendar, with a note in the build log; `placeholders.json` still lists it.",
+            "check": _check_optional_name,
         },
     )
     verify_links: bool = field(

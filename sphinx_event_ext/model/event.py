@@ -57,6 +57,12 @@ class Event:
     allow_errors: bool = False
     timeout: int | None = None
     compare_outputs: bool = False
+    kind: str | None = None
+    similar_before: str | None = None
+    storage_per_user: str | None = None
+    node_pool: str | None = None
+    status: str = "confirmed"
+    binder_attendees: int | None = None
 
     @property
     def zone(self) -> ZoneInfo:
@@ -73,6 +79,11 @@ class Event:
         """The active hours as written, ``HH:MM-HH:MM``."""
         begin, end = self.active_hours
         return f"{begin:%H:%M}-{end:%H:%M}"
+
+    @property
+    def cancelled(self) -> bool:
+        """Whether the event was called off (its calendar entries stay, marked cancelled)."""
+        return self.status == "cancelled"
 
     @property
     def has_content(self) -> bool:

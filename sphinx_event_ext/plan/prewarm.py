@@ -12,10 +12,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from ..model.event import Event
+from ..model.memory import gib, parse_memory
+from .advice import advise, rehearsal_wave
+from .binder import LAUNCH_QUOTA, binder_notice, over_quota, request_url, uses_mybinder
 from .capacity import suggest_capacity
 from .timing import UTC, notify_by, session_bounds, sessions_utc
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 DEFAULT_NOTICE_DAYS = 21
 DEFAULT_LEAD_MINUTES = 60
 
@@ -42,8 +45,12 @@ def prewarm_request(
     notice_days: int = DEFAULT_NOTICE_DAYS,
     lead_minutes: int = DEFAULT_LEAD_MINUTES,
     page_url: str | None = None,
+    rehearsal: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Everything the hub team needs to plan for ``event``, as ``prewarm.schema.json`` describes it."""
+    """Everything the hub team needs to plan for ``event``, as ``prewarm.schema.json`` describes it.
+
+    ``rehearsal`` is the event's last ``rehearsal.json``, whose measured wave decides the advice when present.
+    """
     sessions = sessions_utc(event)
     windows = prewarm_windows(sessions, lead_minutes)
     deadline = notify_by(event, notice_days)
@@ -73,6 +80,12 @@ def prewarm_request(
     if event.pre_initialize:
         data["prewarm_windows"] = windows
     data["capacity"] = capacity.as_json()
+    enough = data["enough_notice"]
+    data["advice"] = advise(event, capacity, enough_notice=enough, wave=rehearsal_wave(rehearsal, event.id)).as_json()
+    data["intake"] = intake(event)
+    data["status"] = event.status
+    if uses_mybinder(event):
+        data["mybinder"] = mybinder(event, today, page_url)
     data["content"] = {
         "repo": event.content_repo,
         "branch": event.content_branch,
@@ -86,6 +99,30 @@ def prewarm_request(
         data["page_url"] = page_url
     data["generated_on"] = today.isoformat()
     return data
+
+
+def intake(event: Event) -> dict[str, Any]:
+    """The provider's 2026 intake questions: the event's kind, a similar event before, storage per user."""
+    storage = event.storage_per_user
+    return {
+        "kind": event.kind,
+        "similar_before": event.similar_before,
+        "storage_per_user_gib": gib(parse_memory(storage)) if storage else None,
+    }
+
+
+def mybinder(event: Event, today: dt.date, page_url: str | None) -> dict[str, Any]:
+    """mybinder.org's side of an event whose attendees launch there: the request form and its rules."""
+    verdict = binder_notice(event, today)
+    return {
+        "attendees": event.binder_attendees,
+        "request_url": request_url(event, today, page_url),
+        "recommend_by": verdict.recommend_by.isoformat(),
+        "refused_from": utc_text(verdict.refused_from),
+        "notice": verdict.state,
+        "launch_quota": LAUNCH_QUOTA,
+        "over_quota": over_quota(event),
+    }
 
 
 def events_index(requests: Iterable[Mapping[str, Any]]) -> dict[str, Any]:

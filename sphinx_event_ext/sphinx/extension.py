@@ -38,7 +38,7 @@ from .nodes import (
     visit_checkbox_label_html,
     visit_checklist_item_html,
 )
-from .outputs import report_missing_hub_teams, resolve_buttons, write_event_files
+from .outputs import report_missing_hub_teams, resolve_buttons, resolve_overlaps, write_event_files
 from .reference import CliReferenceDirective, ConfigReferenceDirective, OptionsReferenceDirective
 from .ticket_check import verify_tickets
 
@@ -140,6 +140,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-resolved", resolve_links)
     app.connect("doctree-resolved", resolve_execution_reports)
     app.connect("doctree-resolved", resolve_buttons)
+    app.connect("doctree-resolved", resolve_overlaps)
     app.connect("build-finished", _finish)
     app.connect("build-finished", report_unchecked)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,7 +1,7 @@
 """Files the HTML build writes for the hub team and attendees, under ``_events/`` in the output.
 
-Per event: ``prewarm.json`` and ``event.ics``; for the site: ``events.json``, ``events.ics``
-and ``prewarm.schema.json``. Each file is written atomically; folders of events that no
+Per event: ``prewarm.json`` and ``event.ics``; for the site: ``events.json``, ``events.ics``,
+``placeholders.ics``, ``placeholders.json`` and their schemas. Each file is written atomically; folders of events that no
 longer exist are removed, so the output always matches the pages.
 """
 
@@ -33,10 +33,12 @@ from ..plan.notify import (
     issue_form_url,
     notification_email,
 )
+from ..plan.placeholders import placeholder_calendar, placeholders_index
 from ..plan.prewarm import events_index, prewarm_request
 from ..util.atomic import dumps, write_atomic
 from .collector import ValidRecord, find_event, valid_events
 from .content_check import RESULTS as EXECUTION_RESULTS
+from .placeholder_files import add_overlap_warnings, read_rehearsal, report_schedule, schedule
 
 FOLDER = "_events"
 logger = logging.getLogger(__name__)
@@ -59,6 +61,7 @@ def request_for(app: Sphinx, record: ValidRecord) -> dict[str, Any]:
         notice_days=config.notice_days,
         lead_minutes=config.prewarm_lead_minutes,
         page_url=page_url(app, record),
+        rehearsal=read_rehearsal(app.outdir, record.event.id),
     )
 
 
@@ -109,6 +112,15 @@ def resolve_buttons(app: Sphinx, doctree: nodes.document, docname: str) -> None:
             if record.event.id not in requests:
                 requests[record.event.id] = request_for(app, record)
             node["refuri"] = _action_url(app, node["event_action"], record, requests[record.event.id])
+
+
+def resolve_overlaps(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Below the cards of this page's events, the overlaps on a node pool that the scaler's maximum leaves short."""
+    mine = [record.event.id for record in valid_events(app.env) if record.docname == docname]
+    if not mine:
+        return
+    plan = schedule(app, {record.event.id: request_for(app, record) for record in valid_events(app.env)})
+    add_overlap_warnings(doctree, plan, mine)
 
 
 class _OutputFiles:
@@ -178,6 +190,15 @@ def write_event_files(app: Sphinx) -> None:
         partial(combined_calendar, events, today=today, page_urls=urls, name=app.config.project),
     )
     files.write(root / "prewarm.schema.json", schema_text("prewarm"))
+    plan = schedule(app, {request["event_id"]: request for request in requests})
+    report_schedule(plan)
+    files.write_from(
+        root / "placeholders.ics",
+        ([repr(window) for window in plan.windows], today, app.config.project),
+        partial(placeholder_calendar, plan.windows, today=today, name=f"{app.config.project}: placeholders"),
+    )
+    files.write(root / "placeholders.json", dumps(placeholders_index(plan.entries, plan.windows)))
+    files.write(root / "placeholders.schema.json", schema_text("placeholders"))
     current = {event.id for event in events}
     for folder in root.iterdir():
         if folder.is_dir() and folder.name not in current:
