@@ -89,7 +89,7 @@ def test_one_day_event() -> None:
 
 def test_identity_and_attendance_fields() -> None:
     data = request(make_event(id="geo-2027", attendees="45"))
-    assert data["schema_version"] == "1"
+    assert data["schema_version"] == "2"
     assert data["event_id"] == "geo-2027"
     assert data["title"] == "Intro to Geospatial Python"
     assert data["hub_url"] == "https://geo.hub.example.org"
@@ -212,8 +212,8 @@ def test_events_index_orders_by_first_session_in_utc_and_validates() -> None:
     index = events_index([later, denver, tokyo])
     INDEX_VALIDATOR.validate(index)
     assert [item["event_id"] for item in index["events"]] == ["tokyo", "denver", "april"]
-    assert index["schema_version"] == "1"
-    assert not INDEX_VALIDATOR.is_valid({"schema_version": "1", "events": [{"event_id": "x"}]})
+    assert index["schema_version"] == "2"
+    assert not INDEX_VALIDATOR.is_valid({"schema_version": "2", "events": [{"event_id": "x"}]})
 
 
 def test_events_index_refuses_repeated_ids() -> None:
@@ -224,7 +224,7 @@ def test_events_index_refuses_repeated_ids() -> None:
 def test_dumps_is_stable_readable_json() -> None:
     text = dumps(request(make_event(title="Atelier Géo")))
     assert text.endswith("}\n")
-    assert '  "schema_version": "1",\n' in text
+    assert '  "schema_version": "2",\n' in text
     assert "Atelier Géo" in text
     assert json.loads(text)["title"] == "Atelier Géo"
 
