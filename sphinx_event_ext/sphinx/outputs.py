@@ -66,6 +66,8 @@ def request_for(app: Sphinx, record: ValidRecord) -> dict[str, Any]:
 
 
 def _action_url(app: Sphinx, action: str, record: ValidRecord, request: dict[str, Any]) -> str:
+    if action == "mybinder":
+        return str(request["mybinder"]["request_url"])
     config = settings(app.config)
     team = hub_team(record.event.hub, config.support_email, config.issue_repo)
     # The card only has a button whose team address is known (see the event directive).
