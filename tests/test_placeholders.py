@@ -73,7 +73,9 @@ def test_the_scaler_reads_the_counts_at_chosen_instants(build_site):
         "2027-03-10T14:59:00": {},  # before alpha's first window (16:00Z start, 60 min lead)
         "2027-03-10T15:30:00": {"user-pool": 2},  # alpha day 1, inside the lead
         "2027-03-11T14:30:00": {"user-pool": 4},  # beta alone (15:00Z start, 14:00Z window)
-        "2027-03-11T16:00:00": {"user-pool": 4},  # alpha and beta overlap: the maximum; the cancelled one counts nothing
+        "2027-03-11T16:00:00": {
+            "user-pool": 4
+        },  # alpha and beta overlap: the maximum; the cancelled one counts nothing
         "2027-03-11T18:30:00": {"user-pool": 2},  # beta ended at 18:00Z, alpha runs to 19:00Z
         "2027-03-11T19:00:00": {},  # the end is exclusive
     }
