@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from ..model.memory import GIB, parse_memory
 from .ticket_parse import LIKELY, Hours, Reading, normalise_hub, read_hours
@@ -540,16 +541,20 @@ def _storage(value: str) -> int | None:
     return None
 
 
-def read_intake(text: str) -> dict[str, Reading[str] | Reading[int]]:
+def read_intake(text: str) -> dict[str, Reading[Any]]:
     """The intake answers the text states: labelled lines (as the mail and the pre-filled issue write them), and
     for the kind, one kind of event named in the prose. Options the text does not state are left out."""
-    found: dict[str, Reading[str] | Reading[int]] = {}
+    found: dict[str, Reading[Any]] = {}
     kinds: set[str] = set()
     for line in bounded_lines(text):
         pair = _labelled(line)
         if pair is not None and pair[0] not in found:
             option, value = pair
-            readers = {"kind": _kind, "similar-before": _similar, "storage-per-user": _storage}
+            readers: dict[str, Callable[[str], Any]] = {
+                "kind": _kind,
+                "similar-before": _similar,
+                "storage-per-user": _storage,
+            }
             read = readers[option](value)
             if read is None:
                 found[option] = Reading(value, reason=f"{value!r} is not an answer this tool reads")

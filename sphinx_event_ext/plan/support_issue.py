@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 
 from .free_text import bounded_lines, read_dates, read_free_attendees, read_free_hours, read_free_hub
-from .ticket_parse import Issue, TicketReading
+from .ticket_parse import Issue, TicketReading, read_ticket
 
 SUPPORT_TITLE = "[support]"
 #: The support form's fields: id and the label that heads its value in the issue.
@@ -72,3 +72,9 @@ def read_support_issue(issue: Issue, *, timezone: str | None = None, first_day: 
         read_free_hub(text),
         issue.title,
     )
+
+
+def read_issue(issue: Issue, *, timezone: str | None = None, first_day: dt.date | None = None) -> TicketReading:
+    """An issue read with the reader of its form: the support form's free text, else the event form."""
+    reader = read_support_issue if is_support_issue(issue) else read_ticket
+    return reader(issue, timezone=timezone, first_day=first_day)

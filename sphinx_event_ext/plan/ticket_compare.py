@@ -14,8 +14,8 @@ from typing import Any
 from ..model.event import Event
 from ..model.memory import parse_memory
 from .free_text import read_intake, storage_text
-from .support_issue import is_support_issue, read_support_issue
-from .ticket_parse import Hours, Issue, Reading, TicketReading, normalise_hub, read_ticket
+from .support_issue import read_issue
+from .ticket_parse import Hours, Issue, Reading, TicketReading, normalise_hub
 
 SAME = "same"
 DIFFERS = "differs"
@@ -83,8 +83,7 @@ def _day(reading: Reading[dt.date]) -> str:
 def compare_ticket(event: Event, issue: Issue) -> list[FieldCheck]:
     """Read the issue (the event form, or a support ticket's free text) against the event's zone and first day,
     then compare every field, and the intake answers the issue states."""
-    reader = read_support_issue if is_support_issue(issue) else read_ticket
-    reading = reader(issue, timezone=event.timezone, first_day=event.start)
+    reading = read_issue(issue, timezone=event.timezone, first_day=event.start)
     return compare(event, reading) + compare_intake(event, read_intake(issue.body))
 
 
