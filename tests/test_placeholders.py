@@ -170,3 +170,14 @@ def test_rebuilds_are_byte_identical(build_site, tmp_path):
     before = {name: (first.out / "_events" / name).read_bytes() for name in files}
     again = build_site(_pages(), conf=CONF, args=("-E",), src=first.src)
     assert {name: (again.out / "_events" / name).read_bytes() for name in files} == before
+
+
+def test_the_command_line_prints_what_the_build_writes(build_site, cli):
+    result = build_site(_pages(), conf=CONF)
+    ics = cli("placeholders", str(result.src), cwd=result.src)
+    assert ics.returncode == 0, ics.stderr
+    assert ics.stdout.encode("utf-8") == (result.out / "_events" / "placeholders.ics").read_bytes()
+    data = cli("placeholders", str(result.src), "--format", "json", cwd=result.src)
+    assert data.stdout.encode("utf-8") == (result.out / "_events" / "placeholders.json").read_bytes()
+    beta = cli("prewarm", str(result.src), "--id", "beta", cwd=result.src)
+    assert beta.stdout.encode("utf-8") == (result.out / "_events" / "beta" / "prewarm.json").read_bytes()

@@ -46,11 +46,15 @@ def find_confdir(source: Path) -> Path | None:
 
 
 def conf_values(path: Path) -> dict[str, Any]:
-    """The ``event_*`` values and ``html_baseurl`` of the conf.py that builds ``path``, so the CLI prints what
-    the build writes (page addresses as the HTML builder makes them)."""
+    """The ``event_*`` values, ``html_baseurl`` and ``project`` of the conf.py that builds ``path``, so the CLI
+    prints what the build writes (page addresses as the HTML builder makes them, calendars named as it does)."""
     folder = path if path.is_dir() else path.parent
     confdir = find_confdir(folder)
     if confdir is None:
         return {}
     namespace = runpy.run_path(str(confdir / "conf.py"))
-    return {name: value for name, value in namespace.items() if name.startswith("event_") or name == "html_baseurl"}
+    return {
+        name: value
+        for name, value in namespace.items()
+        if name.startswith("event_") or name in ("html_baseurl", "project")
+    }

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
@@ -219,6 +219,21 @@ def event_entry(event: Event, advice: Advice, windows: Sequence[Window]) -> dict
         "windows": [window.as_json() for window in windows],
         "commands": commands,
     }
+
+
+def site_schedule(
+    events: Iterable[tuple[Event, Mapping[str, Any]]], *, lead_minutes: int, pool: str | None
+) -> tuple[list[Window], list[dict[str, Any]]]:
+    """Every event's warm windows and ``placeholders.json`` entry, from its pre-warm request's ``advice``."""
+    windows: list[Window] = []
+    entries: list[dict[str, Any]] = []
+    for event, request in events:
+        advice = Advice.from_json(request["advice"])
+        mine = event_windows(event, advice, lead_minutes=lead_minutes, pool=pool)
+        if mine:
+            windows.extend(mine)
+            entries.append(event_entry(event, advice, mine))
+    return windows, entries
 
 
 def placeholders_index(entries: Iterable[dict[str, Any]], windows: Iterable[Window]) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from sphinx.util import logging
 from sphinx.util.osutil import relative_uri
 
 from .._version import __version__
+from ..content.rehearsal_record import read_rehearsal
 from ..model.config import settings, today_for
 from ..model.schema import schema_text
 from ..plan.ics import combined_calendar, event_calendar
@@ -38,7 +39,7 @@ from ..plan.prewarm import events_index, prewarm_request
 from ..util.atomic import dumps, write_atomic
 from .collector import ValidRecord, find_event, valid_events
 from .content_check import RESULTS as EXECUTION_RESULTS
-from .placeholder_files import add_overlap_warnings, read_rehearsal, report_schedule, schedule
+from .placeholder_files import add_overlap_warnings, report_schedule, schedule
 
 FOLDER = "_events"
 logger = logging.getLogger(__name__)

@@ -4,10 +4,8 @@ the same warning on the events' pages."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from docutils import nodes
@@ -15,15 +13,7 @@ from sphinx.application import Sphinx
 from sphinx.util import logging
 
 from ..model.config import settings
-from ..plan.advice import Advice
-from ..plan.placeholders import (
-    Overlap,
-    Window,
-    event_entry,
-    event_windows,
-    overlaps,
-    short_overlaps,
-)
+from ..plan.placeholders import Overlap, Window, overlaps, short_overlaps, site_schedule
 from .collector import ValidRecord, valid_events
 
 logger = logging.getLogger(__name__)
@@ -39,33 +29,15 @@ class Schedule:
     records: dict[str, ValidRecord]
 
 
-def read_rehearsal(outdir: str | Path, event_id: str) -> dict[str, Any] | None:
-    """The event's last ``rehearsal.json`` (written by ``sphinx-event rehearse``), or None."""
-    path = Path(outdir) / "_events" / event_id / "rehearsal.json"
-    try:
-        data = json.loads(path.read_text("utf-8"))
-    except (OSError, ValueError):
-        return None
-    return data if isinstance(data, dict) else None
-
-
 def schedule(app: Sphinx, requests: Mapping[str, Mapping[str, Any]]) -> Schedule:
     """The schedule from the events' pre-warm requests (their ``advice``), by event id."""
     config = settings(app.config)
-    windows: list[Window] = []
-    entries: list[dict[str, Any]] = []
-    records: dict[str, ValidRecord] = {}
-    for record in valid_events(app.env):
-        event = record.event
-        request = requests.get(event.id)
-        if request is None:
-            continue
-        advice = Advice.from_json(request["advice"])
-        mine = event_windows(event, advice, lead_minutes=config.prewarm_lead_minutes, pool=config.node_pool)
-        if mine:
-            windows.extend(mine)
-            entries.append(event_entry(event, advice, mine))
-            records[event.id] = record
+    records = {record.event.id: record for record in valid_events(app.env) if record.event.id in requests}
+    windows, entries = site_schedule(
+        [(record.event, requests[event_id]) for event_id, record in records.items()],
+        lead_minutes=config.prewarm_lead_minutes,
+        pool=config.node_pool,
+    )
     return Schedule(windows, entries, short_overlaps(overlaps(windows)), records)
 
 
