@@ -126,7 +126,8 @@ def test_placeholders_json_names_the_workflow_and_the_short_overlap(build_site):
     assert result.warnings.count("the scaler keeps the maximum, 4 node(s), but together they need 6") == 2
     for page in ("a", "b"):
         warning = result.soup(page).select_one(".event-overlap")
-        assert warning is not None and "together they need 6" in warning.get_text()
+        assert warning is not None and "but together they need 6: ask the hub team" in warning.get_text()
+    assert "This event and Event beta both need warm nodes" in result.soup("a").select_one(".event-overlap").get_text()
     assert result.soup("d").select_one(".event-overlap") is None
 
 

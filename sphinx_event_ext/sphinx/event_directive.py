@@ -55,7 +55,7 @@ class EventDirective(EventDirectiveShape, SphinxDirective):
         config = settings(self.config)
         today = today_for(self.config)
         verdict = notice(event, today, config.notice_days)
-        if verdict.warn:
+        if verdict.warn and not event.cancelled:
             logger.warning(
                 "event %r starts on %s: %s",
                 event.id,
@@ -79,10 +79,10 @@ class EventDirective(EventDirectiveShape, SphinxDirective):
 
     def _warn_mybinder(self, event: Event, today: dt.date) -> None:
         """mybinder.org's notice rule and launch quota, for an event whose attendees launch there."""
-        if not uses_mybinder(event) or today > event.end:
+        if not uses_mybinder(event) or today > event.end or event.cancelled:
             return
         verdict = binder_notice(event, today)
-        if verdict.warn:
+        if verdict.warn and not event.cancelled:
             logger.warning(
                 "event %r starts on %s: %s",
                 event.id,

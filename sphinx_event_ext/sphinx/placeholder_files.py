@@ -68,14 +68,29 @@ def report_schedule(plan: Schedule) -> None:
         )
 
 
+def page_text(overlap: Overlap, event_id: str, titles: Mapping[str, str]) -> str:
+    """The warning under an event's card, for its organizers: the other events by title, the window, the counts."""
+    others = " and ".join(titles.get(other, other) for other in overlap.event_ids if other != event_id)
+    return (
+        f"This event and {others} both need warm nodes on pool {overlap.pool!r} on {overlap.start:%Y-%m-%d} from "
+        f"{overlap.start:%H:%M} to {overlap.end:%H:%M} UTC ({overlap.attendees} attendees together). The placeholder "
+        f"scaler keeps the larger count, {overlap.replicas_max} node(s), but together they need "
+        f"{overlap.replicas_sum}: ask the hub team to raise the count for that window."
+    )
+
+
 def add_overlap_warnings(doctree: nodes.document, plan: Schedule, event_ids: list[str]) -> None:
-    """Below each card of ``event_ids``, a warning for each overlap it falls short in."""
+    """Below each card of ``event_ids``, a warning for organizers about each overlap it falls short in."""
+    titles = {event_id: record.event.title for event_id, record in plan.records.items()}
     for event_id in event_ids:
         cards = [node for node in doctree.findall(nodes.Element) if f"event-{event_id}" in node.get("ids", [])]
         if not cards:
             continue
         for overlap in plan.short:
             if event_id in overlap.event_ids:
-                text = overlap_text(overlap)
-                warning = nodes.warning("", nodes.paragraph(text, text), classes=["event-overlap"])
+                text = page_text(overlap, event_id, titles)
+                title = "For organizers: warm nodes overlap"
+                warning = nodes.admonition(
+                    "", nodes.title(title, title), nodes.paragraph(text, text), classes=["warning", "event-overlap"]
+                )
                 cards[0].parent.insert(cards[0].parent.index(cards[0]) + 1, warning)
