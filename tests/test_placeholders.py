@@ -182,3 +182,15 @@ def test_the_command_line_prints_what_the_build_writes(build_site, cli):
     assert data.stdout.encode("utf-8") == (result.out / "_events" / "placeholders.json").read_bytes()
     beta = cli("prewarm", str(result.src), "--id", "beta", cwd=result.src)
     assert beta.stdout.encode("utf-8") == (result.out / "_events" / "beta" / "prewarm.json").read_bytes()
+
+
+def test_an_unchanged_page_shows_an_overlap_that_another_page_made(build_site):
+    small = _page("beta", "2027-03-11", "2027-03-11", "10:00-13:00", "America/New_York", 30)
+    first = build_site({**_pages(), "b": small}, conf=CONF)
+    assert first.soup("a").select_one(".event-overlap") is None
+    (first.src / "b.md").write_text(_pages()["b"], "utf-8")  # only b.md changes: a.md is not read again
+    second = build_site({}, conf=CONF, src=first.src)
+    assert second.soup("a").select_one(".event-overlap") is not None
+    (first.src / "b.md").write_text(small, "utf-8")
+    third = build_site({}, conf=CONF, src=first.src)
+    assert third.soup("a").select_one(".event-overlap") is None

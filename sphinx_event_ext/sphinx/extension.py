@@ -38,7 +38,13 @@ from .nodes import (
     visit_checkbox_label_html,
     visit_checklist_item_html,
 )
-from .outputs import report_missing_hub_teams, resolve_buttons, resolve_overlaps, write_event_files
+from .outputs import (
+    refresh_overlaps,
+    report_missing_hub_teams,
+    resolve_buttons,
+    resolve_overlaps,
+    write_event_files,
+)
 from .reference import CliReferenceDirective, ConfigReferenceDirective, OptionsReferenceDirective
 from .ticket_check import verify_tickets
 
@@ -125,6 +131,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-updated", run_content_checks)
     app.connect("env-updated", verify_tickets)
     app.connect("env-updated", refresh_checklists, priority=600)  # after the checks above
+    app.connect("env-updated", refresh_overlaps, priority=600)
     app.connect("env-before-read-docs", forget_index)
     app.connect("env-updated", forget_index, priority=100)
     app.connect("env-updated", report_missing_hub_teams)

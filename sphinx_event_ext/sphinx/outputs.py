@@ -117,6 +117,30 @@ def resolve_buttons(app: Sphinx, doctree: nodes.document, docname: str) -> None:
             node["refuri"] = _action_url(app, node["event_action"], record, requests[record.event.id])
 
 
+#: What each page's overlap warnings said at the last build, so a page is written again when they change.
+OVERLAPS_SHOWN = "sphinx_event_overlaps_shown"
+
+
+def _overlaps_by_page(app: Sphinx) -> dict[str, list[tuple[str, ...]]]:
+    plan = schedule(app, {record.event.id: request_for(app, record) for record in valid_events(app.env)})
+    shown: dict[str, list[tuple[str, ...]]] = {}
+    for overlap in plan.short:
+        for event_id in overlap.event_ids:
+            shown.setdefault(plan.records[event_id].docname, []).append(
+                (repr(overlap), *(plan.records[other].event.title for other in overlap.event_ids))
+            )
+    return shown
+
+
+def refresh_overlaps(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """``env-updated``: the pages whose overlap warnings now say something else, although the pages did not
+    change (another page's event moved, a rehearsal changed the advice)."""
+    previous: dict[str, list[tuple[str, ...]]] = getattr(env, OVERLAPS_SHOWN, {})
+    shown = _overlaps_by_page(app)
+    setattr(env, OVERLAPS_SHOWN, shown)
+    return sorted(name for name in set(previous) | set(shown) if previous.get(name) != shown.get(name))
+
+
 def resolve_overlaps(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """Below the cards of this page's events, the overlaps on a node pool that the scaler's maximum leaves short."""
     mine = [record.event.id for record in valid_events(app.env) if record.docname == docname]
