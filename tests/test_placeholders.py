@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 
-import yaml
 from ical.calendar_stream import IcsCalendarStream
 from jsonschema import Draft202012Validator, FormatChecker
+from scaler import scaler_counts
 
 from sphinx_event_ext.model.schema import load_schema
 
@@ -43,21 +42,6 @@ def _pages(**changes: str) -> dict[str, str]:
         "d": _page("delta", "2027-03-11", "2027-03-11", "09:00-12:00", "America/Denver", 30),
     }
     return pages
-
-
-def scaler_counts(ics: str, instant: dt.datetime) -> dict[str, int]:
-    """What node-placeholder-scaler's ``get_events`` and ``get_replica_counts`` compute, in their own steps:
-    the events at the instant from the ``ical`` timeline, HTML stripped, DESCRIPTION as YAML, the maximum per pool."""
-    calendar = IcsCalendarStream.calendar_from_ics(ics)
-    counts: dict[str, int] = {}
-    for event in calendar.timeline.at_instant(instant):
-        config = yaml.safe_load(re.sub("<[^<]+?>", "", event.description or "")) if event.description else None
-        if not isinstance(config, dict):
-            continue
-        for pool, count in config.items():
-            if isinstance(count, int):
-                counts[pool] = max(counts.get(pool, count), count)
-    return counts
 
 
 def at(text: str) -> dt.datetime:

@@ -12,6 +12,7 @@ from ..model.schema import skip_unused_format_backends
 from ..plan.prewarm import events_index
 from ..util.atomic import dumps
 from ..util.commands import subcommands
+from . import board as cli_board
 from . import init as cli_init
 from . import link as cli_link
 from . import new as cli_new
@@ -102,6 +103,7 @@ def parser() -> argparse.ArgumentParser:
     cli_placeholders.add_out_option(prewarm)
     prewarm.set_defaults(func=run_prewarm)
     cli_placeholders.add_parser(commands)
+    cli_board.add_parser(commands)
     cli_link.add_parser(commands)
     cli_rehearse.add_parser(commands)
     cli_ticket.add_parser(commands)

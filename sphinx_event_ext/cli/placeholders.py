@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..content.rehearsal_record import read_rehearsal
+from ..content.rehearsal_record import read_execution, read_rehearsal
 from ..model.config import EventConfig, resolve_today
 from ..model.event import Event
 from ..plan.placeholders import placeholder_calendar, placeholders_index, site_schedule
@@ -67,6 +67,8 @@ def gather(paths: list[Path], out: Path | None, wanted: str | None, command: str
             lead_minutes=config.prewarm_lead_minutes,
             page_url=f"{base}/{docname}.html#event-{event.id}" if base else None,
             rehearsal=read_rehearsal(records, event.id),
+            node_pool=config.node_pool,
+            execution=read_execution(records, event.id),
         )
         for docname, event in pairs
     ]

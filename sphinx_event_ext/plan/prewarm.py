@@ -46,10 +46,13 @@ def prewarm_request(
     lead_minutes: int = DEFAULT_LEAD_MINUTES,
     page_url: str | None = None,
     rehearsal: Mapping[str, Any] | None = None,
+    node_pool: str | None = None,
+    execution: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Everything the hub team needs to plan for ``event``, as ``prewarm.schema.json`` describes it.
 
-    ``rehearsal`` is the event's last ``rehearsal.json``, whose measured wave decides the advice when present.
+    ``rehearsal`` is the event's last ``rehearsal.json``, whose measured wave decides the advice when present;
+    ``node_pool`` the site's ``event_node_pool``; ``execution`` the event's content check (``execution.json``).
     """
     sessions = sessions_utc(event)
     windows = prewarm_windows(sessions, lead_minutes)
@@ -81,7 +84,17 @@ def prewarm_request(
         data["prewarm_windows"] = windows
     data["capacity"] = capacity.as_json()
     enough = data["enough_notice"]
-    data["advice"] = advise(event, capacity, enough_notice=enough, wave=rehearsal_wave(rehearsal, event.id)).as_json()
+    advice = advise(event, capacity, enough_notice=enough, wave=rehearsal_wave(rehearsal, event.id))
+    data["advice"] = advice.as_json()
+    lead = dt.timedelta(minutes=lead_minutes)
+    warm = [{"start": utc_text(start - lead), "end": utc_text(end)} for start, end in sessions]
+    data["hub_team"] = {
+        "cluster": event.cluster,
+        "hub_name": event.hub_name,
+        "node_pool": event.node_pool or node_pool,
+        "warm_windows": warm if advice.placeholders else [],
+    }
+    data["proof"] = proof(event.id, rehearsal, execution)
     data["intake"] = intake(event)
     data["status"] = event.status
     if uses_mybinder(event):
@@ -99,6 +112,18 @@ def prewarm_request(
         data["page_url"] = page_url
     data["generated_on"] = today.isoformat()
     return data
+
+
+def proof(event_id: str, rehearsal: Mapping[str, Any] | None, execution: Mapping[str, Any] | None) -> dict[str, Any]:
+    """What this site proved about the event: its content check's outcome and its last rehearsal, for a board."""
+    summary = (execution or {}).get("summary")
+    check = None
+    if isinstance(summary, Mapping):
+        check = "failed" if summary.get("failed") else "passed"
+    rehearsed = None
+    if isinstance(rehearsal, Mapping) and rehearsal.get("event") == event_id:
+        rehearsed = {"date": str(rehearsal.get("date", "")), "ok": rehearsal.get("ok") is True}
+    return {"content_check": check, "rehearsal": rehearsed}
 
 
 def intake(event: Event) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from .._version import __version__
 from ..model.config import EventConfig, config_values
 from ..model.schema import defer_slow_format_backend
 from . import warning_replay
+from .board_directive import EventBoardDirective, write_board_calendar
 from .build_summary import report_unchecked
 from .checklist_directive import EventChecklistDirective, refresh_checklists, resolve_checklists
 from .collector import EventCollector, all_records, duplicate_ids, forget_index
@@ -112,6 +113,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("event-config-reference", ConfigReferenceDirective)
     app.add_directive("event-cli-reference", CliReferenceDirective)
     app.add_directive("event-list", EventListDirective)
+    app.add_directive("event-board", EventBoardDirective)
     app.add_directive("event-links", EventLinksDirective)
     app.add_role("nbgitpuller", ContentLinkRole("nbgitpuller"))
     app.add_role("binder", ContentLinkRole("binder"))
@@ -149,5 +151,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-resolved", resolve_buttons)
     app.connect("doctree-resolved", resolve_overlaps)
     app.connect("build-finished", _finish)
+    app.connect("build-finished", write_board_calendar)
     app.connect("build-finished", report_unchecked)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

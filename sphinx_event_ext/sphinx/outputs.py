@@ -63,6 +63,8 @@ def request_for(app: Sphinx, record: ValidRecord) -> dict[str, Any]:
         lead_minutes=config.prewarm_lead_minutes,
         page_url=page_url(app, record),
         rehearsal=read_rehearsal(app.outdir, record.event.id),
+        node_pool=config.node_pool,
+        execution=getattr(app.env, EXECUTION_RESULTS, {}).get(record.event.id),
     )
 
 
