@@ -114,7 +114,7 @@ def test_board_from_local_files(sites, cli, tmp_path):
 
 
 class _Slow(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802 - the http.server API
+    def do_GET(self) -> None:
         time.sleep(3)
         with contextlib.suppress(OSError):  # the board gave up waiting and closed the connection
             self.send_response(200)
