@@ -186,11 +186,12 @@ def test_board_directive(sites, build_site, broken):
     soup = result.soup()
     text = soup.get_text(" ", strip=True)
     assert "3 upcoming event(s) from 3 of 4 feed(s)." in text
-    rows = [" | ".join(cell.get_text(" ", strip=True) for cell in row.select("td")) for row in soup.select("tr")]
-    assert any(
-        row.startswith(f"{GEO} | 2027-03-11 15:00-18:00 UTC |") and row.endswith("| 440 | 4 (sum 6)") for row in rows
-    )
-    assert any("Event delta (delta) | 2026-11-19 | not yet" in row for row in rows)
+    items = [" ".join(item.get_text(" ", strip=True).split()) for item in soup.select(".event-board li")]
+    assert (
+        f"2027-03-11 15:00-18:00 UTC on {GEO}: Event alpha (alpha) and Event beta (beta); 440 attendees together; "
+        "placeholder nodes 4 (sum 6)"
+    ) in items
+    assert any(item.startswith("Event delta (delta) : notify by 2026-11-19, notified not yet") for item in items)
     warning = soup.select_one(".event-board-feeds")
     assert warning is not None and "bad.json: fails the pre-warm request schema" in warning.get_text()
     link = next(a for a in soup.select("a") if a.get_text() == "Merged placeholder calendar (.ics)")

@@ -1,6 +1,6 @@
 """What the hub team's outputs add to event pages, as a reader sees them in Chromium: the overlap warning under
-the card, the mybinder.org request button and a cancelled event's status, in the four themes at 390 and
-1,280 px. Screenshots are kept under the build folder (``screenshots/``)."""
+the card, the mybinder.org request button and a cancelled event's status, and the hub team's board, in the
+four themes at 390 and 1,280 px. Screenshots are kept under the build folder (``screenshots/``)."""
 
 from __future__ import annotations
 
@@ -36,12 +36,16 @@ def _event(event_id: str, title: str, zone: str, hours: str, attendees: int, ext
 
 
 PAGES = {
-    "index": "# Hub events\n\n```{toctree}\ngeo\nocean\nclosed\n```\n",
+    "index": "# Hub events\n\n```{toctree}\ngeo\nocean\nclosed\nlate\n```\n",
     "geo": _event(
         "geo", "Intro to Geospatial Python", "America/Denver", "09:00-12:00", 140, ":binder-attendees: 120\n"
     ),
     "ocean": _event("ocean", "Ocean Data Course", "America/New_York", "10:00-13:00", 300),
     "closed": _event("closed", "Cancelled Workshop", "America/Denver", "09:00-12:00", 30, ":status: cancelled\n"),
+    "late": _event("late", "Climate Sprint", "Europe/Berlin", "09:00-17:00", 25, "")
+    .replace(":notified: 2027-01-05\n", "")
+    .replace("geo.2i2c.cloud", "climate.2i2c.cloud")
+    .replace("2027-03-11", "2027-03-01"),
 }
 
 
@@ -58,6 +62,18 @@ def sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
         out = src / "_build" / "html"
         assert build_main(["-q", "-b", "html", "-d", str(root / "doctrees" / theme), str(src), str(out)]) == 0
         outputs[theme] = out
+    feed = outputs[THEMES[0]] / "_events" / "events.json"
+    for theme in THEMES:  # a hub team's board of that site's events, in each theme
+        src = root / f"board-{theme}"
+        src.mkdir()
+        conf = CONF.format(theme=theme).replace("Hub events", "Hub team board")
+        (src / "conf.py").write_text(conf + f"event_board_feeds = [{str(feed)!r}]\n", "utf-8")
+        (src / "index.md").write_text("# Our communities' events\n\n```{event-board}\n```\n", "utf-8")
+        out = src / "_build" / "html"
+        assert (
+            build_main(["-q", "-b", "html", "-d", str(root / "doctrees" / f"board-{theme}"), str(src), str(out)]) == 0
+        )
+        outputs[f"board-{theme}"] = out
     return outputs
 
 
@@ -87,5 +103,26 @@ def test_overlap_warning_button_and_status_on_a_phone_and_a_desktop(sites, theme
                 assert "Status" in page.locator(".event-facts").inner_text()
                 assert page.locator(".event-title .sd-badge").inner_text() == "Cancelled"
                 assert page.locator(".event-overlap").count() == 0
+            finally:
+                context.close()
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_board_on_a_phone_and_a_desktop(sites, theme, tmp_path_factory):
+    shots = tmp_path_factory.getbasetemp() / "screenshots"
+    shots.mkdir(exist_ok=True)
+    with launch_chromium() as browser, serve(sites[f"board-{theme}"]) as base:
+        for width, (w, h) in WIDTHS.items():
+            context = browser.new_context(viewport={"width": w, "height": h})
+            context.set_default_timeout(TIMEOUT_MS)
+            page = context.new_page()
+            try:
+                page.goto(f"{base}/index.html", wait_until="load")
+                page.screenshot(path=str(shots / f"{theme}-{width}-board.png"), full_page=True)
+                text = page.locator(".event-board").inner_text()
+                assert "3 upcoming event(s) from 1 of 1 feed(s)." in text
+                assert "4 (sum 6)" in text and "Climate Sprint (late)" in text
+                scroll = page.evaluate("() => document.documentElement.scrollWidth")
+                assert scroll <= w, f"the board scrolls sideways ({scroll} px in a {w} px window)"
             finally:
                 context.close()

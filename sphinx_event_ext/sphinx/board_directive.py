@@ -16,7 +16,6 @@ from ..model.config import settings, today_for
 from ..plan.board import Board, BoardEvent, board, merged_calendar, placeholders_text, span_text
 from ..util.atomic import write_atomic
 from .card import button
-from .tables import table
 
 logger = logging.getLogger(__name__)
 #: Where the merged calendar is published, and where feeds are cached under the doctree folder.
@@ -27,7 +26,7 @@ CACHE = "event-board"
 def _event_link(event: BoardEvent) -> nodes.Node:
     text = f"{event.title} ({event.event_id})"
     url = event.request.get("page_url")
-    return nodes.reference(text, text, refuri=url) if url else nodes.Text(text)
+    return nodes.reference(text, text, refuri=url) if url else nodes.strong(text, text)
 
 
 def _when(event: BoardEvent) -> str:
@@ -36,68 +35,89 @@ def _when(event: BoardEvent) -> str:
     return span_text(*first) + (f", {days} days to {last[1]:%Y-%m-%d}" if days > 1 else "")
 
 
-def _section(title: str, *body: nodes.Node) -> list[nodes.Node]:
-    return [nodes.rubric(title, title, classes=["event-board-heading"]), *body]
+def _items(items: list[list[nodes.Node | str]], empty: str = "None.") -> nodes.Node:
+    """A bullet list, one paragraph per item: it wraps on a phone where a table would scroll sideways."""
+    if not items:
+        return nodes.paragraph(empty, empty)
+    bullets = nodes.bullet_list(classes=["event-board-list"])
+    for parts in items:
+        paragraph = nodes.paragraph()
+        paragraph.extend(nodes.Text(part) if isinstance(part, str) else part for part in parts)
+        bullets += nodes.list_item("", paragraph)
+    return bullets
 
 
-def _timeline(groups: list[tuple[str, list[BoardEvent]]], what: str) -> list[nodes.Node]:
+def _feed(event: BoardEvent, numbers: dict[str, int]) -> nodes.Node:
+    text = f" (feed {numbers[event.source]})"
+    return nodes.inline(text, text, classes=["event-board-feed"])
+
+
+def _timeline(groups: list[tuple[str, list[BoardEvent]]], what: str, numbers: dict[str, int]) -> list[nodes.Node]:
     parts: list[nodes.Node] = []
     for name, members in groups:
-        rows = [[_when(event), _event_link(event), str(event.attendees), str(event.placeholders), event.source]
-                for event in members]  # fmt: skip
         parts.append(nodes.paragraph("", "", nodes.strong(f"{what} {name}", f"{what} {name}")))
         parts.append(
-            table(["First session (UTC)", "Event", "Attendees", "Placeholders", "Feed"], rows, [25, 30, 10, 10, 25])
-        )
+            _items(
+                [
+                    [_event_link(event), f": {_when(event)}; {event.attendees} attendees; "
+                     f"{event.placeholders} placeholder node(s)", _feed(event, numbers)]
+                    for event in members
+                ]
+            )
+        )  # fmt: skip
     return parts or [nodes.paragraph("", "No upcoming events.")]
+
+
+def _section(title: str, *body: nodes.Node) -> list[nodes.Node]:
+    return [nodes.rubric(title, title, classes=["event-board-heading"]), *body]
 
 
 def render(plan: Board, feeds: list[Feed]) -> list[nodes.Node]:
     """The board as docutils nodes: timelines, overlaps, late notice, nothing proved, skipped feeds."""
     used = [feed for feed in feeds if feed.ok]
+    numbers = {feed.source: number for number, feed in enumerate(feeds, start=1)}
     intro = f"{len(plan.events)} upcoming event(s) from {len(used)} of {len(feeds)} feed(s)."
     out: list[nodes.Node] = [
         nodes.paragraph(intro, intro),
         nodes.paragraph("", "", button("Merged placeholder calendar (.ics)", event_asset=CALENDAR, outline=True)),
     ]
-    out += _section("By hub", *_timeline(plan.by_hub, "Hub"))
-    out += _section("By cluster", *_timeline(plan.by_cluster, "Cluster"))
-    overlap_rows = [
-        [o.pool, span_text(o.start, o.end), "; ".join(o.event_ids), str(o.attendees), placeholders_text(o)]
+    notes = [f"{feed.source}: {feed.problem}" for feed in feeds if feed.problem]
+    notes += [
+        f"{feed.source}: shown from the copy cached on {feed.cached_on} ({feed.now})" for feed in feeds if feed.now
+    ]
+    if notes:
+        title = "Feeds skipped or stale"
+        out.append(
+            nodes.admonition("", nodes.title(title, title), _items([[note] for note in notes]),
+                             classes=["warning", "event-board-feeds"])
+        )  # fmt: skip
+    overlaps = [
+        [
+            nodes.strong(span_text(o.start, o.end), span_text(o.start, o.end)),
+            f" on {o.pool}: {' and '.join(o.event_ids)}; {o.attendees} attendees together; "
+            f"placeholder nodes {placeholders_text(o)}",
+        ]
         for o in plan.overlaps
     ]
     out += _section(
         "Overlapping events",
         nodes.paragraph(
             "",
-            "Placeholders: what the scaler keeps (the maximum), with the sum of the events' counts beside it "
+            "Placeholder nodes: what the scaler keeps, the maximum of the events' counts, with their sum beside it "
             "where it is larger.",
         ),
-        table(["Hub", "When (UTC)", "Events", "Attendees together", "Placeholders"], overlap_rows, [20, 20, 30, 10, 20])
-        if overlap_rows
-        else nodes.paragraph("", "None."),
+        _items(overlaps),
     )
-    late_rows = [[_event_link(e), str(e.request["notify_by"]), str(e.request["notified"] or "not yet"), e.source]
-                 for e in plan.late]  # fmt: skip
-    out += _section(
-        "Late notice",
-        table(["Event", "Notify by", "Notified", "Feed"], late_rows, [35, 15, 15, 35]) if late_rows
-        else nodes.paragraph("", "None."),
-    )  # fmt: skip
-    unproven_rows = [[_event_link(event), event.hub, event.source] for event in plan.unproven]
-    out += _section(
-        "Nothing proved yet (no passing content check or rehearsal)",
-        table(["Event", "Hub", "Feed"], unproven_rows, [40, 30, 30]) if unproven_rows else nodes.paragraph("", "None."),
-    )
-    notes = [f"{feed.source}: {feed.problem}" for feed in feeds if feed.problem]
-    notes += [
-        f"{feed.source}: shown from the copy cached on {feed.cached_on} ({feed.now})" for feed in feeds if feed.now
-    ]
-    if notes:
-        items = nodes.bullet_list()
-        items.extend(nodes.list_item("", nodes.paragraph(note, note)) for note in notes)
-        title = "Feeds skipped or stale"
-        out.append(nodes.admonition("", nodes.title(title, title), items, classes=["warning", "event-board-feeds"]))
+    late = [[_event_link(e), f": notify by {e.request['notify_by']}, notified {e.request['notified'] or 'not yet'}",
+             _feed(e, numbers)] for e in plan.late]  # fmt: skip
+    out += _section("Late notice", _items(late))
+    unproven = [[_event_link(event), f" on {event.hub}", _feed(event, numbers)] for event in plan.unproven]
+    out += _section("Nothing proved yet (no passing content check or rehearsal)", _items(unproven))
+    out += _section("By hub", *_timeline(plan.by_hub, "Hub", numbers))
+    out += _section("By cluster", *_timeline(plan.by_cluster, "Cluster", numbers))
+    sources = nodes.enumerated_list(classes=["event-board-sources"])
+    sources.extend(nodes.list_item("", nodes.paragraph(feed.source, feed.source)) for feed in feeds)
+    out += _section("Feeds", sources)
     return out
 
 
