@@ -103,7 +103,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     defer_slow_format_backend()  # before any extension imports jsonschema
     app.setup_extension("sphinx_design")
     for name, default, _kind, _help in config_values():
-        app.add_config_value(name, default, "env")
+        # A list in conf.py is as good as the tuple default (event_board_feeds).
+        app.add_config_value(name, default, "env", types=(list, tuple) if isinstance(default, tuple) else ())
     app.add_node(checklist_placeholder)
     app.add_node(checklist_item, html=(visit_checklist_item_html, depart_checklist_item_html))
     app.add_node(checkbox_label, html=(visit_checkbox_label_html, depart_checkbox_label_html))
