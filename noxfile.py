@@ -74,3 +74,4 @@ def benchmark(session: nox.Session) -> None:
     session.run("python", "benchmarks/bench_execute.py", *session.posargs)
     session.run("python", "benchmarks/bench_check.py", *session.posargs)
     session.run("python", "benchmarks/bench_environment.py", *session.posargs)
+    session.run("python", "benchmarks/bench_hub_team.py", *session.posargs)
