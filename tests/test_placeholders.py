@@ -178,3 +178,12 @@ def test_an_unchanged_page_shows_an_overlap_that_another_page_made(build_site):
     (first.src / "b.md").write_text(small, "utf-8")
     third = build_site({}, conf=CONF, src=first.src)
     assert third.soup("a").select_one(".event-overlap") is None
+
+
+def test_a_parallel_build_writes_the_same_schedule(build_site, tmp_path):
+    serial = build_site(_pages(), conf=CONF, src=tmp_path / "serial")
+    parallel = build_site(_pages(), conf=CONF, src=tmp_path / "parallel", args=("-j", "2"))
+    assert parallel.status == 0, parallel.warnings
+    for name in ("placeholders.ics", "placeholders.json"):
+        assert (parallel.out / "_events" / name).read_bytes() == (serial.out / "_events" / name).read_bytes()
+    assert parallel.soup("a").select_one(".event-overlap") is not None
