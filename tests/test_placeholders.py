@@ -187,3 +187,23 @@ def test_a_parallel_build_writes_the_same_schedule(build_site, tmp_path):
     for name in ("placeholders.ics", "placeholders.json"):
         assert (parallel.out / "_events" / name).read_bytes() == (serial.out / "_events" / name).read_bytes()
     assert parallel.soup("a").select_one(".event-overlap") is not None
+
+
+def test_a_rehearsal_that_measured_memory_sizes_the_placeholders(build_site):
+    first = build_site(_pages(), conf=CONF)
+    record = {
+        "schema_version": "2",
+        "event": "beta",
+        "date": "2027-02-01",
+        "ok": False,
+        "wave": {"servers": 20, "started": 20, "failures": 0, "start_seconds": {"median": 70, "p90": 95, "max": 99}},
+        "resources": {"notebooks": [{"path": "a.ipynb", "peak_rss_bytes": 3_500 * 1024**2, "cpu_seconds": 4.0}]},
+    }
+    (first.out / "_events" / "beta" / "rehearsal.json").write_text(json.dumps(record), "utf-8")
+    again = build_site(_pages(), conf=CONF, src=first.src)
+    advice = json.loads((again.out / "_events" / "beta" / "prewarm.json").read_text("utf-8"))["advice"]
+    # 3,500 MiB rounded up to 3,520 MiB: 36 users on a 128 GiB node (not 63 at 2G), so ceil(210 / 36) = 6 nodes.
+    assert (advice["approach"], advice["placeholders"], advice["evidence"]) == ("placeholders", 6, "rehearsal")
+    assert advice["reason"].endswith(
+        "the heaviest notebook peaked at 3500 MiB, above memory-per-user 2G: 36 users per node"
+    )

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..model.event import Event
-from .capacity import Capacity
+from .capacity import Capacity, suggest_capacity
 from .rehearsal import SLOW_START_SECONDS
 
 NODE_SHARING = "node-sharing"
@@ -22,6 +22,7 @@ PLACEHOLDERS = "placeholders"
 #: What the number came from: a rehearsal's measured numbers, or the attendee count and notice.
 FROM_REHEARSAL = "rehearsal"
 FROM_ATTENDEES = "attendees-and-notice"
+MIB = 1024**2
 
 
 @dataclass(frozen=True)
@@ -52,12 +53,27 @@ class Advice:
 
 @dataclass(frozen=True)
 class Wave:
-    """A rehearsal's login wave, as its record measured it."""
+    """A rehearsal's login wave, as its record measured it, and the heaviest notebook's peak memory when measured."""
 
     date: str
     servers: int
     failures: int
     p90_seconds: float | None
+    peak_memory: int | None = None
+
+
+def _peak_memory(record: Mapping[str, Any]) -> int | None:
+    """The largest ``peak_rss_bytes`` of the record's ``resources.notebooks`` (a record that measured memory)."""
+    resources = record.get("resources")
+    notebooks = resources.get("notebooks") if isinstance(resources, Mapping) else None
+    if not isinstance(notebooks, list):
+        return None
+    peaks = [
+        item["peak_rss_bytes"]
+        for item in notebooks
+        if isinstance(item, Mapping) and isinstance(item.get("peak_rss_bytes"), int) and item["peak_rss_bytes"] > 0
+    ]
+    return max(peaks) if peaks else None
 
 
 def rehearsal_wave(record: Mapping[str, Any] | None, event_id: str) -> Wave | None:
@@ -77,14 +93,26 @@ def rehearsal_wave(record: Mapping[str, Any] | None, event_id: str) -> Wave | No
         return None
     if p90 is not None and not isinstance(p90, (int, float)):
         return None
-    return Wave(str(record.get("date", "")), servers, failures, None if p90 is None else float(p90))
+    return Wave(
+        str(record.get("date", "")), servers, failures, None if p90 is None else float(p90), _peak_memory(record)
+    )
 
 
 def advise(event: Event, capacity: Capacity, *, enough_notice: bool, wave: Wave | None = None) -> Advice:
     """Node sharing first; placeholders only when the rehearsal, or else the attendee count, asks for them."""
     nodes = capacity.nodes_to_prewarm
     if wave is not None:
-        return _from_rehearsal(wave, nodes)
+        measured = _measured_capacity(event, capacity, wave)
+        advice = _from_rehearsal(wave, (measured or capacity).nodes_to_prewarm)
+        if measured is None or wave.peak_memory is None:
+            return advice
+        note = (
+            f"; the heaviest notebook peaked at {wave.peak_memory // MIB} MiB, above memory-per-user "
+            f"{event.memory_per_user}: {measured.users_per_node} users per node"
+        )
+        return Advice(
+            advice.approach, advice.placeholders, advice.evidence, advice.reason + note, advice.rehearsal_date
+        )
     shared = f"{event.attendees} attendees at {capacity.users_per_node} per node"
     if nodes <= 1:
         return Advice(
@@ -101,6 +129,18 @@ def advise(event: Event, capacity: Capacity, *, enough_notice: bool, wave: Wave 
     if not enough_notice:
         reason += "; notice is short, so ask now: the placeholder change is a pull request the hub team must merge"
     return Advice(PLACEHOLDERS, nodes, FROM_ATTENDEES, reason)
+
+
+def _measured_capacity(event: Event, capacity: Capacity, wave: Wave) -> Capacity | None:
+    """Nodes for the measured memory, when the heaviest notebook needs more than ``memory-per-user``
+    (rounded up to 64 MiB); None when the option holds it."""
+    if wave.peak_memory is None or wave.peak_memory <= capacity.memory_per_user:
+        return None
+    planned = -(-wave.peak_memory // (64 * MIB)) * 64
+    try:
+        return suggest_capacity(event.attendees, memory_per_user=f"{planned}M", node_memory=event.node_memory)
+    except ValueError:  # more than a node holds: the rehearsal's problems say so
+        return None
 
 
 def _from_rehearsal(wave: Wave, nodes: int) -> Advice:
