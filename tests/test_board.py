@@ -202,3 +202,20 @@ def test_board_directive(sites, build_site, broken):
     offline = build_site({}, conf=conf, src=result.src)
     text = offline.soup().get_text(" ", strip=True)
     assert "3 upcoming event(s) from 3 of 4 feed(s)." in text and "shown from the copy cached on 2026-12-01" in text
+
+
+def test_a_feed_over_the_size_cap_is_skipped(sites, cli, tmp_path):
+    from sphinx_event_ext.content.feeds import MAX_FEED_BYTES
+
+    huge = tmp_path / "huge"
+    huge.mkdir()
+    padding = " " * (MAX_FEED_BYTES + 10)
+    (huge / "events.json").write_text('{"schema_version": "2", "events": []' + padding + "}", "utf-8")
+    with serve(huge) as base:
+        ran = cli("board", f"{base}/events.json", str(huge / "events.json"), *_feeds(sites)[:1],
+                  "--cache", str(tmp_path / "cache"), cwd=tmp_path)  # fmt: skip
+    assert ran.returncode == 0
+    skipped = ran.stdout.split("Feeds skipped\n")[1]
+    assert f"{base}/events.json: larger than {MAX_FEED_BYTES} bytes, not read" in skipped
+    assert f"{huge / 'events.json'}: larger than {MAX_FEED_BYTES} bytes, not read" in skipped
+    assert ran.stdout.startswith("1 upcoming event(s) from the feeds")

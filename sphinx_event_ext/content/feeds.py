@@ -44,6 +44,10 @@ class Feed:
         return self.problem is None
 
 
+class FeedTooLarge(ValueError):
+    """A feed larger than :data:`MAX_FEED_BYTES`: not read further."""
+
+
 def _loopback(host: str) -> bool:
     if host == "localhost":
         return True
@@ -81,8 +85,13 @@ def _fetch(source: str, timeout: float) -> bytes:
     with build_opener(_CheckedRedirects).open(request, timeout=timeout) as response:
         body: bytes = response.read(MAX_FEED_BYTES + 1)
     if len(body) > MAX_FEED_BYTES:
-        raise ValueError(f"larger than {MAX_FEED_BYTES} bytes")
+        raise FeedTooLarge
     return body
+
+
+def _read_file(path: Path) -> bytes:
+    with path.open("rb") as handle:
+        return handle.read(MAX_FEED_BYTES + 1)
 
 
 def events_of(data: Any) -> tuple[list[dict[str, Any]], str | None]:
@@ -115,10 +124,12 @@ def read_feed(source: str, *, cache: Path | None, timeout: float = DEFAULT_TIMEO
     if refused:
         return Feed(source, [], refused)
     try:
-        body = _fetch(source, timeout) if is_url else Path(source).read_bytes()[: MAX_FEED_BYTES + 1]
+        body = _fetch(source, timeout) if is_url else _read_file(Path(source))
         if len(body) > MAX_FEED_BYTES:
-            raise ValueError(f"larger than {MAX_FEED_BYTES} bytes")
+            raise FeedTooLarge
         data = json.loads(body.decode("utf-8"))
+    except FeedTooLarge:
+        return _cached(source, cache, f"larger than {MAX_FEED_BYTES} bytes, not read")
     except (OSError, URLError, TimeoutError) as error:
         return _cached(source, cache, f"cannot be read: {_reason(error)}")
     except (ValueError, UnicodeDecodeError) as error:
