@@ -76,3 +76,4 @@ def benchmark(session: nox.Session) -> None:
     session.run("python", "benchmarks/bench_environment.py", *session.posargs)
     session.run("python", "benchmarks/bench_startup.py", *session.posargs)
     session.run("python", "benchmarks/bench_rehearse.py", *session.posargs)
+    session.run("python", "benchmarks/bench_hub_team.py", *session.posargs)

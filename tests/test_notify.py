@@ -130,6 +130,12 @@ def test_issue_form_url_fills_the_text_fields() -> None:
         "active_times": "09:00-17:00 America/Denver",
         "user_number": "80",
         "hub_url": "https://geo.hub.example.org",
+        # The form has no field for the advice: it follows the form's own task list, which is kept.
+        "tasks": "- [ ] Was all the info filled in above?\n"
+        "- [ ] Quotas from the cloud provider are high-enough to handle expected usage?\n- [ ] \n\n"
+        "From the event page:\n- Pre-warm advice: node sharing, no placeholders (evidence: attendees-and-notice; "
+        "80 attendees at 63 per node: one shared node holds at least 70% of them, so node sharing absorbs the login "
+        "wave; no rehearsal has measured it).",
     }
 
 

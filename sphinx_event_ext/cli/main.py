@@ -8,21 +8,21 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .._version import __version__
-from ..model.config import EventConfig, resolve_today
-from ..plan.prewarm import events_index, prewarm_request
-from ..plan.site_layout import BUILDERS, HtmlSettings, page_url
+from ..plan.prewarm import events_index
+from ..plan.site_layout import BUILDERS
 from ..util.atomic import dumps
 from ..util.commands import subcommands
+from . import board as cli_board
 from . import cache as cli_cache
 from . import init as cli_init
 from . import link as cli_link
 from . import new as cli_new
+from . import placeholders as cli_placeholders
 from . import rehearse as cli_rehearse
 from . import ticket as cli_ticket
 from .check import run_check
-from .events import unknown_id
 from .scan import scan
-from .site import conf_values, report
+from .site import report
 
 
 def run_validate(args: argparse.Namespace) -> int:
@@ -46,38 +46,10 @@ def _formatter(prog: str) -> argparse.HelpFormatter:
 
 def run_prewarm(args: argparse.Namespace) -> int:
     """Print the pre-warm request of one event (``--id``), or ``events.json`` for all, without a build."""
-    found = scan(args.paths)
-    lines = report(found)
-    if lines:
-        print("\n".join(lines), file=sys.stderr)
-        return 1
-    events = [(item.docname, item.result.event) for item in found if item.result.event is not None]
-    if args.id:
-        known = [event.id for _, event in events]
-        events = [(docname, event) for docname, event in events if event.id == args.id]
-        if not events:
-            print(f"sphinx-event prewarm: error: {unknown_id(args.id, known)}", file=sys.stderr)
-            return 2
-    values = conf_values(args.paths[0])
-    config, problems = EventConfig.from_values(values)
-    if problems:
-        for problem in problems:
-            print(f"sphinx-event prewarm: error: conf.py: {problem}", file=sys.stderr)
-        return 2
-    notice_days, lead = config.notice_days, config.prewarm_lead_minutes
-    today = resolve_today(config.today)
-    settings = HtmlSettings.from_values(values)
-    requests = [
-        prewarm_request(
-            event,
-            today=today,
-            notice_days=notice_days,
-            lead_minutes=lead,
-            page_url=page_url(docname, event.id, args.builder, settings),
-        )
-        for docname, event in events
-    ]
-    sys.stdout.write(dumps(requests[0] if args.id else events_index(requests)))
+    site = cli_placeholders.gather(args.paths, args.out, args.id, "sphinx-event prewarm", args.builder)
+    if isinstance(site, int):
+        return site
+    sys.stdout.write(dumps(site.requests[0] if args.id else events_index(site.requests)))
     return 0
 
 
@@ -135,7 +107,10 @@ def parser() -> argparse.ArgumentParser:
         default="html",
         help="the Sphinx builder the site is published with, which decides its page addresses (default: html)",
     )
+    cli_placeholders.add_out_option(prewarm)
     prewarm.set_defaults(func=run_prewarm)
+    cli_placeholders.add_parser(commands)
+    cli_board.add_parser(commands)
     cli_link.add_parser(commands)
     cli_rehearse.add_parser(commands)
     cli_ticket.add_parser(commands)

@@ -255,5 +255,7 @@ def run(args: argparse.Namespace) -> int:
         say(line)
     for warning in data["warnings"]:
         print(one_line(redact(f"{NAME}: warning: {warning}", token)), file=sys.stderr)
-    print(f"{NAME}: rehearsal {one_line(redact(record.summary(), token))}; report in {relative(target)}", file=sys.stderr)
+    print(
+        f"{NAME}: rehearsal {one_line(redact(record.summary(), token))}; report in {relative(target)}", file=sys.stderr
+    )
     return 0 if data["ok"] else 1

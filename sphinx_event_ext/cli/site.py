@@ -54,4 +54,8 @@ def conf_values(path: Path) -> dict[str, Any]:
     if confdir is None:
         return {}
     namespace = runpy.run_path(str(confdir / "conf.py"))
-    return {name: value for name, value in namespace.items() if name.startswith("event_") or name in HTML_SETTINGS}
+    return {
+        name: value
+        for name, value in namespace.items()
+        if name.startswith("event_") or name in HTML_SETTINGS or name == "project"
+    }

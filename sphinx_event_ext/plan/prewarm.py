@@ -12,7 +12,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from ..model.event import Event
-from ..model.memory import parse_memory
+from ..model.memory import gib, parse_memory
+from .advice import advise, rehearsal_wave
+from .binder import LAUNCH_QUOTA, binder_notice, over_quota, request_url, uses_mybinder
 from .capacity import suggest_capacity
 from .rehearsal import MIB, rehearsal_evidence
 from .timing import UTC, notify_by, session_bounds, sessions_utc
@@ -45,11 +47,15 @@ def prewarm_request(
     lead_minutes: int = DEFAULT_LEAD_MINUTES,
     page_url: str | None = None,
     rehearsal: Mapping[str, Any] | None = None,
+    node_pool: str | None = None,
+    execution: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Everything the hub team needs to plan for ``event``, as ``prewarm.schema.json`` describes it.
 
-    ``rehearsal`` is the event's last rehearsal record: its measured numbers are quoted, and its
-    measured memory per attendee sizes the capacity when it is above ``memory-per-user``.
+    ``rehearsal`` is the event's last rehearsal record: its measured numbers are quoted, its measured
+    memory per attendee sizes the capacity when it is above ``memory-per-user``, and its measured wave
+    decides the advice; ``node_pool`` the site's ``event_node_pool``; ``execution`` the event's content
+    check (``execution.json``).
     """
     sessions = sessions_utc(event)
     windows = prewarm_windows(sessions, lead_minutes)
@@ -84,6 +90,22 @@ def prewarm_request(
     if event.pre_initialize:
         data["prewarm_windows"] = windows
     data["capacity"] = capacity.as_json()
+    enough = data["enough_notice"]
+    advice = advise(event, capacity, enough_notice=enough, wave=rehearsal_wave(rehearsal, event.id))
+    data["advice"] = advice.as_json()
+    lead = dt.timedelta(minutes=lead_minutes)
+    warm = [{"start": utc_text(start - lead), "end": utc_text(end)} for start, end in sessions]
+    data["hub_team"] = {
+        "cluster": event.cluster,
+        "hub_name": event.hub_name,
+        "node_pool": event.node_pool or node_pool,
+        "warm_windows": warm if advice.placeholders else [],
+    }
+    data["proof"] = proof(event.id, rehearsal, execution)
+    data["intake"] = intake(event)
+    data["status"] = event.status
+    if uses_mybinder(event):
+        data["mybinder"] = mybinder(event, today, page_url)
     data["content"] = {
         "repo": event.content_repo,
         "branch": event.content_branch,
@@ -99,6 +121,42 @@ def prewarm_request(
         data["rehearsal"] = evidence
     data["generated_on"] = today.isoformat()
     return data
+
+
+def proof(event_id: str, rehearsal: Mapping[str, Any] | None, execution: Mapping[str, Any] | None) -> dict[str, Any]:
+    """What this site proved about the event: its content check's outcome and its last rehearsal, for a board."""
+    summary = (execution or {}).get("summary")
+    check = None
+    if isinstance(summary, Mapping):
+        check = "failed" if summary.get("failed") else "passed"
+    rehearsed = None
+    if isinstance(rehearsal, Mapping) and rehearsal.get("event") == event_id:
+        rehearsed = {"date": str(rehearsal.get("date", "")), "ok": rehearsal.get("ok") is True}
+    return {"content_check": check, "rehearsal": rehearsed}
+
+
+def intake(event: Event) -> dict[str, Any]:
+    """The provider's 2026 intake questions: the event's kind, a similar event before, storage per user."""
+    storage = event.storage_per_user
+    return {
+        "kind": event.kind,
+        "similar_before": event.similar_before,
+        "storage_per_user_gib": gib(parse_memory(storage)) if storage else None,
+    }
+
+
+def mybinder(event: Event, today: dt.date, page_url: str | None) -> dict[str, Any]:
+    """mybinder.org's side of an event whose attendees launch there: the request form and its rules."""
+    verdict = binder_notice(event, today)
+    return {
+        "attendees": event.binder_attendees,
+        "request_url": request_url(event, today, page_url),
+        "recommend_by": verdict.recommend_by.isoformat(),
+        "refused_from": utc_text(verdict.refused_from),
+        "notice": verdict.state,
+        "launch_quota": LAUNCH_QUOTA,
+        "over_quota": over_quota(event),
+    }
 
 
 def events_index(requests: Iterable[Mapping[str, Any]]) -> dict[str, Any]:

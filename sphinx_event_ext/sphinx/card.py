@@ -83,6 +83,8 @@ def _content(event: Event) -> list[nodes.Node | str]:
 def summary_fields(event: Event) -> nodes.field_list:
     """The facts the hub team and attendees need, as a field list."""
     fields = nodes.field_list(classes=["event-facts"], support_smartquotes=False)
+    if event.cancelled:
+        fields += _field("Status", "cancelled")
     fields += _field("Dates", _dates(event))
     fields += _field("Active hours", f"{event.active_hours_text} {event.timezone} ({format_utc_hours(event)})")
     fields += _field("Attendees", str(event.attendees))
@@ -113,7 +115,7 @@ def event_card(
     title = nodes.paragraph(classes=["sd-card-title", "sd-font-weight-bold", "event-title"], support_smartquotes=False)
     title += nodes.Text(event.title)
     title += nodes.Text(" ")
-    title += badge(notice.label, BADGE_COLOURS[notice.state])
+    title += badge("Cancelled", "danger") if event.cancelled else badge(notice.label, BADGE_COLOURS[notice.state])
     header = create_component("card-header", ["sd-card-header"], children=[title])
     content = create_component("card-body", ["sd-card-body"], children=[attend, summary_fields(event), *body])
     footer = create_component("card-footer", ["sd-card-footer"], children=organize)

@@ -13,6 +13,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
+from ..content.rehearsal_record import read_rehearsal
 from ..content.results import FAILED
 from ..model.config import settings
 from ..model.event import Event
@@ -22,7 +23,6 @@ from .collector import event_for, page, pages
 from .content_check import RESULTS as EXECUTION_RESULTS
 from .link_roles import LINKS_PROVEN
 from .nodes import checkbox_label, checklist_item, checklist_placeholder
-from .rehearsal_record import read_rehearsal
 from .ticket_check import ticket_evidence
 
 logger = logging.getLogger(__name__)
@@ -158,5 +158,5 @@ def proofs_for(app: Sphinx, event_id: str) -> dict[str, str]:
 
 def _rehearsal_proofs(app: Sphinx, event_id: str) -> dict[str, str]:
     """What the event's last ``sphinx-event rehearse`` proved, from its ``rehearsal.json`` beside the other outputs."""
-    data = read_rehearsal(app, event_id)
+    data = read_rehearsal(app.outdir, event_id)
     return rehearsal_proofs(data, event_id) if data is not None else {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from docutils import nodes
@@ -13,6 +14,7 @@ from ..model.config import EventConfig, settings, today_for
 from ..model.directive import EventDirectiveShape, option_lines, options_format_problem, with_repeats
 from ..model.event import Event, Problem
 from ..model.validate import ParseResult, parse_event
+from ..plan.binder import binder_notice, notice_advice, over_quota, quota_advice, uses_mybinder
 from ..plan.links import LinkError, event_binder_link, event_nbgitpuller_link
 from ..plan.notify import hub_team
 from ..plan.site_layout import event_file
@@ -56,7 +58,7 @@ class EventDirective(EventDirectiveShape, SphinxDirective):
         config = settings(self.config)
         today = today_for(self.config)
         verdict = notice(event, today, config.notice_days)
-        if verdict.warn:
+        if verdict.warn and not event.cancelled:
             logger.warning(
                 "event %r starts on %s: %s",
                 event.id,
@@ -66,11 +68,42 @@ class EventDirective(EventDirectiveShape, SphinxDirective):
                 type="event",
                 subtype="notice",
             )
+        self._warn_mybinder(event, today)
         body = [execution_report(event_id=event.id, part="status"), *self.parse_content_to_nodes()]
-        organize: list[nodes.Node] = [button_row("For organizers:", self._organizer_buttons(event, config))]
+        organizer_buttons = self._organizer_buttons(event, config)
+        if uses_mybinder(event):
+            organizer_buttons.append(
+                button("Request mybinder.org resources", event_action="mybinder", event_id=event.id, outline=True)
+            )
+        organize: list[nodes.Node] = [button_row("For organizers:", organizer_buttons)]
         if config.execute and config.execution_report != "hidden":
             organize.append(report_section(event.id, opened=config.execution_report == "inline"))
         return [event_card(event, verdict, button_row("For attendees:", self._attendee_buttons(event)), body, organize)]
+
+    def _warn_mybinder(self, event: Event, today: dt.date) -> None:
+        """mybinder.org's notice rule and launch quota, for an event whose attendees launch there."""
+        if not uses_mybinder(event) or today > event.end or event.cancelled:
+            return
+        verdict = binder_notice(event, today)
+        if verdict.warn and not event.cancelled:
+            logger.warning(
+                "event %r starts on %s: %s",
+                event.id,
+                event.start.isoformat(),
+                notice_advice(verdict),
+                location=self.get_location(),
+                type="event",
+                subtype="binder-notice",
+            )
+        if over_quota(event):
+            logger.warning(
+                "event %r: %s",
+                event.id,
+                quota_advice(event),
+                location=self.get_location(),
+                type="event",
+                subtype="binder-quota",
+            )
 
     def _options_format_problem(self) -> Problem | None:
         """MyST's "Invalid options format", read again from the fence's text: MyST passes no option then.

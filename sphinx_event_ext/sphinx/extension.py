@@ -12,6 +12,7 @@ from .._version import __version__
 from ..model.config import EventConfig, config_values, rebuild_kind
 from ..model.schema import defer_slow_format_backend
 from . import warning_replay
+from .board_directive import EventBoardDirective, write_board_calendar
 from .build_summary import report_unchecked
 from .checklist_directive import EventChecklistDirective, refresh_checklists, resolve_checklists
 from .collector import EventCollector, all_records, duplicate_ids, forget_index
@@ -38,7 +39,13 @@ from .nodes import (
     visit_checkbox_label_html,
     visit_checklist_item_html,
 )
-from .outputs import report_missing_hub_teams, resolve_buttons, write_event_files
+from .outputs import (
+    refresh_overlaps,
+    report_missing_hub_teams,
+    resolve_buttons,
+    resolve_overlaps,
+    write_event_files,
+)
 from .reference import (
     CliReferenceDirective,
     ConfigReferenceDirective,
@@ -101,7 +108,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     defer_slow_format_backend()  # before any extension imports jsonschema
     app.setup_extension("sphinx_design")
     for name, default, _kind, _help in config_values():
-        app.add_config_value(name, default, rebuild_kind(name))
+        # A list in conf.py is as good as the tuple default (event_board_feeds).
+        types = (list, tuple) if isinstance(default, tuple) else ()
+        app.add_config_value(name, default, rebuild_kind(name), types=types)
     app.add_node(checklist_placeholder)
     app.add_node(checklist_item, html=(visit_checklist_item_html, depart_checklist_item_html))
     app.add_node(checkbox_label, html=(visit_checkbox_label_html, depart_checkbox_label_html))
@@ -112,6 +121,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("event-cli-reference", CliReferenceDirective)
     app.add_directive("event-secret-parameters", SecretParametersDirective)
     app.add_directive("event-list", EventListDirective)
+    app.add_directive("event-board", EventBoardDirective)
     app.add_directive("event-links", EventLinksDirective)
     app.add_role("nbgitpuller", ContentLinkRole("nbgitpuller"))
     app.add_role("binder", ContentLinkRole("binder"))
@@ -131,6 +141,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-updated", run_content_checks)
     app.connect("env-updated", verify_tickets)
     app.connect("env-updated", refresh_checklists, priority=600)  # after the checks above
+    app.connect("env-updated", refresh_overlaps, priority=600)
     app.connect("env-before-read-docs", forget_index)
     app.connect("env-updated", forget_index, priority=100)
     app.connect("env-updated", report_missing_hub_teams)
@@ -146,6 +157,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-resolved", resolve_links)
     app.connect("doctree-resolved", resolve_execution_reports)
     app.connect("doctree-resolved", resolve_buttons)
+    app.connect("doctree-resolved", resolve_overlaps)
     app.connect("build-finished", _finish)
+    app.connect("build-finished", write_board_calendar)
     app.connect("build-finished", report_unchecked)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
