@@ -89,7 +89,7 @@ def test_one_day_event() -> None:
 
 def test_identity_and_attendance_fields() -> None:
     data = request(make_event(id="geo-2027", attendees="45"))
-    assert data["schema_version"] == "1"
+    assert data["schema_version"] == "2"
     assert data["event_id"] == "geo-2027"
     assert data["title"] == "Intro to Geospatial Python"
     assert data["hub_url"] == "https://geo.hub.example.org"
@@ -117,20 +117,49 @@ def test_prewarm_lead_time_is_configurable() -> None:
 
 
 @pytest.mark.parametrize(
-    ("notified", "today", "enough"),
+    ("notified", "today", "enough", "state", "text"),
     [
-        ("2027-02-20", dt.date(2027, 3, 1), True),  # notified on the deadline (2027-03-13 minus 21 days)
-        ("2027-02-21", dt.date(2027, 2, 1), False),  # notified a day late; an early "today" does not matter
-        (None, dt.date(2027, 2, 20), True),  # not notified yet, but still in time today
-        (None, dt.date(2027, 2, 21), False),  # not notified, and already late
+        # notified on the deadline (2027-03-13 minus 21 days)
+        (
+            "2027-02-20",
+            dt.date(2027, 3, 1),
+            True,
+            "notified",
+            "The hub team was told on 2027-02-20, in time (the deadline is 2027-02-20, 21 days before the start).",
+        ),
+        # notified a day late; an early "today" does not matter
+        (
+            "2027-02-21",
+            dt.date(2027, 2, 1),
+            False,
+            "notified-late",
+            "The hub team was told on 2027-02-21, after the deadline (2027-02-20, 21 days before the start).",
+        ),
+        # not notified yet, but still in time today: enough_notice alone reads as if the team knew
+        (
+            None,
+            dt.date(2027, 2, 20),
+            True,
+            "pending",
+            "The hub team has not been told yet; there is time until 2027-02-20, 21 days before the start.",
+        ),
+        # not notified, and already late
+        (
+            None,
+            dt.date(2027, 2, 21),
+            False,
+            "late",
+            "The hub team has not been told yet, and the deadline (2027-02-20, 21 days before the start) has passed.",
+        ),
     ],
 )
-def test_enough_notice(notified: str | None, today: dt.date, enough: bool) -> None:
+def test_enough_notice(notified: str | None, today: dt.date, enough: bool, state: str, text: str) -> None:
     event = make_event(**({"notified": notified} if notified else {}))
     data = request(event, today=today)
     assert data["notify_by"] == "2027-02-20"
     assert data["notified"] == notified
     assert data["enough_notice"] is enough
+    assert (data["notice_state"], data["notice_text"]) == (state, text)
 
 
 def test_notice_days_is_configurable() -> None:
@@ -212,8 +241,8 @@ def test_events_index_orders_by_first_session_in_utc_and_validates() -> None:
     index = events_index([later, denver, tokyo])
     INDEX_VALIDATOR.validate(index)
     assert [item["event_id"] for item in index["events"]] == ["tokyo", "denver", "april"]
-    assert index["schema_version"] == "1"
-    assert not INDEX_VALIDATOR.is_valid({"schema_version": "1", "events": [{"event_id": "x"}]})
+    assert index["schema_version"] == "2"
+    assert not INDEX_VALIDATOR.is_valid({"schema_version": "2", "events": [{"event_id": "x"}]})
 
 
 def test_events_index_refuses_repeated_ids() -> None:
@@ -224,7 +253,7 @@ def test_events_index_refuses_repeated_ids() -> None:
 def test_dumps_is_stable_readable_json() -> None:
     text = dumps(request(make_event(title="Atelier Géo")))
     assert text.endswith("}\n")
-    assert '  "schema_version": "1",\n' in text
+    assert '  "schema_version": "2",\n' in text
     assert "Atelier Géo" in text
     assert json.loads(text)["title"] == "Atelier Géo"
 

@@ -82,10 +82,13 @@ def test_init_then_new_for_each_template_passes_the_check(tmp_path, cli):
     assert toctree == expected | {f"events/spring-{template}.html" for template in PAGE_TEMPLATES}
     for template in PAGE_TEMPLATES:
         page = _soup(html / "events" / f"spring-{template}.html")
-        assert page.select_one(".event-card").get_text().count(f"Spring {template}") >= 1
+        # The page's heading is the event's title, so the card does not say it again.
+        assert page.select_one("h1").get_text().startswith(f"Spring {template}")
+        assert page.select_one(".event-card").get_text().count(f"Spring {template}") == 0
         assert "09:00-12:30 Europe/Paris" in page.get_text()
         assert page.select(".event-checklist"), template
-        assert "% " not in page.select_one("div.body").get_text()
+        # No MyST comment line leaked into the page ("30% of attendees" in a sentence is no comment).
+        assert not re.search(r"(?m)^\s*% ", page.select_one("div.body").get_text())
     example = _soup(html / "events" / "example-workshop.html").get_text()
     assert re.search(r"Content checked \d{4}-\d{2}-\d{2}: 1 notebook ran", example), example
     geo = _soup(html / "events" / "geo.html")
@@ -167,10 +170,11 @@ def test_each_template_builds_with_warnings_as_errors(build_site, tmp_path):
     assert result.status == 0, result.warnings
     for (template, content), docname in zip(variants, pages, strict=True):
         soup = result.soup(docname)
-        assert soup.select_one(".event-card").get_text().count(f"A {docname[2:]}") >= 1
+        assert soup.select_one("h1").get_text().startswith(f"A {docname[2:]}")
+        assert soup.select_one(".event-card").get_text().count(f"A {docname[2:]}") == 0
         assert soup.select(".event-checklist"), docname
         assert "Ada <ada@example.org>" in soup.get_text()
-        assert "% " not in soup.select_one("div.body").get_text()
+        assert not re.search(r"(?m)^\s*% ", soup.select_one("div.body").get_text())
         links = [code.get_text() for code in soup.select("table code")]
         assert links == (["lesson.ipynb"] if content else []), docname
         if template == "course":

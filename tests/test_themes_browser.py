@@ -202,6 +202,47 @@ LABEL_LINES_JS = """() => Array.from(document.querySelectorAll(".event-card dl.e
 })"""
 
 
+# Every word of every cell of the event list and the links table, measured where the browser laid it out: a word
+# whose characters sit on more than one line is broken inside. Words are split at white space; in a link to an
+# address (a hub's host) also after a hyphen, where a host may break as a compound word does. The table's box must
+# also show every cell whole (nothing cut off at its right edge).
+WORD_BREAKS_JS = """() => {
+  const broken = [], cut = [];
+  const lines = (node, start, end) => {
+    const range = document.createRange(); range.setStart(node, start); range.setEnd(node, end);
+    return new Set(Array.from(range.getClientRects()).filter((r) => r.width > 0).map((r) => Math.round(r.bottom))).size;
+  };
+  let cells = 0;
+  for (const box of document.querySelectorAll(".event-table-scroll")) {
+    if (box.scrollWidth > box.clientWidth + 1) cut.push(box.textContent.trim().slice(0, 60));
+    for (const cell of box.querySelectorAll("tbody td")) {
+      cells += 1;
+      const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const link = node.parentElement.closest("a[href^='http']:not(.event-button)");
+        for (const match of node.data.matchAll(/\\S+/g)) {
+          const parts = link ? match[0].split(/(?<=-)/) : [match[0]];
+          let at = match.index;
+          for (const part of parts) {
+            if (lines(node, at, at + part.length) > 1) broken.push(part);
+            at += part.length;
+          }
+        }
+      }
+    }
+  }
+  return {cells, broken, cut};
+}"""
+
+
+def _check_tables_on_a_phone(page: Any, name: str) -> None:
+    """No word of the event list or the links table is broken across lines, and no cell is cut off."""
+    found = page.evaluate(WORD_BREAKS_JS)
+    assert found["cells"] >= 10, f"{name}: no event list or links table found ({found})"
+    assert not found["broken"], f"{name}: words broken inside: {found['broken']}"
+    assert not found["cut"], f"{name}: cut off at the right edge: {found['cut']}"
+
+
 def _open(browser: Any, base: str, width: str, mode: str) -> tuple[Any, Any, list[str]]:
     w, h = WIDTHS[width]
     context = browser.new_context(viewport={"width": w, "height": h}, color_scheme=mode)
@@ -234,6 +275,8 @@ def test_event_pages_in_each_theme(sites: Sites, browser: Any, theme: str, mode:
                 assert scroll <= inner, f"{name}: the page scrolls sideways ({scroll} px in a {inner} px window)"
                 if name == "workshop":
                     _check_event_page(page, theme, mode, width)
+                elif width == "phone":
+                    _check_tables_on_a_phone(page, name)
             assert not errors, "\n".join(errors)
         finally:
             context.close()

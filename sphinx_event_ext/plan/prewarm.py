@@ -12,10 +12,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from ..model.event import Event
-from .capacity import suggest_capacity
-from .timing import UTC, notify_by, session_bounds, sessions_utc
+from .capacity import Capacity, suggest_capacity
+from .timing import UTC, NoticeState, notice, notify_by, session_bounds, sessions_utc
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 DEFAULT_NOTICE_DAYS = 21
 DEFAULT_LEAD_MINUTES = 60
 
@@ -35,6 +35,50 @@ def prewarm_windows(sessions: Sequence[tuple[dt.datetime, dt.datetime]], lead_mi
     return [{"start": utc_text(start - lead), "end": utc_text(start)} for start, _ in sessions]
 
 
+def notice_text(state: NoticeState, deadline: dt.date, notified: dt.date | None, notice_days: int) -> str:
+    """Whether the hub team has been told, and in time, in one sentence a hub team reads without the docs."""
+    by = f"{deadline.isoformat()}, {notice_days} days before the start"
+    told = notified.isoformat() if notified else ""
+    return {
+        NoticeState.NOTIFIED: f"The hub team was told on {told}, in time (the deadline is {by}).",
+        NoticeState.NOTIFIED_LATE: f"The hub team was told on {told}, after the deadline ({by}).",
+        NoticeState.PENDING: f"The hub team has not been told yet; there is time until {by}.",
+        NoticeState.LATE: f"The hub team has not been told yet, and the deadline ({by}) has passed.",
+        NoticeState.OVER: "The event is over.",
+    }[state]
+
+
+def prewarm_text(pre_initialize: bool, nodes_to_prewarm: int, lead_minutes: int) -> str:
+    """Whether the organizers ask for pre-warming, and how many nodes would keep waits short, in one sentence:
+    the card, ``prewarm.json`` and the mails say the same thing."""
+    nodes = f"{nodes_to_prewarm} node{'s' if nodes_to_prewarm != 1 else ''}"
+    if pre_initialize:
+        return (
+            f"Pre-warming asked for: please have {nodes} ready from {lead_minutes} minutes before each session "
+            "until it starts, so that no more than 30% of attendees wait for a new node."
+        )
+    return (
+        f"Pre-warming not asked for. If you pre-warm anyway, {nodes} ready at the start of each session would "
+        "keep no more than 30% of attendees waiting for a new node."
+    )
+
+
+def event_capacity(event: Event) -> Capacity:
+    """The node-sharing suggestion for ``event``, from its own sizes."""
+    return suggest_capacity(
+        event.attendees,
+        memory_per_user=event.memory_per_user,
+        node_memory=event.node_memory,
+        cluster=event.cluster,
+        hub_name=event.hub_name,
+    )
+
+
+def event_prewarm_text(event: Event, lead_minutes: int = DEFAULT_LEAD_MINUTES) -> str:
+    """:func:`prewarm_text` for ``event``: what its card says and its ``prewarm.json`` and mails repeat."""
+    return prewarm_text(event.pre_initialize, event_capacity(event).nodes_to_prewarm, lead_minutes)
+
+
 def prewarm_request(
     event: Event,
     *,
@@ -47,13 +91,8 @@ def prewarm_request(
     sessions = sessions_utc(event)
     windows = prewarm_windows(sessions, lead_minutes)
     deadline = notify_by(event, notice_days)
-    capacity = suggest_capacity(
-        event.attendees,
-        memory_per_user=event.memory_per_user,
-        node_memory=event.node_memory,
-        cluster=event.cluster,
-        hub_name=event.hub_name,
-    )
+    verdict = notice(event, today, notice_days)
+    capacity = event_capacity(event)
     data: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "event_id": event.id,
@@ -69,6 +108,9 @@ def prewarm_request(
         "notify_by": deadline.isoformat(),
         "notified": event.notified.isoformat() if event.notified else None,
         "enough_notice": (event.notified or today) <= deadline,
+        "notice_state": verdict.state.value,
+        "notice_text": notice_text(verdict.state, deadline, event.notified, notice_days),
+        "prewarm_text": event_prewarm_text(event, lead_minutes),
     }
     if event.pre_initialize:
         data["prewarm_windows"] = windows

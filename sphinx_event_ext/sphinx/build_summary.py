@@ -34,3 +34,8 @@ def report_unchecked(app: Sphinx, exception: Exception | None) -> None:
     missed = unchecked(app)
     if missed:
         logger.info("events: this build %s; sphinx-event check checks everything", " and ".join(missed))
+    if app.builder.format == "html" and not app.config.html_baseurl and any(valid_events(app.env)):
+        logger.info(
+            "events: the calendars and pre-warm requests have no link to the event pages; set html_baseurl in "
+            'conf.py to the address the site is published at (html_baseurl = "https://events.example.org/")'
+        )

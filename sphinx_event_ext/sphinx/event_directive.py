@@ -15,6 +15,7 @@ from ..model.event import Event, Problem
 from ..model.validate import ParseResult, parse_event
 from ..plan.links import LinkError, event_binder_link, event_nbgitpuller_link
 from ..plan.notify import hub_team
+from ..plan.prewarm import event_prewarm_text
 from ..plan.timing import late_notice_advice, notice
 from .card import button, button_row, event_card
 from .collector import LinkUse, page, record
@@ -67,7 +68,9 @@ class EventDirective(EventDirectiveShape, SphinxDirective):
         organize: list[nodes.Node] = [button_row("For organizers:", self._organizer_buttons(event, config))]
         if config.execute and config.execution_report != "hidden":
             organize.append(report_section(event.id, opened=config.execution_report == "inline"))
-        return [event_card(event, verdict, button_row("For attendees:", self._attendee_buttons(event)), body, organize)]
+        attend = button_row("For attendees:", self._attendee_buttons(event))
+        prewarm = event_prewarm_text(event, config.prewarm_lead_minutes)
+        return [event_card(event, verdict, attend, body, organize, prewarm)]
 
     def _options_format_problem(self) -> Problem | None:
         """MyST's "Invalid options format", read again from the fence's text: MyST passes no option then.

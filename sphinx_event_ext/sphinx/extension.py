@@ -13,6 +13,7 @@ from ..model.config import EventConfig, config_values
 from ..model.schema import defer_slow_format_backend
 from . import warning_replay
 from .build_summary import report_unchecked
+from .card import drop_repeated_titles
 from .checklist_directive import EventChecklistDirective, refresh_checklists, resolve_checklists
 from .collector import EventCollector, all_records, duplicate_ids, forget_index
 from .config_check import check_markdown_is_read
@@ -135,6 +136,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("write-started", warning_replay.note_write)
     app.connect("doctree-resolved", warning_replay.note_written)
     app.connect("build-finished", warning_replay.finish, priority=100)
+    app.connect("doctree-read", drop_repeated_titles)
     app.connect("doctree-resolved", resolve_checklists)
     app.connect("doctree-resolved", resolve_event_lists)
     app.connect("doctree-resolved", resolve_links)

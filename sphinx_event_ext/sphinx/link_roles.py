@@ -114,7 +114,7 @@ def _links_table(event: Event, paths: list[str], node: nodes.Node) -> list[nodes
         if launch:
             row.append(button("Try on Binder", event_binder_link(event, path)))
         rows.append(row)
-    result: list[nodes.Node] = [table(headers, rows, [40, 30, 30][: len(headers)])]
+    result: list[nodes.Node] = [table(headers, rows, [40, 30, 30][: len(headers)], stack=[None] * len(headers))]
     if launch:
         markdown = f"[![Binder]({BADGE})]({launch})"
         rst = f".. image:: {BADGE}\n   :target: {launch}"

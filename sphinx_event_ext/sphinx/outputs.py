@@ -35,6 +35,7 @@ from ..plan.notify import (
 )
 from ..plan.prewarm import events_index, prewarm_request
 from ..util.atomic import dumps, write_atomic
+from .attendee_messages import attendee_messages
 from .collector import ValidRecord, find_event, valid_events
 from .content_check import RESULTS as EXECUTION_RESULTS
 
@@ -158,6 +159,8 @@ def write_event_files(app: Sphinx) -> None:
             (repr(event), today, url),
             partial(event_calendar, event, today=today, page_url=url),
         )
+        for message in attendee_messages(app, record, url):
+            files.write(root / event.id / "attendees" / f"{message.key}.txt", message.text)
         report = execution.get(event.id)
         if report:
             files.write(root / event.id / "execution.json", dumps(report))
