@@ -15,9 +15,9 @@ from pathlib import Path
 from types import FrameType
 
 from ..content.extra import INSTALL_LINE, missing_modules
-from . import check_stamp
+from . import check_stamp, workflow_commands
 from .scan import scan
-from .site import find_confdir, relative, report
+from .site import annotate_metadata, find_confdir, relative, report
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -60,9 +60,11 @@ def run_check(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return 0
-    lines = report(scan([source]))
+    found = scan([source])
+    lines = report(found)
     for line in lines:
         print(line)
+    annotate_metadata(found)
     if lines:
         print(f"sphinx-event check: {len(lines)} problem(s) in event metadata; not building", file=sys.stderr)
         return 1
@@ -85,6 +87,9 @@ def run_check(args: argparse.Namespace) -> int:
         return 128 + interrupted[0]
     if status:
         reported = warnings.is_file() and warnings.read_text("utf-8", "replace").strip()
+        if reported and workflow_commands.enabled():
+            for line in workflow_commands.commands(workflow_commands.from_sphinx_warnings(reported, Path.cwd())):
+                print(line)
         problem = (
             "see the problems above" if reported else f"Sphinx stopped with status {status} and reported no problem"
         )
@@ -92,7 +97,7 @@ def run_check(args: argparse.Namespace) -> int:
         return 1
     if not args.verify_ticket:
         check_stamp.passed(stamp_path, key, resolved)
-    print(f"sphinx-event check: all events valid, site built in {relative(out)}", file=sys.stderr)
+    print(f"sphinx-event check: passed; site built in {relative(out)}", file=sys.stderr)
     return 0
 
 

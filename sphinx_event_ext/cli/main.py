@@ -21,7 +21,7 @@ from . import ticket as cli_ticket
 from .check import run_check
 from .events import unknown_id
 from .scan import scan
-from .site import conf_values, report
+from .site import annotate_metadata, conf_values, report
 
 
 def run_validate(args: argparse.Namespace) -> int:
@@ -34,6 +34,7 @@ def run_validate(args: argparse.Namespace) -> int:
     lines = report(found)
     for line in lines:
         print(line)
+    annotate_metadata(found)
     print(f"{len(found)} event(s) checked, {len(lines)} problem(s)", file=sys.stderr)
     return 1 if lines else 0
 

@@ -6,6 +6,7 @@ import runpy
 from pathlib import Path
 from typing import Any
 
+from . import workflow_commands
 from .scan import FoundEvent
 
 
@@ -17,22 +18,39 @@ def relative(path: Path) -> str:
 
 
 def report(found: list[FoundEvent]) -> list[str]:
-    """``FILE:LINE: OPTION: message`` for every problem, duplicate ids across files included."""
-    lines: list[str] = []
+    """``FILE:LINE: OPTION: message`` for every problem, duplicate ids across files included, in file and line
+    order (an editor's list of problems reads top to bottom)."""
+    return [f"{path}:{line}: {text}" for path, line, text in located_problems(found)]
+
+
+def located_problems(found: list[FoundEvent]) -> list[tuple[str, int, str]]:
+    """(file, line, message) of every problem of :func:`report`, in file and line order."""
+    located: list[tuple[str, int, str]] = []
     seen: dict[str, FoundEvent] = {}
     for item in found:
-        where = f"{relative(item.path)}:{item.line}"
         path = relative(item.path)
-        lines.extend(f"{path}:{item.line_of(problem.option)}: {problem}" for problem in item.result.problems)
+        for problem in item.result.problems:
+            line = item.line_of(problem.option)
+            located.append((path, line, str(problem)))
         event = item.result.event
         if event is None:
             continue
         first = seen.setdefault(event.id, item)
         if first is not item:
-            lines.append(
-                f"{where}: id: {event.id!r} is already used at {relative(first.path)}:{first.line}; set a unique :id:"
-            )
-    return lines
+            text = f"id: {event.id!r} is already used at {relative(first.path)}:{first.line}; set a unique :id:"
+            located.append((path, item.line, text))
+    return sorted(located, key=lambda entry: (entry[0], entry[1]))
+
+
+def annotate_metadata(found: list[FoundEvent]) -> None:
+    """In a GitHub Actions job, every metadata problem also as an annotation at its line."""
+    if workflow_commands.enabled():
+        problems = (
+            workflow_commands.Problem(path, line, "sphinx-event: event metadata", text)
+            for path, line, text in located_problems(found)
+        )
+        for line in workflow_commands.commands(problems):
+            print(line)
 
 
 def find_confdir(source: Path) -> Path | None:

@@ -12,11 +12,30 @@ from .results import CACHED, EXPECTED_ERRORS, FAILED, PASSED
 
 
 def _ran(notebooks: list[dict[str, Any]]) -> int:
-    return sum(notebook["status"] in (PASSED, EXPECTED_ERRORS, CACHED) for notebook in notebooks)
+    return sum(notebook["status"] in (PASSED, EXPECTED_ERRORS) for notebook in notebooks)
+
+
+def _checks_of(notebooks: list[dict[str, Any]]) -> str:
+    """``the check of 2027-04-09`` (or ``the checks of 2027-04-01 to 2027-04-09``): when cached results ran."""
+    days = sorted({_day(notebook.get("ran_at")) for notebook in notebooks})
+    if len(days) == 1:
+        return f"the check of {days[0]}"
+    return f"the checks of {days[0]} to {days[-1]}"
+
+
+def _day(stamp: str | None) -> str:
+    if not stamp:
+        return "an earlier build"
+    return dt.datetime.fromisoformat(stamp).astimezone(dt.timezone.utc).date().isoformat()
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'s' if count != 1 else ''}"
 
 
 def status_text(report: dict[str, Any], today: dt.date) -> str:
-    """The card's one line: ``Content checked 2027-04-10: 19 notebooks ran``, or what failed."""
+    """The card's one line: ``Content checked 2027-04-10: 19 notebooks ran``, ``... 3 notebooks passed (from the
+    check of 2027-04-09)`` for results a cache kept, or what failed."""
     notebooks = report["notebooks"]
     failed = [notebook["path"] for notebook in notebooks if notebook["status"] == FAILED]
     if failed:
@@ -25,9 +44,24 @@ def status_text(report: dict[str, Any], today: dt.date) -> str:
     if not notebooks:
         return f"Content checked {today.isoformat()}: no notebooks to run"
     ran = _ran(notebooks)
-    text = f"Content checked {today.isoformat()}: {ran} notebook{'s' if ran != 1 else ''} ran"
-    skipped = len(notebooks) - ran
-    return text + (f", {skipped} skipped" if skipped else "")
+    cached = [notebook for notebook in notebooks if notebook["status"] == CACHED]
+    parts = [f"{_plural(ran, 'notebook')} ran"] if ran else []
+    if cached:
+        noun = _plural(len(cached), "notebook") if not ran else str(len(cached))
+        parts.append(f"{noun} passed (from {_checks_of(cached)})")
+    skipped = len(notebooks) - ran - len(cached)
+    if skipped:
+        parts.append(f"{skipped} skipped")
+    return f"Content checked {today.isoformat()}: " + ", ".join(parts)
+
+
+def shown_status(notebook: dict[str, Any]) -> tuple[str, str]:
+    """The report's status for a notebook, and the status whose colour it takes: a cached result keeps the status
+    of the run that proved it (passed, or expected errors), marked as cached."""
+    if notebook["status"] != CACHED:
+        return notebook["status"], notebook["status"]
+    proven = EXPECTED_ERRORS if notebook.get("expected_errors") else PASSED
+    return f"{proven} (cached)", proven
 
 
 def _when(stamp: str | None) -> str:

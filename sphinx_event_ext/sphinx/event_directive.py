@@ -36,9 +36,12 @@ class EventDirective(EventDirectiveShape, SphinxDirective):
         else:
             result = parse_event(title, self.options, default_id=self.env.docname, page_dir=page_dir)
         event, problems = result.event, result.problems
-        page(self.env, self.env.docname).events.append(record(self.env.docname, self.lineno, event, tuple(problems)))
-        location = self.get_location()
         at = option_lines(self.block_text.partition("\n")[2])
+        lines = tuple(sorted((option, self.lineno + 1 + offset) for option, offset in at.items()))
+        page(self.env, self.env.docname).events.append(
+            record(self.env.docname, self.lineno, event, tuple(problems), lines)
+        )
+        location = self.get_location()
         for problem in problems:
             line = self.lineno + 1 + at[problem.option] if problem.option in at else self.lineno
             logger.error(

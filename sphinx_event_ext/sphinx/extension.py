@@ -12,7 +12,7 @@ from .._version import __version__
 from ..model.config import EventConfig, config_values
 from ..model.schema import defer_slow_format_backend
 from . import warning_replay
-from .build_summary import report_unchecked
+from .build_summary import report_check, report_unchecked
 from .card import drop_repeated_titles
 from .checklist_directive import EventChecklistDirective, refresh_checklists, resolve_checklists
 from .collector import EventCollector, all_records, duplicate_ids, forget_index
@@ -144,4 +144,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-resolved", resolve_buttons)
     app.connect("build-finished", _finish)
     app.connect("build-finished", report_unchecked)
+    app.connect("build-finished", report_check)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
