@@ -126,3 +126,60 @@ def test_a_failing_check_annotates_the_build_problem_at_its_line(tmp_path):
         for line in annotations
     ), result.stdout
     assert all("\n" not in line for line in annotations)
+
+
+def _commands(parser, path=()):
+    from sphinx_event_ext.util.commands import subcommands
+
+    for name, sub in subcommands(parser):
+        yield (*path, name), sub
+        yield from _commands(sub, (*path, name))
+
+
+def test_every_command_says_what_it_does_and_takes_the_same_spellings(tmp_path):
+    from sphinx_event_ext.cli.main import parser
+
+    for path, sub in _commands(parser()):
+        assert sub.description and len(sub.description) > 60, f"{' '.join(path)} has no description paragraph"
+        flags = {flag for action in sub._actions for flag in action.option_strings}
+        source = [action for action in sub._actions if action.metavar in ("SOURCE_DIR", "FILE_OR_DIR")]
+        for action in source:
+            assert action.default in (Path("docs"), [Path("docs")]), f"{' '.join(path)}: {action.dest} default"
+        if "--event" in flags:
+            assert "--id" in flags, f"{' '.join(path)}: --event without its --id spelling"
+        assert not ("--id" in flags and "--event" not in flags and path[0] != "new"), f"{' '.join(path)}: --id only"
+    rehearse = run("rehearse", "--help", cwd=tmp_path).stdout
+    flat = " ".join(rehearse.split())
+    for words in (
+        "create temporary users",
+        "servers on the real hub",
+        "admin:users, admin:servers and access:servers",
+        "deleted",
+    ):
+        assert words in flat, words
+    new = " ".join(run("new", "--help", cwd=tmp_path).stdout.split())
+    for shown in ("--start YYYY-MM-DD", "--end YYYY-MM-DD", "--active-hours HH:MM-HH:MM"):
+        assert shown in new, shown
+
+
+def test_commands_default_to_docs_and_accept_either_spelling_of_the_event(tmp_path):
+    _pages(tmp_path / "docs", {"geo": "# Geo\n\n" + event_block(options=GOOD_OPTIONS + ":id: geo\n")})
+    assert run("validate", cwd=tmp_path).stderr.strip() == "1 event(s) checked, 0 problem(s)"
+    by_event = run("prewarm", "--event", "geo", cwd=tmp_path)
+    by_id = run("prewarm", "--id", "geo", cwd=tmp_path)
+    assert by_event.returncode == 0 and by_event.stdout == by_id.stdout and '"event_id": "geo"' in by_event.stdout
+
+
+def test_a_network_error_names_the_host(tmp_path):
+    from ports import free_port
+
+    from sphinx_event_ext.content.hub_api import Hub, HubError
+
+    port = free_port()  # nothing listens there
+    hub = Hub(f"http://127.0.0.1:{port}/prefix", "secret-token", timeout=5)
+    try:
+        hub.request("GET", "users")
+    except HubError as error:
+        assert f"cannot reach 127.0.0.1:{port}" in str(error) and "secret-token" not in str(error)
+    else:
+        raise AssertionError("no error from a port where nothing listens")

@@ -88,7 +88,13 @@ def run_init(args: argparse.Namespace) -> int:
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Add ``init``."""
-    init = subparsers.add_parser("init", help="create an event site with an example event that passes the check")
+    init = subparsers.add_parser(
+        "init",
+        help="create an event site with an example event that passes the check",
+        description="Create a new Sphinx site for events in an empty folder: conf.py, an index, an example event "
+        "with a notebook, a noxfile with 'nox -s check', a pre-commit hook and a GitHub Actions workflow. It "
+        "passes 'sphinx-event check' as it is; replace the example with your own events ('sphinx-event new').",
+    )
     init.add_argument("folder", type=Path, metavar="DIR", help="the new site's folder (created; must be empty)")
     init.add_argument("--project", help="the site's name (default: the folder's name)")
     init.set_defaults(func=run_init)

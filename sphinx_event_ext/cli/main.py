@@ -45,18 +45,18 @@ def _formatter(prog: str) -> argparse.HelpFormatter:
 
 
 def run_prewarm(args: argparse.Namespace) -> int:
-    """Print the pre-warm request of one event (``--id``), or ``events.json`` for all, without a build."""
+    """Print the pre-warm request of one event (``--event``), or ``events.json`` for all, without a build."""
     found = scan(args.paths)
     lines = report(found)
     if lines:
         print("\n".join(lines), file=sys.stderr)
         return 1
     events = [(item.docname, item.result.event) for item in found if item.result.event is not None]
-    if args.id:
+    if args.event:
         known = [event.id for _, event in events]
-        events = [(docname, event) for docname, event in events if event.id == args.id]
+        events = [(docname, event) for docname, event in events if event.id == args.event]
         if not events:
-            print(f"sphinx-event prewarm: error: {unknown_id(args.id, known)}", file=sys.stderr)
+            print(f"sphinx-event prewarm: error: {unknown_id(args.event, known)}", file=sys.stderr)
             return 2
     values = conf_values(args.paths[0])
     config, problems = EventConfig.from_values(values)
@@ -77,7 +77,7 @@ def run_prewarm(args: argparse.Namespace) -> int:
         )
         for docname, event in events
     ]
-    sys.stdout.write(dumps(requests[0] if args.id else events_index(requests)))
+    sys.stdout.write(dumps(requests[0] if args.event else events_index(requests)))
     return 0
 
 
@@ -95,12 +95,31 @@ def parser() -> argparse.ArgumentParser:
     )
     main_parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = main_parser.add_subparsers(dest="command", required=True)
-    validate = commands.add_parser("validate", help="validate event directives without building")
+    validate = commands.add_parser(
+        "validate",
+        help="validate event directives without building",
+        description="Read every event directive in MyST files, as a build would, and report each problem as "
+        "FILE:LINE: OPTION: message, in file and line order, with what was expected. Nothing is built, pulled or "
+        "run; exit status 1 when any event is invalid. In a GitHub Actions job the problems are also annotations "
+        "on the pull request.",
+    )
     validate.add_argument(
-        "paths", nargs="+", type=Path, metavar="FILE_OR_DIR", help="MyST files, or folders searched for .md files"
+        "paths",
+        nargs="*",
+        type=Path,
+        default=[Path("docs")],
+        metavar="FILE_OR_DIR",
+        help="MyST files, or folders searched for .md files (default: docs)",
     )
     validate.set_defaults(func=run_validate)
-    check = commands.add_parser("check", help="validate every event and build the site with warnings as errors")
+    check = commands.add_parser(
+        "check",
+        help="validate every event and build the site with warnings as errors",
+        description="Validate every event, then build the site with warnings as errors: every hub and Binder link "
+        "is proven against the content nbgitpuller pulls (or the local content-path copy), every notebook runs "
+        "top to bottom in a fresh kernel in the event's environment, and the build's files are written. It ends "
+        "with what it proved. When nothing changed since the last passing check it says so and stops.",
+    )
     check.add_argument(
         "source",
         nargs="?",
@@ -126,9 +145,23 @@ def parser() -> argparse.ArgumentParser:
         "event_verify_ticket)",
     )
     check.set_defaults(func=run_check)
-    prewarm = commands.add_parser("prewarm", help="print the pre-warm request JSON without building")
-    prewarm.add_argument("paths", nargs="+", type=Path, metavar="FILE_OR_DIR", help="MyST files or folders")
-    prewarm.add_argument("--id", help="print this event's request (default: the events.json index of all)")
+    prewarm = commands.add_parser(
+        "prewarm",
+        help="print the pre-warm request JSON without building",
+        description="Print what the build writes as _events/<id>/prewarm.json for one event, or as "
+        "_events/events.json for all, using the site's conf.py; nothing is built.",
+    )
+    prewarm.add_argument(
+        "paths",
+        nargs="*",
+        type=Path,
+        default=[Path("docs")],
+        metavar="FILE_OR_DIR",
+        help="MyST files or folders (default: docs)",
+    )
+    prewarm.add_argument(
+        "--event", "--id", dest="event", metavar="ID", help="print this event's request (default: the index of all)"
+    )
     prewarm.set_defaults(func=run_prewarm)
     cli_link.add_parser(commands)
     cli_rehearse.add_parser(commands)

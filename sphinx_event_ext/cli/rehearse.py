@@ -27,10 +27,27 @@ NAME = "sphinx-event rehearse"
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Add the ``rehearse`` command."""
     command = subparsers.add_parser(
-        "rehearse", help="start servers on the event's hub, click its link, run its content"
+        "rehearse",
+        help="start servers on the event's hub, click its link, run its content",
+        description="Rehearse the event on its real hub, as attendees will use it: create temporary users (named "
+        "--user-prefix N) through the hub's REST API, start their servers on the real hub at once, pull the "
+        "content through the event's nbgitpuller link, and run every notebook in a kernel on the hub, measuring "
+        "start times and memory. The token (in the variable named by --hub-token-env) needs the scopes "
+        "admin:users, admin:servers and access:servers. Afterwards the servers are stopped and the users deleted, "
+        "also when the rehearsal fails or is interrupted (unless --keep). The result is written as "
+        "_events/<id>/rehearsal.json, which the next build shows.",
     )
-    command.add_argument("source", type=Path, metavar="SOURCE_DIR", help="the Sphinx source folder with the event")
-    command.add_argument("--event", metavar="ID", help="the event to rehearse (needed when the folder has several)")
+    command.add_argument(
+        "source",
+        nargs="?",
+        type=Path,
+        default=Path("docs"),
+        metavar="SOURCE_DIR",
+        help="the Sphinx source folder with the event (default: docs)",
+    )
+    command.add_argument(
+        "--event", "--id", dest="event", metavar="ID", help="the event to rehearse (needed when the folder has several)"
+    )
     command.add_argument(
         "--hub-token-env",
         required=True,

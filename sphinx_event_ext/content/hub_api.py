@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import urllib.error
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -71,7 +72,8 @@ class Hub:
             raise HubError(redact(f"{where} answered {error.code}: {detail}", self.token), error.code) from None
         except (urllib.error.URLError, OSError) as error:
             reason = getattr(error, "reason", error)
-            raise HubError(redact(f"{where} failed: {reason}", self.token)) from None
+            host = urllib.parse.urlsplit(url).netloc
+            raise HubError(redact(f"{where} failed: cannot reach {host} ({reason})", self.token)) from None
 
     def request(self, method: str, path: str, body: Any = None) -> Any:
         """``path`` under ``/hub/api/``; the decoded JSON answer, or None for an empty one."""
