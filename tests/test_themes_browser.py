@@ -9,6 +9,7 @@ A screenshot of every case is kept under the build folder (``screenshots/``).
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -30,6 +31,9 @@ THEMES = {"alabaster": False, "furo": True, "pydata_sphinx_theme": True, "sphinx
 WIDTHS = {"phone": (390, 844), "desktop": (1280, 800)}
 NOTEBOOKS = 20
 PAGES_CHECKED = ("workshop", "index", "links")
+#: Where to keep the first screen of the index and the event page per theme and width, for the docs
+#: (`SPHINX_EVENT_SCREENSHOTS=docs/_static/screenshots/themes pytest tests/test_themes_browser.py`).
+DOCS_SCREENSHOTS = os.environ.get("SPHINX_EVENT_SCREENSHOTS")
 
 CONF = """\
 extensions = ["myst_parser", "sphinx_event_ext"]
@@ -272,6 +276,9 @@ def test_event_pages_in_each_theme(sites: Sites, browser: Any, theme: str, mode:
                 assert response is not None and response.ok, f"{name}: HTTP {response and response.status}"
                 page.wait_for_load_state("networkidle")
                 page.screenshot(path=str(sites.screenshots / f"{theme}-{mode}-{width}-{name}.png"), full_page=True)
+                if DOCS_SCREENSHOTS and mode == "light" and name in ("index", "workshop"):
+                    # The first screen, as a reader sees it: for the docs (docs/howto/themes.md).
+                    page.screenshot(path=str(Path(DOCS_SCREENSHOTS) / f"{theme}-{width}-{name}.png"))
                 scroll, inner = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
                 assert scroll <= inner, f"{name}: the page scrolls sideways ({scroll} px in a {inner} px window)"
                 if name == "workshop":
