@@ -4,6 +4,7 @@ check's closing summary of what it proved. Real processes, a real build, a real 
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -108,6 +109,9 @@ def test_a_check_ends_with_what_it_proved(tmp_path):
     assert tail[-1].startswith("sphinx-event check: passed; site built in docs/_build/html")
     again = run("check", "--jobs", "1", "--fresh", cwd=tmp_path)
     assert "0 notebook(s) ran, 2 from the cache of an earlier check, 0 failed" in again.stderr, again.stderr
+    # Each notebook's line says where its pass came from, not a "0.0 s" run that did not happen.
+    assert re.search(r"^geo: \[1/2\] one\.ipynb: passed \(from the check of \d{4}-\d\d-\d\d\)$", again.stderr, re.M)
+    assert "(0.0 s)" not in again.stderr
 
 
 def test_a_failing_check_annotates_the_build_problem_at_its_line(tmp_path):

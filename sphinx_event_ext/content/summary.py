@@ -89,3 +89,12 @@ def details_text(notebook: dict[str, Any]) -> str:
     if notebook["status"] == CACHED:
         return f"unchanged since it ran on {_when(notebook.get('ran_at'))}"
     return (notebook["failure"] or {}).get("message") or notebook["reason"] or ""
+
+
+def progress_text(notebook: dict[str, Any]) -> str:
+    """A notebook's end in the check's log: ``passed (1.2 s)``, or for a cached result ``passed (from the check of
+    2027-04-09)``, never a "0.0 s" run that did not happen."""
+    shown, proven = shown_status(notebook)
+    if notebook["status"] == CACHED:
+        return f"{proven} (from {_checks_of([notebook])})"
+    return f"{shown} ({_seconds(notebook['duration'])})"
