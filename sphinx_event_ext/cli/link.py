@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 from ..content.pull import PullError
 from ..plan.links import (
@@ -23,6 +22,7 @@ from ..plan.links import (
     nbgitpuller_link,
 )
 from .event_links import EVENT_ERRORS, link_from_event, links_table
+from .site import add_event_flag, add_source
 
 #: The link kinds; ``event`` (the event's own links) is what ``link --event ID`` runs when no kind is given.
 KINDS = ("nbgitpuller", "binder", "binder-nbgitpuller")
@@ -39,22 +39,8 @@ def _content_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _event_options(parser: argparse.ArgumentParser, required: bool = False) -> None:
-    parser.add_argument(
-        "--event",
-        "--id",
-        dest="event",
-        required=required,
-        metavar="ID",
-        help="build the link from this event's metadata in SOURCE_DIR",
-    )
-    parser.add_argument(
-        "source",
-        nargs="?",
-        type=Path,
-        default=Path("docs"),
-        metavar="SOURCE_DIR",
-        help="where to find the event with --event: a folder or MyST file (default: docs)",
-    )
+    add_event_flag(parser, "build the link from this event's metadata in SOURCE_DIR", required=required)
+    add_source(parser, "where to find the event with --event: a folder or MyST file")
     parser.add_argument(
         "--no-verify",
         action="store_true",

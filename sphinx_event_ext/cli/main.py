@@ -21,7 +21,7 @@ from . import ticket as cli_ticket
 from .check import run_check
 from .events import unknown_id
 from .scan import scan
-from .site import annotate_metadata, conf_values, report
+from .site import add_event_flag, add_paths, add_source, annotate_metadata, conf_values, report
 
 
 def run_validate(args: argparse.Namespace) -> int:
@@ -103,14 +103,7 @@ def parser() -> argparse.ArgumentParser:
         "run; exit status 1 when any event is invalid. In a GitHub Actions job the problems are also annotations "
         "on the pull request.",
     )
-    validate.add_argument(
-        "paths",
-        nargs="*",
-        type=Path,
-        default=[Path("docs")],
-        metavar="FILE_OR_DIR",
-        help="MyST files, or folders searched for .md files (default: docs)",
-    )
+    add_paths(validate, "MyST files, or folders searched for .md files")
     validate.set_defaults(func=run_validate)
     check = commands.add_parser(
         "check",
@@ -120,14 +113,7 @@ def parser() -> argparse.ArgumentParser:
         "top to bottom in a fresh kernel in the event's environment, and the build's files are written. It ends "
         "with what it proved. When nothing changed since the last passing check it says so and stops.",
     )
-    check.add_argument(
-        "source",
-        nargs="?",
-        type=Path,
-        default=Path("docs"),
-        metavar="SOURCE_DIR",
-        help="the Sphinx source folder (default: docs); its conf.py is there or in a folder above",
-    )
+    add_source(check, "the Sphinx source folder; its conf.py is there or in a folder above")
     check.add_argument("--out", type=Path, default=None, metavar="DIR", help="HTML output folder")
     check.add_argument("--jobs", type=int, default=0, metavar="N", help="notebooks run at once (default: one per CPU)")
     check.add_argument(
@@ -151,17 +137,8 @@ def parser() -> argparse.ArgumentParser:
         description="Print what the build writes as _events/<id>/prewarm.json for one event, or as "
         "_events/events.json for all, using the site's conf.py; nothing is built.",
     )
-    prewarm.add_argument(
-        "paths",
-        nargs="*",
-        type=Path,
-        default=[Path("docs")],
-        metavar="FILE_OR_DIR",
-        help="MyST files or folders (default: docs)",
-    )
-    prewarm.add_argument(
-        "--event", "--id", dest="event", metavar="ID", help="print this event's request (default: the index of all)"
-    )
+    add_paths(prewarm, "MyST files or folders")
+    add_event_flag(prewarm, "print this event's request (default: the index of all)")
     prewarm.set_defaults(func=run_prewarm)
     cli_link.add_parser(commands)
     cli_rehearse.add_parser(commands)

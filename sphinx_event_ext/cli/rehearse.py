@@ -19,7 +19,7 @@ from ..model.event import Event
 from ..plan.rehearsal import console_table
 from ..util.atomic import dumps, write_atomic
 from .scan import scan
-from .site import conf_values, relative, report
+from .site import add_event_flag, add_source, conf_values, relative, report
 
 NAME = "sphinx-event rehearse"
 
@@ -37,17 +37,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         "also when the rehearsal fails or is interrupted (unless --keep). The result is written as "
         "_events/<id>/rehearsal.json, which the next build shows.",
     )
-    command.add_argument(
-        "source",
-        nargs="?",
-        type=Path,
-        default=Path("docs"),
-        metavar="SOURCE_DIR",
-        help="the Sphinx source folder with the event (default: docs)",
-    )
-    command.add_argument(
-        "--event", "--id", dest="event", metavar="ID", help="the event to rehearse (needed when the folder has several)"
-    )
+    add_source(command, "the Sphinx source folder with the event")
+    add_event_flag(command, "the event to rehearse (needed when the folder has several)")
     command.add_argument(
         "--hub-token-env",
         required=True,

@@ -2,12 +2,35 @@
 
 from __future__ import annotations
 
+import argparse
 import runpy
 from pathlib import Path
 from typing import Any
 
 from . import workflow_commands
 from .scan import FoundEvent
+
+#: The source folder every command that reads a site takes when none is given.
+DEFAULT_SOURCE = Path("docs")
+
+
+def add_source(parser: argparse.ArgumentParser, what: str) -> None:
+    """The optional ``SOURCE_DIR`` of a command that reads one site, ``docs`` by default."""
+    parser.add_argument(
+        "source", nargs="?", type=Path, default=DEFAULT_SOURCE, metavar="SOURCE_DIR", help=f"{what} (default: docs)"
+    )
+
+
+def add_paths(parser: argparse.ArgumentParser, what: str) -> None:
+    """The optional ``FILE_OR_DIR...`` of a command that reads pages, ``docs`` by default."""
+    parser.add_argument(
+        "paths", nargs="*", type=Path, default=[DEFAULT_SOURCE], metavar="FILE_OR_DIR", help=f"{what} (default: docs)"
+    )
+
+
+def add_event_flag(parser: argparse.ArgumentParser, what: str, *, required: bool = False) -> None:
+    """``--event ID`` (``--id`` is its older spelling), the same on every command that works on one event."""
+    parser.add_argument("--event", "--id", dest="event", metavar="ID", required=required, help=what)
 
 
 def relative(path: Path) -> str:

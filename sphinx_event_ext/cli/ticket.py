@@ -9,7 +9,7 @@ from pathlib import Path
 from ..content.github_issue import IssueError, fetch_issue, load_issue
 from ..plan.ticket_compare import FieldCheck, compare_ticket, differences
 from .scan import scan
-from .site import report
+from .site import add_event_flag, add_source, report
 
 COLUMNS = ("Field", "Result", "Page", "Issue", "Note")
 
@@ -76,15 +76,8 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
         "API, or a saved copy with --issue) and compare its dates, hours, attendee count and hub with the event "
         "page, one line per field. Exit status 1 when a field differs.",
     )
-    ticket.add_argument(
-        "source",
-        nargs="?",
-        type=Path,
-        default=Path("docs"),
-        metavar="SOURCE_DIR",
-        help="the folder (or MyST file) with the event (default: docs)",
-    )
-    ticket.add_argument("--event", "--id", dest="event", metavar="ID", required=True, help="the event's id")
+    add_source(ticket, "the folder (or MyST file) with the event")
+    add_event_flag(ticket, "the event's id", required=True)
     ticket.add_argument(
         "--issue",
         type=Path,
