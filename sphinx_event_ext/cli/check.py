@@ -17,9 +17,9 @@ from typing import Any
 
 from ..content.extra import INSTALL_LINE, missing_modules
 from ..plan.site_layout import EVENTS_FOLDER
-from . import check_stamp
+from . import check_stamp, workflow_commands
 from .scan import scan
-from .site import find_confdir, relative, report
+from .site import annotate_metadata, find_confdir, relative, report
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -62,9 +62,11 @@ def run_check(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return 0
-    lines = report(scan([source]))
+    found = scan([source])
+    lines = report(found)
     for line in lines:
         print(line)
+    annotate_metadata(found)
     if lines:
         print(f"sphinx-event check: {len(lines)} problem(s) in event metadata; not building", file=sys.stderr)
         return 1
@@ -87,6 +89,9 @@ def run_check(args: argparse.Namespace) -> int:
         return 128 + interrupted[0]
     if status:
         reported = warnings.is_file() and warnings.read_text("utf-8", "replace").strip()
+        if reported and workflow_commands.enabled():
+            for line in workflow_commands.commands(workflow_commands.from_sphinx_warnings(reported, Path.cwd())):
+                print(line)
         problem = (
             "see the problems above" if reported else f"Sphinx stopped with status {status} and reported no problem"
         )
@@ -94,7 +99,7 @@ def run_check(args: argparse.Namespace) -> int:
         return 1
     if not args.verify_ticket:
         check_stamp.passed(stamp_path, key, resolved)
-    print(f"sphinx-event check: all events valid, site built in {relative(out)}", file=sys.stderr)
+    print(f"sphinx-event check: passed; site built in {relative(out)}", file=sys.stderr)
     return 0
 
 

@@ -156,6 +156,15 @@ class EventConfig:
         default="07_event-hub.yaml",
         metadata={"help": "The issue form template, in `issue_repo`, that the card pre-fills.", "check": _check_text},
     )
+    attendee_templates: str | None = field(
+        default=None,
+        metadata={
+            "help": "A folder (relative to conf.py) with the site's own wording of the attendees' messages: "
+            "`triage.txt.jinja`, `log-in-early.txt.jinja`, `share.txt.jinja`; a message without a file there keeps "
+            "the built-in text.",
+            "check": _check_optional_text,
+        },
+    )
     prewarm_lead_minutes: int = field(
         default=60,
         metadata={

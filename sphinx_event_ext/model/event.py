@@ -87,6 +87,7 @@ class Event:
         """What a hub's spawner receives to start the event's servers: the profile and its choices."""
         return {"profile": self.profile, **dict(self.profile_options)} if self.profile else {}
 
+    @property
     def cancelled(self) -> bool:
         """Whether the event was called off (its calendar entries stay, marked cancelled)."""
         return self.status == "cancelled"

@@ -148,7 +148,7 @@ def _capacity_lines(request: Mapping[str, Any]) -> list[str]:
     lines = [
         f"Suggested capacity: {capacity['users_per_node']} users per node "
         f"({capacity['memory_per_user_gib']} GiB each on {capacity['node_memory_gib']} GiB nodes), "
-        f"{capacity['nodes_needed']} node(s) for all attendees, {capacity['nodes_to_prewarm']} to pre-warm."
+        f"{capacity['nodes_needed']} node(s) for all attendees at once."
     ]
     if "command" in capacity:
         lines.append(f"Command: {capacity['command']}")
@@ -161,9 +161,9 @@ def _rehearsal_lines(request: Mapping[str, Any]) -> list[str]:
 
 def _prewarm_lines(request: Mapping[str, Any]) -> list[str]:
     if not request["pre_initialize"]:
-        return ["Pre-initialization: not requested."]
+        return [request["prewarm_text"]]
     windows = _bullets([_span(window) for window in request["prewarm_windows"]])
-    return ["Pre-initialization: requested; please have capacity ready in these windows:", *windows]
+    return [request["prewarm_text"], "Pre-warming windows:", *windows]
 
 
 #: The provider's intake questions as the mail and the pre-filled issue write them (and ``ticket`` reads them back).
@@ -226,7 +226,7 @@ def _contact_lines(request: Mapping[str, Any]) -> list[str]:
 def notification_email(request: Mapping[str, Any], *, to: str = DEFAULT_SUPPORT_EMAIL) -> Email:
     """The "Notify the hub team" email: every item the provider's events guide asks for."""
     subject = _one_line(f"Event on {_hub_host(request)}: {request['title']} ({_dates(request)})")
-    notes = _LINE_BREAK.split(request["notes"]) if request["notes"] else ["Nothing else."]
+    notes = ["", "Anything else:", *_LINE_BREAK.split(request["notes"])] if request["notes"] else []
     lines = [
         "Hello hub team,",
         "",
@@ -251,8 +251,6 @@ def notification_email(request: Mapping[str, Any], *, to: str = DEFAULT_SUPPORT_
         "Shared password: if the hub uses one, we will send it to you separately; it is never written in this email.",
         _notice_line(request),
         *_contact_lines(request),
-        "",
-        "Anything else:",
         *notes,
         "",
         "Thank you!",

@@ -15,9 +15,9 @@ from ..model.event import Event
 from ..model.memory import gib, parse_memory
 from .advice import advise, rehearsal_wave
 from .binder import LAUNCH_QUOTA, binder_notice, over_quota, request_url, uses_mybinder
-from .capacity import suggest_capacity
+from .capacity import Capacity, suggest_capacity
 from .rehearsal import MIB, rehearsal_evidence
-from .timing import UTC, notify_by, session_bounds, sessions_utc
+from .timing import UTC, NoticeState, notice, notify_by, session_bounds, sessions_utc
 
 SCHEMA_VERSION = "2"
 DEFAULT_NOTICE_DAYS = 21
@@ -37,6 +37,51 @@ def prewarm_windows(sessions: Sequence[tuple[dt.datetime, dt.datetime]], lead_mi
         raise ValueError(f"the pre-warm lead time must be a positive number of minutes, got {lead_minutes}")
     lead = dt.timedelta(minutes=lead_minutes)
     return [{"start": utc_text(start - lead), "end": utc_text(start)} for start, _ in sessions]
+
+
+def notice_text(state: NoticeState, deadline: dt.date, notified: dt.date | None, notice_days: int) -> str:
+    """Whether the hub team has been told, and in time, in one sentence a hub team reads without the docs."""
+    by = f"{deadline.isoformat()}, {notice_days} days before the start"
+    told = notified.isoformat() if notified else ""
+    return {
+        NoticeState.NOTIFIED: f"The hub team was told on {told}, in time (the deadline is {by}).",
+        NoticeState.NOTIFIED_LATE: f"The hub team was told on {told}, after the deadline ({by}).",
+        NoticeState.PENDING: f"The hub team has not been told yet; there is time until {by}.",
+        NoticeState.LATE: f"The hub team has not been told yet, and the deadline ({by}) has passed.",
+        NoticeState.OVER: "The event is over.",
+    }[state]
+
+
+def prewarm_text(pre_initialize: bool, nodes_to_prewarm: int, lead_minutes: int) -> str:
+    """Whether the organizers ask for pre-warming, and how many nodes would keep waits short, in one sentence:
+    the card, ``prewarm.json`` and the mails say the same thing."""
+    nodes = f"{nodes_to_prewarm} node{'s' if nodes_to_prewarm != 1 else ''}"
+    if pre_initialize:
+        return (
+            f"Pre-warming asked for: please have {nodes} ready from {lead_minutes} minutes before each session "
+            "until it starts, so that no more than 30% of attendees wait for a new node."
+        )
+    return (
+        f"Pre-warming not asked for. If you pre-warm anyway, {nodes} ready at the start of each session would "
+        "keep no more than 30% of attendees waiting for a new node."
+    )
+
+
+def event_capacity(event: Event, memory_per_user: str | None = None) -> Capacity:
+    """The node-sharing suggestion for ``event``, from its own sizes (``memory_per_user`` when a rehearsal
+    measured more than the event's option)."""
+    return suggest_capacity(
+        event.attendees,
+        memory_per_user=memory_per_user or event.memory_per_user,
+        node_memory=event.node_memory,
+        cluster=event.cluster,
+        hub_name=event.hub_name,
+    )
+
+
+def event_prewarm_text(event: Event, lead_minutes: int = DEFAULT_LEAD_MINUTES) -> str:
+    """:func:`prewarm_text` for ``event``: what its card says and its ``prewarm.json`` and mails repeat."""
+    return prewarm_text(event.pre_initialize, event_capacity(event).nodes_to_prewarm, lead_minutes)
 
 
 def prewarm_request(
@@ -62,15 +107,9 @@ def prewarm_request(
     deadline = notify_by(event, notice_days)
     evidence = rehearsal_evidence(rehearsal, event.id) if rehearsal is not None else None
     planned = evidence["planned_memory_per_user_bytes"] if evidence else 0
-    capacity = suggest_capacity(
-        event.attendees,
-        memory_per_user=f"{planned // MIB}M"
-        if planned > parse_memory(event.memory_per_user)
-        else event.memory_per_user,
-        node_memory=event.node_memory,
-        cluster=event.cluster,
-        hub_name=event.hub_name,
-    )
+    measured = f"{planned // MIB}M" if planned > parse_memory(event.memory_per_user) else None
+    verdict = notice(event, today, notice_days)
+    capacity = event_capacity(event, measured)
     data: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "event_id": event.id,
@@ -86,6 +125,9 @@ def prewarm_request(
         "notify_by": deadline.isoformat(),
         "notified": event.notified.isoformat() if event.notified else None,
         "enough_notice": (event.notified or today) <= deadline,
+        "notice_state": verdict.state.value,
+        "notice_text": notice_text(verdict.state, deadline, event.notified, notice_days),
+        "prewarm_text": event_prewarm_text(event, lead_minutes),
     }
     if event.pre_initialize:
         data["prewarm_windows"] = windows

@@ -17,12 +17,16 @@ from ..content.rehearsal_record import read_rehearsal
 from ..content.results import FAILED
 from ..model.config import settings
 from ..model.event import Event
+from ..plan.attendees import AttendeeMessage
 from ..plan.checklist import APPROXIMATED, PHASES, PROVEN, ChecklistItem, Evidence, build_checklist
 from ..plan.rehearsal import rehearsal_proofs
+from .attendee_messages import attendee_messages
+from .card import button
 from .collector import event_for, page, pages
 from .content_check import RESULTS as EXECUTION_RESULTS
 from .link_roles import LINKS_PROVEN
 from .nodes import checkbox_label, checklist_item, checklist_placeholder
+from .outputs import page_url
 from .ticket_check import ticket_evidence
 
 logger = logging.getLogger(__name__)
@@ -46,7 +50,19 @@ class EventChecklistDirective(SphinxDirective):
         return [placeholder]
 
 
-def _item_node(item: ChecklistItem, prefix: str, storage_prefix: str) -> checklist_item:
+def _message_row(message: AttendeeMessage, event_id: str) -> nodes.paragraph:
+    """The step's message to attendees: a draft in the organizer's mail program, the plain text, and when."""
+    row = nodes.paragraph(classes=["event-checklist-message"])
+    row += button("Draft the message", message.mailto, outline=True)
+    row += nodes.Text(" ")
+    row += button("Plain text", event_asset=f"_events/{event_id}/attendees/{message.key}.txt", outline=True)
+    row += nodes.Text(f" Send it on {message.send_on.isoformat()} (the attendees in BCC).")
+    return row
+
+
+def _item_node(
+    item: ChecklistItem, prefix: str, storage_prefix: str, message: tuple[AttendeeMessage, str] | None = None
+) -> checklist_item:
     checkbox_id = f"{prefix}-{item.key}"
     classes = {PROVEN: ["event-checklist-proven"], APPROXIMATED: ["event-checklist-approximated"]}.get(item.state, [])
     node = checklist_item(
@@ -58,6 +74,8 @@ def _item_node(item: ChecklistItem, prefix: str, storage_prefix: str) -> checkli
     label += nodes.Text(f" ({due})")
     node += nodes.paragraph("", "", label, classes=["event-checklist-title"])
     node += nodes.paragraph(item.detail, item.detail, classes=["event-checklist-detail"])
+    if message:
+        node += _message_row(*message)
     if item.done_because:
         proof = nodes.paragraph(classes=["event-checklist-done"])
         proof += nodes.strong(f"Proven by {item.proven_by}", f"Proven by {item.proven_by}", classes=["event-proof"])
@@ -91,16 +109,25 @@ def render_checklist(
     index: int,
     evidence: Evidence | None = None,
     proofs: dict[str, str] | None = None,
+    messages: list[AttendeeMessage] | None = None,
 ) -> nodes.container:
-    """The checklist, by phase; checkbox ids are unique on the page, storage keys per event and item."""
+    """The checklist, by phase; checkbox ids are unique on the page, storage keys per event and item; the steps
+    that tell attendees something carry their message."""
     owner = event.id if event else "generic"
     prefix = f"checklist-{owner}" + (f"-{index}" if index else "")
     container = nodes.container(classes=["event-checklist"])
     items = build_checklist(event, notice_days, evidence, proofs)
+    by_key = {message.key: message for message in messages or []}
     for phase, heading in PHASES:
         container += nodes.rubric(heading, heading)
         bullets = nodes.bullet_list(classes=["event-checklist-items"])
-        bullets.extend(_item_node(item, prefix, f"sphinx-event-ext:{owner}") for item in items if item.phase == phase)
+        bullets.extend(
+            _item_node(
+                item, prefix, f"sphinx-event-ext:{owner}", (by_key[item.key], owner) if item.key in by_key else None
+            )
+            for item in items
+            if item.phase == phase
+        )
         container += bullets
     return container
 
@@ -122,7 +149,8 @@ def resolve_checklists(app: Sphinx, doctree: nodes.document, docname: str) -> No
         event = record.event if record else None
         evidence = evidence_for(app, event) if event else None
         proofs = proofs_for(app, event.id) if event else {}
-        placeholder.replace_self(render_checklist(event, notice_days, index, evidence, proofs))
+        messages = attendee_messages(app, record, page_url(app, record)) if record else []
+        placeholder.replace_self(render_checklist(event, notice_days, index, evidence, proofs, messages))
 
 
 def _shown(app: Sphinx, env: BuildEnvironment, docname: str, wanted: str) -> tuple[Any, ...] | None:

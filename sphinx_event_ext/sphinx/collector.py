@@ -30,6 +30,11 @@ class EventRecord:
     lineno: int
     event: Event | None
     problems: tuple[Problem, ...] = field(default_factory=tuple)
+    option_lines: tuple[tuple[str, int], ...] = ()  # (option, line) of each option written
+
+    def line_of(self, option: str) -> int:
+        """The line of an option, or the directive's line when the option is not written."""
+        return dict(self.option_lines).get(option, self.lineno)
 
 
 @dataclass(frozen=True)
@@ -39,11 +44,17 @@ class ValidRecord(EventRecord):
     event: Event
 
 
-def record(docname: str, lineno: int, event: Event | None, problems: tuple[Problem, ...]) -> EventRecord:
+def record(
+    docname: str,
+    lineno: int,
+    event: Event | None,
+    problems: tuple[Problem, ...],
+    option_lines: tuple[tuple[str, int], ...] = (),
+) -> EventRecord:
     """The record of one directive: a ``ValidRecord`` when the event validated."""
     if event is None:
-        return EventRecord(docname, lineno, None, problems)
-    return ValidRecord(docname, lineno, event, problems)
+        return EventRecord(docname, lineno, None, problems, option_lines)
+    return ValidRecord(docname, lineno, event, problems, option_lines)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from ..model.validate import ParseResult, parse_event
 from ..plan.binder import binder_notice, notice_advice, over_quota, quota_advice, uses_mybinder
 from ..plan.links import LinkError, event_binder_link, event_nbgitpuller_link
 from ..plan.notify import hub_team
+from ..plan.prewarm import event_prewarm_text
 from ..plan.site_layout import event_file
 from ..plan.timing import late_notice_advice, notice
 from .card import button, button_row, event_card
@@ -40,7 +41,12 @@ class EventDirective(EventDirectiveShape, SphinxDirective):
         options_text = self.block_text.partition("\n")[2]
         result, repeats = with_repeats(result, options_text)
         event, problems = result.event, result.problems
-        page(self.env, self.env.docname).events.append(record(self.env.docname, self.lineno, event, tuple(problems)))
+        lines = tuple(
+            sorted((option, self.lineno + 1 + offset) for option, offset in option_lines(options_text).items())
+        )
+        page(self.env, self.env.docname).events.append(
+            record(self.env.docname, self.lineno, event, tuple(problems), lines)
+        )
         location = self.get_location()
         at = {**option_lines(options_text), **repeats}
         for problem in problems:
@@ -78,7 +84,9 @@ class EventDirective(EventDirectiveShape, SphinxDirective):
         organize: list[nodes.Node] = [button_row("For organizers:", organizer_buttons)]
         if config.execute and config.execution_report != "hidden":
             organize.append(report_section(event.id, opened=config.execution_report == "inline"))
-        return [event_card(event, verdict, button_row("For attendees:", self._attendee_buttons(event)), body, organize)]
+        attend = button_row("For attendees:", self._attendee_buttons(event))
+        prewarm = event_prewarm_text(event, config.prewarm_lead_minutes)
+        return [event_card(event, verdict, attend, body, organize, prewarm)]
 
     def _warn_mybinder(self, event: Event, today: dt.date) -> None:
         """mybinder.org's notice rule and launch quota, for an event whose attendees launch there."""

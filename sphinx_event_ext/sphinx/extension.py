@@ -13,7 +13,8 @@ from ..model.config import EventConfig, config_values, rebuild_kind
 from ..model.schema import defer_slow_format_backend
 from . import warning_replay
 from .board_directive import EventBoardDirective, write_board_calendar
-from .build_summary import report_unchecked
+from .build_summary import report_check, report_unchecked
+from .card import drop_repeated_titles
 from .checklist_directive import EventChecklistDirective, refresh_checklists, resolve_checklists
 from .collector import EventCollector, all_records, duplicate_ids, forget_index
 from .config_check import check_markdown_is_read
@@ -152,6 +153,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("write-started", warning_replay.note_write)
     app.connect("doctree-resolved", warning_replay.note_written)
     app.connect("build-finished", warning_replay.finish, priority=100)
+    app.connect("doctree-read", drop_repeated_titles)
     app.connect("doctree-resolved", resolve_checklists)
     app.connect("doctree-resolved", resolve_event_lists)
     app.connect("doctree-resolved", resolve_links)
@@ -161,4 +163,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("build-finished", _finish)
     app.connect("build-finished", write_board_calendar)
     app.connect("build-finished", report_unchecked)
+    app.connect("build-finished", report_check)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

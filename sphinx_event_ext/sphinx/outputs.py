@@ -39,6 +39,7 @@ from ..plan.placeholders import placeholder_calendar, placeholders_index
 from ..plan.prewarm import events_index, prewarm_request
 from ..plan.site_layout import HTML_SETTINGS, HtmlSettings
 from ..util.atomic import dumps, write_atomic
+from .attendee_messages import attendee_messages
 from .collector import ValidRecord, find_event, valid_events
 from .content_check import RESULTS as EXECUTION_RESULTS
 from .placeholder_files import add_overlap_warnings, report_schedule, schedule
@@ -200,6 +201,8 @@ def write_event_files(app: Sphinx) -> None:
             (repr(event), today, url),
             partial(event_calendar, event, today=today, page_url=url),
         )
+        for message in attendee_messages(app, record, url):
+            files.write(root / event.id / "attendees" / f"{message.key}.txt", message.text)
         report = execution.get(event.id)
         if report:
             files.write(folder / "execution.json", dumps(report))
