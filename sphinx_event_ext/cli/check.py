@@ -40,7 +40,12 @@ def run_check(args: argparse.Namespace) -> int:
         return 2
     confdir = find_confdir(source)
     if confdir is None:
-        print(f"sphinx-event check: error: no conf.py in {source} or the folders above it", file=sys.stderr)
+        from .myst_check import find_myst_project, run_myst_check
+
+        project = find_myst_project(source)
+        if project is not None:
+            return run_myst_check(project, jobs=args.jobs, force=args.force)
+        print(f"sphinx-event check: error: no conf.py or myst.yml in {source} or the folders above it", file=sys.stderr)
         return 2
     out: Path = args.out or source / "_build" / "html"
     doctrees = out.parent / "doctrees" if args.out is None else out / ".doctrees"

@@ -30,7 +30,10 @@ def run_validate(args: argparse.Namespace) -> int:
     if missing:
         print(f"sphinx-event validate: error: no such file or folder: {', '.join(map(str, missing))}", file=sys.stderr)
         return 2
-    found = scan(args.paths)
+    from .myst_check import find_myst_project
+
+    myst = any(find_myst_project(path if path.is_dir() else path.parent) for path in args.paths)
+    found = scan(args.paths, ids_from_titles=myst)
     lines = report(found)
     for line in lines:
         print(line)
@@ -45,7 +48,10 @@ def _formatter(prog: str) -> argparse.HelpFormatter:
 
 def run_prewarm(args: argparse.Namespace) -> int:
     """Print the pre-warm request of one event (``--id``), or ``events.json`` for all, without a build."""
-    found = scan(args.paths)
+    from .myst_check import find_myst_project
+
+    myst = any(find_myst_project(path if path.is_dir() else path.parent) for path in args.paths)
+    found = scan(args.paths, ids_from_titles=myst)
     lines = report(found)
     if lines:
         print("\n".join(lines), file=sys.stderr)

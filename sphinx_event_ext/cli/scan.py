@@ -47,6 +47,8 @@ class FoundEvent:
     docname: str
     result: ParseResult
     options_at: dict[str, int] = field(default_factory=dict)
+    title: str | None = None
+    options: dict[str, str | None] = field(default_factory=dict)
 
     def line_of(self, option: str) -> int:
         """The line of an option, or the directive's line for a missing option or the title."""
@@ -72,8 +74,9 @@ def _directives(text: str, offset: int) -> Iterator[tuple[str, str, str, int]]:
         yield from _directives(token.content, line)
 
 
-def scan_text(text: str, path: Path, default_id: str) -> list[FoundEvent]:
-    """Validate every ``event`` directive of one MyST document."""
+def scan_text(text: str, path: Path, default_id: str, ids_from_titles: bool = False) -> list[FoundEvent]:
+    """Validate every ``event`` directive of one MyST document; ``ids_from_titles`` takes an event's
+    default id from its title, as the mystmd plugin must (it is not told its page's name)."""
     found: list[FoundEvent] = []
     if _EVENT_FENCE not in text:  # no directive can be named event: skip parsing the page
         return found
@@ -87,9 +90,11 @@ def scan_text(text: str, path: Path, default_id: str) -> list[FoundEvent]:
         if problem:
             result = ParseResult(None, [problem])
         else:
-            result = parse_event(title, parsed.options, default_id=default_id, page_dir=path.parent)
+            event_default = (title or "event") if ids_from_titles else default_id
+            result = parse_event(title, parsed.options, default_id=event_default, page_dir=path.parent)
         at = {name: line + 1 + offset for name, offset in option_lines(content).items()}
-        found.append(FoundEvent(path, line, default_id, result, at))
+        options = {str(name): value for name, value in parsed.options.items()}
+        found.append(FoundEvent(path, line, default_id, result, at, title, options))
     return found
 
 
@@ -104,10 +109,11 @@ def markdown_files(targets: list[Path]) -> Iterator[tuple[Path, Path]]:
                 yield path, target
 
 
-def scan(targets: list[Path]) -> list[FoundEvent]:
-    """Validate every event in the given files and folders; ids default as in a build."""
+def scan(targets: list[Path], ids_from_titles: bool = False) -> list[FoundEvent]:
+    """Validate every event in the given files and folders; ids default as in a build (from the page's
+    name for Sphinx, from the title with ``ids_from_titles``, for mystmd)."""
     found = []
     for path, base in markdown_files(targets):
         docname = path.relative_to(base).with_suffix("").as_posix()
-        found.extend(scan_text(path.read_text("utf-8"), path, docname))
+        found.extend(scan_text(path.read_text("utf-8"), path, docname, ids_from_titles))
     return found

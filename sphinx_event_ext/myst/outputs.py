@@ -1,0 +1,38 @@
+"""The files a mystmd site serves for the hub team and attendees, under ``_events/``: the same files,
+made by the same plan functions, as the Sphinx build writes; only the page addresses differ (none here:
+a mystmd project has no ``html_baseurl``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+from ..model.config import EventConfig
+from ..model.event import Event
+from ..model.schema import schema_text
+from ..plan.ics import combined_calendar, event_calendar
+from ..plan.prewarm import events_index, prewarm_request
+from ..util.atomic import dumps, write_atomic
+
+FOLDER = "_events"
+
+
+def write_event_files(root: Path, events: list[Event], config: EventConfig, today: dt.date, name: str) -> None:
+    """Per event ``prewarm.json`` and ``event.ics``; for the site ``events.json``, ``events.ics`` and the schema.
+    Folders of events that no longer exist are removed."""
+    requests = []
+    for event in events:
+        request = prewarm_request(
+            event, today=today, notice_days=config.notice_days, lead_minutes=config.prewarm_lead_minutes, page_url=None
+        )
+        write_atomic(root / event.id / "prewarm.json", dumps(request))
+        write_atomic(root / event.id / "event.ics", event_calendar(event, today=today, page_url=None))
+        requests.append(request)
+    write_atomic(root / "events.json", dumps(events_index(requests)))
+    write_atomic(root / "events.ics", combined_calendar(events, today=today, page_urls={}, name=name))
+    write_atomic(root / "prewarm.schema.json", schema_text("prewarm"))
+    current = {event.id for event in events}
+    for folder in root.iterdir():
+        if folder.is_dir() and folder.name not in current:
+            shutil.rmtree(folder)
