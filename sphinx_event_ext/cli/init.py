@@ -79,9 +79,16 @@ def run_init(args: argparse.Namespace) -> int:
         print(f"sphinx-event init: error: {folder} is not an empty folder; choose a new one", file=sys.stderr)
         return 2
     project = args.project or folder.resolve().name
-    files = site_files(project, install_source(), resolve_today(None))
+    if args.engine == "myst":
+        from .init_myst import PLUGIN_FILE, myst_site_files
+
+        files = myst_site_files(project, install_source(), resolve_today(None))
+    else:
+        files = site_files(project, install_source(), resolve_today(None))
     for relative, content in files.items():
         write_atomic(folder / relative, content)
+    if args.engine == "myst":
+        (folder / PLUGIN_FILE).chmod(0o755)  # mystmd runs the plugin's file itself
     print(f"sphinx-event init: made {len(files)} files in {folder}; next: cd {folder} && nox -s check", file=sys.stderr)
     return 0
 
@@ -91,5 +98,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     init = subparsers.add_parser("init", help="create an event site with an example event that passes the check")
     init.add_argument("folder", type=Path, metavar="DIR", help="the new site's folder (created; must be empty)")
     init.add_argument("--project", help="the site's name (default: the folder's name)")
+    init.add_argument(
+        "--engine",
+        choices=("sphinx", "myst"),
+        default="sphinx",
+        help="sphinx (conf.py) or myst: a Jupyter Book 2 / mystmd project (myst.yml) using the event plugin",
+    )
     init.set_defaults(func=run_init)
     return init
