@@ -38,7 +38,9 @@ def require_myst() -> str:
     found = os.environ.get("SPHINX_EVENT_MYST") or shutil.which("myst")
     if found and Path(found).exists():
         return found
-    problem = "mystmd is not installed (npm install --prefix DIR mystmd; set SPHINX_EVENT_MYST=DIR/node_modules/.bin/myst)"
+    problem = (
+        "mystmd is not installed (npm install --prefix DIR mystmd; set SPHINX_EVENT_MYST=DIR/node_modules/.bin/myst)"
+    )
     if os.environ.get("SPHINX_EVENT_REQUIRE_MYSTMD") == "1":
         pytest.fail(f"SPHINX_EVENT_REQUIRE_MYSTMD=1 but {problem}", pytrace=False)
     pytest.skip(problem)
@@ -75,7 +77,12 @@ def myst_env() -> dict[str, str]:
 def myst_build(project: Path, myst: str) -> MystBuild:
     done = subprocess.run(
         [myst, "build", "--site", "--strict"],
-        cwd=project, env=myst_env(), capture_output=True, text=True, timeout=300, check=False,
+        cwd=project,
+        env=myst_env(),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
     )
     return MystBuild(done.returncode, done.stdout + done.stderr, project)
 

@@ -82,7 +82,7 @@ def run_init(args: argparse.Namespace) -> int:
     if args.engine == "myst":
         from .init_myst import PLUGIN_FILE, myst_site_files
 
-        files = myst_site_files(project, install_source(), resolve_today(None))
+        files = myst_site_files(project, install_source(), EXAMPLE_ID, example_values(resolve_today(None)))
     else:
         files = site_files(project, install_source(), resolve_today(None))
     for relative, content in files.items():

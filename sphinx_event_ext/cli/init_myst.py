@@ -6,11 +6,8 @@ The example event page and its content are the Sphinx skeleton's; what differs i
 
 from __future__ import annotations
 
-import datetime as dt
-
 from ..plan.templates import render_page, render_site
 from ..util.install_source import InstallSource
-from .init import EXAMPLE_ID, example_values
 
 #: The file ``myst.yml`` names: mystmd runs it to read the plugin's spec and each directive.
 PLUGIN_FILE = "event_plugin.py"
@@ -97,20 +94,30 @@ jobs:
 """
 
 
-def myst_site_files(project: str, source: InstallSource, today: dt.date) -> dict[str, str | bytes]:
-    """Every file of the new mystmd site, by its relative path."""
-    content = f"docs/events/{EXAMPLE_ID}/"
-    sphinx_files = render_site({"project": project, "install_check": [], "install_base": [], "source_note": "",
-                                "hook_repository": "", "hook_revision": ""})
+def myst_site_files(
+    project: str, source: InstallSource, example_id: str, example: dict[str, str]
+) -> dict[str, str | bytes]:
+    """Every file of the new mystmd site, by its relative path; ``example`` holds the example event's values."""
+    content = f"docs/events/{example_id}/"
+    sphinx_files = render_site(
+        {
+            "project": project,
+            "install_check": [],
+            "install_base": [],
+            "source_note": "",
+            "hook_repository": "",
+            "hook_revision": "",
+        }
+    )
     files: dict[str, str | bytes] = {
         name.removeprefix("docs/"): data for name, data in sphinx_files.items() if name.startswith(content)
     }
     files.update(
         {
-            "myst.yml": MYST_YML.format(project=project, example=EXAMPLE_ID, plugin=PLUGIN_FILE),
+            "myst.yml": MYST_YML.format(project=project, example=example_id, plugin=PLUGIN_FILE),
             PLUGIN_FILE: PLUGIN_TEXT,
             "index.md": INDEX.format(project=project),
-            f"events/{EXAMPLE_ID}.md": render_page("workshop", example_values(today)),
+            f"events/{example_id}.md": render_page("workshop", example),
             "noxfile.py": NOXFILE.format(install_check=list(source.install_args("check"))),
             ".github/workflows/events.yml": WORKFLOW,
             ".gitignore": "_build/\n.nox/\n",

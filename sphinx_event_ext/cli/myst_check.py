@@ -78,7 +78,10 @@ def _candidates(project: Path, found: FoundEvent, event: Event):  # type: ignore
         yield checkout.path, EnvironmentSource("environment-repo", checkout.repo, checkout.branch, checkout.commit)
     if event.content_path:
         shown = Path(os.path.relpath(found.path.parent / event.content_path, project)).as_posix()
-        yield found.path.parent / event.content_path, EnvironmentSource("content-path", f"the content-path copy {shown}")
+        yield (
+            found.path.parent / event.content_path,
+            EnvironmentSource("content-path", f"the content-path copy {shown}"),
+        )
     elif event.content_repo:
         checkout = pull_content(event.content_repo, event.content_branch)
         yield checkout.path, EnvironmentSource("content-repo", checkout.repo, checkout.branch, checkout.commit)
@@ -199,8 +202,9 @@ def run_myst_check(project: Path, jobs: int = 0, force: bool = False) -> int:
         indexed.append(IndexedEvent(page, item.line, item.title, options, proven.evidence, proven.notebooks))
         events.append(event)
     write_index(project, indexed)
-    write_event_files(project / "_build" / "site" / "public" / FOLDER, events, site_settings(), site_today(),
-                      _project_title(project))
+    write_event_files(
+        project / "_build" / "site" / "public" / FOLDER, events, site_settings(), site_today(), _project_title(project)
+    )
     status, output = build(project, myst)
     errors = [line for line in output.splitlines() if "⛔" in line or "Site has" in line]
     for line in errors:

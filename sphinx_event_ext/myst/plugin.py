@@ -20,28 +20,46 @@ def spec() -> dict[str, Any]:
     """The ``PLUGIN_SPEC``: every option of the event schema as raw text, validated by the model layer."""
     from ..model.schema import option_properties
 
-    event_options = {name: {"type": "string", "doc": str(prop.get("description", ""))[:200]}
-                     for name, prop in option_properties().items() if name != "title"}
+    event_options = {
+        name: {"type": "string", "doc": str(prop.get("description", ""))[:200]}
+        for name, prop in option_properties().items()
+        if name != "title"
+    }
     pick = {"event": {"type": "string", "doc": "The id of an event of the site (default: the page's event)."}}
     return {
         "name": NAME,
         "directives": [
-            {"name": "event", "doc": "An event: its card, checked metadata and links.",
-             "arg": {"type": "string", "doc": "The event's title."}, "options": event_options,
-             "body": {"type": "myst"}},
+            {
+                "name": "event",
+                "doc": "An event: its card, checked metadata and links.",
+                "arg": {"type": "string", "doc": "The event's title."},
+                "options": event_options,
+                "body": {"type": "myst"},
+            },
             {"name": "event-checklist", "doc": "The organizer checklist with due dates.", "options": pick},
-            {"name": "event-links", "doc": "Hub and Binder links to the event's notebooks.", "options": pick,
-             "body": {"type": "string", "doc": "Notebook paths, one a line (default: the event's notebooks)."}},
+            {
+                "name": "event-links",
+                "doc": "Hub and Binder links to the event's notebooks.",
+                "options": pick,
+                "body": {"type": "string", "doc": "Notebook paths, one a line (default: the event's notebooks)."},
+            },
             {"name": "event-list", "doc": "Every event of the site, upcoming first."},
         ],
         "roles": [
-            {"name": "nbgitpuller", "doc": "A link that pulls the page event's content on its hub.",
-             "body": {"type": "string"}},
-            {"name": "binder", "doc": "A link that opens the page event's content on Binder.",
-             "body": {"type": "string"}},
+            {
+                "name": "nbgitpuller",
+                "doc": "A link that pulls the page event's content on its hub.",
+                "body": {"type": "string"},
+            },
+            {
+                "name": "binder",
+                "doc": "A link that opens the page event's content on Binder.",
+                "body": {"type": "string"},
+            },
         ],
-        "transforms": [{"name": PAGE_TRANSFORM, "doc": "Fills checklists and links with the page's event.",
-                        "stage": "document"}],
+        "transforms": [
+            {"name": PAGE_TRANSFORM, "doc": "Fills checklists and links with the page's event.", "stage": "document"}
+        ],
     }
 
 
