@@ -39,9 +39,11 @@ def read_call(data: dict[str, Any]) -> DirectiveCall:
     """The directive call from mystmd's JSON (``name``, ``node``, ``arg``, ``options``, ``body``)."""
     node = data.get("node") or {}
     line = int(((node.get("position") or {}).get("start") or {}).get("line") or 1)
-    raw = node.get("options")
-    if not isinstance(raw, dict):
-        raw = data.get("options") if isinstance(data.get("options"), dict) else {}
+    raw: dict[str, Any] = {}
+    for candidate in (node.get("options"), data.get("options")):
+        if isinstance(candidate, dict):
+            raw = candidate
+            break
     options = {str(name): _text(value) for name, value in raw.items()}
     lines: dict[str, int] = {}
     for child in node.get("children") or []:
