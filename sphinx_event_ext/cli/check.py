@@ -40,7 +40,8 @@ def run_check(args: argparse.Namespace) -> int:
         return 2
     confdir = find_confdir(source)
     if confdir is None:
-        from .myst_check import find_myst_project, run_myst_check
+        from .myst_check import run_myst_check
+        from .myst_project import find_myst_project
 
         project = find_myst_project(source)
         if project is not None:

@@ -30,7 +30,7 @@ def run_validate(args: argparse.Namespace) -> int:
     if missing:
         print(f"sphinx-event validate: error: no such file or folder: {', '.join(map(str, missing))}", file=sys.stderr)
         return 2
-    from .myst_check import find_myst_project
+    from .myst_project import find_myst_project
 
     myst = any(find_myst_project(path if path.is_dir() else path.parent) for path in args.paths)
     found = scan(args.paths, ids_from_titles=myst)
@@ -48,7 +48,7 @@ def _formatter(prog: str) -> argparse.HelpFormatter:
 
 def run_prewarm(args: argparse.Namespace) -> int:
     """Print the pre-warm request of one event (``--id``), or ``events.json`` for all, without a build."""
-    from .myst_check import find_myst_project
+    from .myst_project import find_myst_project
 
     myst = any(find_myst_project(path if path.is_dir() else path.parent) for path in args.paths)
     found = scan(args.paths, ids_from_titles=myst)

@@ -26,25 +26,15 @@ from ..myst.settings import site_settings, site_today
 from ..myst.site_index import IndexedEvent, write_index
 from ..plan.checklist import Evidence
 from ..plan.links import LinkError, event_nbgitpuller_link
+from .myst_project import CONFIG
 from .scan import FoundEvent, scan
 from .site import relative, report
 
-CONFIG = "myst.yml"
 #: Where to look for the ``myst`` command first (a test or CI names its npm folder), then the PATH.
 MYST_ENV = "SPHINX_EVENT_MYST"
 #: What mystmd prints when it cannot fetch the site theme (offline): the content is built all the same.
 THEME_FAILURES = ("Querying template metadata", "getaddrinfo", "Could not find template", "template")
 MYST_TIMEOUT = 900
-
-
-def find_myst_project(source: Path) -> Path | None:
-    """The folder of ``myst.yml`` for ``source``: the folder itself, or the nearest parent in its repository."""
-    for folder in [source, *source.resolve().parents]:
-        if (folder / CONFIG).is_file():
-            return folder
-        if (folder / "conf.py").is_file() or (folder / ".git").exists():
-            break
-    return None
 
 
 def myst_command() -> str | None:

@@ -10,6 +10,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 
+def default_id(title: str | None) -> str:
+    """An event's id when ``:id:`` is not given: from its title (a plugin is not told its page's name)."""
+    return title or "event"
+
+
 def _text(value: Any) -> str | None:
     """An option's raw text; a bare flag (``:allow-errors:``) is the empty string, as in Sphinx."""
     if value is None or value is True:

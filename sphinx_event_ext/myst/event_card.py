@@ -13,16 +13,11 @@ from ..plan.notify import heads_up_email, hub_team, issue_form_url, notification
 from ..plan.prewarm import prewarm_request
 from ..plan.timing import format_utc_hours, notice
 from . import ast
-from .directive_data import DirectiveCall
+from .directive_data import DirectiveCall, default_id
 from .problems import error_block
 
 #: Where the check writes each event's files in the site, as the site's address sees them.
 EVENTS_URL = "/_events"
-
-
-def default_id(title: str | None) -> str:
-    """An event's id when ``:id:`` is not given: from its title (a plugin is not told its page's name)."""
-    return title or "event"
 
 
 def parse_call(call: DirectiveCall) -> ParseResult:

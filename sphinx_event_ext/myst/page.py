@@ -3,23 +3,20 @@ with the page's own event, once the whole page is known (a directive sees only i
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from ..model.event import Event
+from ..model.validate import parse_event
 from ..plan.checklist import Evidence
 from ..plan.links import LinkError
 from . import ast
 from .checklist import checklist
-from .event_card import default_id
+from .directive_data import default_id
 from .links import links_table, role_link
+from .placeholders import CHECKLIST, KINDS, LINK
 from .problems import error_block, reported
 from .site_index import IndexedEvent
-
-#: Placeholder node types the directives and roles leave for this transform.
-CHECKLIST = "eventChecklist"
-LINK = "eventLink"
-LINKS = "eventLinks"
 
 
 def _walk(node: dict[str, Any]) -> Iterator[dict[str, Any]]:
@@ -29,18 +26,24 @@ def _walk(node: dict[str, Any]) -> Iterator[dict[str, Any]]:
             yield from _walk(child)
 
 
-def page_event(tree: dict[str, Any]) -> Event | None:
-    """The first valid event of the page, read from the card the ``event`` directive left; the card's
-    source is removed so it does not reach the site."""
-    found: Event | None = None
-    from ..model.validate import parse_event
-
+def take_sources(tree: dict[str, Any]) -> list[dict[str, Any]]:
+    """The sources (title and raw options) the page's event cards carry, removed so they do not reach the site."""
+    sources = []
     for node in _walk(tree):
         source = node.pop("eventSource", None)
-        if found is None and isinstance(source, dict):
-            title = source.get("title")
-            found = parse_event(title, source.get("options") or {}, default_id=default_id(title)).event
-    return found
+        if isinstance(source, dict):
+            sources.append(source)
+    return sources
+
+
+def page_event(sources: list[dict[str, Any]]) -> Event | None:
+    """The first valid event of the page."""
+    for source in sources:
+        title = source.get("title")
+        event = parse_event(title, source.get("options") or {}, default_id=default_id(title)).event
+        if event is not None:
+            return event
+    return None
 
 
 def _line(node: dict[str, Any]) -> int:
@@ -72,24 +75,24 @@ def resolve(
         return [error_block("This link cannot be made", [(_line(node), f"{node.get('kind', 'event-links')}: {error}")])]
 
 
-def transform_page(tree: dict[str, Any], notice_days: int, indexed: dict[str, IndexedEvent]) -> dict[str, Any]:
-    """Replace every placeholder of the page, in place; the page without placeholders is returned as it came."""
-    event = page_event(tree)
+def transform_page(
+    tree: dict[str, Any], notice_days: int, load_index: Callable[[], dict[str, IndexedEvent]]
+) -> dict[str, Any]:
+    """Replace every placeholder of the page, in place. A page without placeholders is only cleaned of the
+    cards' sources: nothing is validated again, and the index is not read."""
+    sources = take_sources(tree)
+    if not any(node.get("type") in KINDS for node in _walk(tree)):
+        return tree
+    event, indexed = page_event(sources), load_index()
     for node in _walk(tree):
         children = node.get("children")
-        if not isinstance(children, list) or not any(
-            isinstance(c, dict) and c.get("type") in (CHECKLIST, LINK, LINKS) for c in children
-        ):
+        if not isinstance(children, list) or not any(isinstance(c, dict) and c.get("type") in KINDS for c in children):
             continue
         made: list[Any] = []
         for child in children:
-            if isinstance(child, dict) and child.get("type") in (CHECKLIST, LINK, LINKS):
+            if isinstance(child, dict) and child.get("type") in KINDS:
                 made.extend(resolve(child, event, notice_days, indexed))
             else:
                 made.append(child)
         node["children"] = made
     return tree
-
-
-def placeholder(node_type: str, line: int, **fields: Any) -> ast.Node:
-    return {"type": node_type, "line": line, **fields}

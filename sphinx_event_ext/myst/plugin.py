@@ -73,7 +73,7 @@ def _event(data: dict[str, Any]) -> Any:
 
 def _named(event_id: str) -> Any:
     """The site index's event with this id (what ``sphinx-event check`` wrote), or None."""
-    from .event_card import default_id
+    from .directive_data import default_id
     from .site_index import read_index
 
     for item in read_index(Path.cwd()):
@@ -85,7 +85,7 @@ def _named(event_id: str) -> Any:
 
 def _checklist(data: dict[str, Any]) -> Any:
     from .directive_data import read_call
-    from .page import CHECKLIST, placeholder
+    from .placeholders import CHECKLIST, placeholder
     from .problems import error_block
     from .settings import site_settings
 
@@ -105,7 +105,7 @@ def _checklist(data: dict[str, Any]) -> Any:
 
 def _links(data: dict[str, Any]) -> Any:
     from .directive_data import read_call
-    from .page import LINKS, placeholder
+    from .placeholders import LINKS, placeholder
 
     call = read_call(data)
     paths = [line.strip() for line in call.raw_body.splitlines() if line.strip()]
@@ -124,7 +124,7 @@ def _links(data: dict[str, Any]) -> Any:
 
 
 def _list(data: dict[str, Any]) -> Any:
-    from .event_card import default_id
+    from .directive_data import default_id
     from .event_list import event_table
     from .settings import site_settings, site_today
     from .site_index import read_index
@@ -138,7 +138,7 @@ def _role(kind: str) -> Callable[[dict[str, Any]], Any]:
         from ..model.formats import check_content_glob
         from .directive_data import read_call
         from .links import split_role_text
-        from .page import LINK, placeholder
+        from .placeholders import LINK, placeholder
 
         line = read_call(data).line
         shown, path = split_role_text(str(data.get("body") or ""))
@@ -154,17 +154,21 @@ def _role(kind: str) -> Callable[[dict[str, Any]], Any]:
 
 
 def _page(tree: dict[str, Any]) -> Any:
-    from .event_card import default_id
     from .page import transform_page
     from .settings import site_settings
-    from .site_index import read_index
 
-    indexed = {}
-    for item in read_index(Path.cwd()):
-        event = item.event(default_id(item.title))
-        if event is not None:
-            indexed[event.id] = item
-    return transform_page(tree, site_settings().notice_days, indexed)
+    def load_index() -> dict[str, Any]:
+        from .directive_data import default_id
+        from .site_index import read_index
+
+        indexed = {}
+        for item in read_index(Path.cwd()):
+            event = item.event(default_id(item.title))
+            if event is not None:
+                indexed[event.id] = item
+        return indexed
+
+    return transform_page(tree, site_settings().notice_days, load_index)
 
 
 HANDLERS: dict[tuple[str, str], Callable[[dict[str, Any]], Any]] = {
@@ -181,6 +185,10 @@ HANDLERS: dict[tuple[str, str], Callable[[dict[str, Any]], Any]] = {
 def main(argv: Sequence[str] | None = None, stdin: IO[str] | None = None, stdout: IO[str] | None = None) -> int:
     """mystmd's protocol: no argument prints the spec; ``--directive NAME`` (``--role``, ``--transform``)
     reads the JSON of one call on stdin and writes the nodes (the tree, for a transform) on stdout."""
+    from ..model.schema import skip_unused_format_backends
+
+    # Each call is its own short process that checks only the event schema's own formats.
+    skip_unused_format_backends(building=False)
     args = list(sys.argv[1:] if argv is None else argv)
     out = stdout or sys.stdout
     if not args:
