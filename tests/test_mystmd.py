@@ -93,6 +93,29 @@ def test_check_fails_on_a_broken_notebook_and_passes_when_fixed(tmp_path, myst, 
     assert index["events"][0]["content_checked"] is True
 
 
+def test_check_proves_role_and_table_links_in_the_content_copy(tmp_path, myst, cli):
+    options = GOOD_OPTIONS + ":id: geo\n:content-repo: https://github.com/org/geo-content\n:content-path: geo-content\n"
+    page = "# Geo\n\n" + event_block("Geo", options) + "\nOpen {nbgitpuller}`the intro <intro.ipynb>`.\n"
+    page += "\n```{event-links}\nlesson.ipynb\n```\n"
+    project = write_project(tmp_path / "site", {"geo": page})
+    write_notebook(project / "geo-content" / "intro.ipynb", "print(1)")
+    write_notebook(project / "geo-content" / "lessons.ipynb", "print(2)")
+    ran = cli("check", ".", cwd=project)
+    assert ran.returncode == 1
+    # The event's fence takes lines 3 to 14; the role is on line 16, the table's fence on line 18.
+    assert "geo.md:18: event-links: 'lesson.ipynb' is not in the content-path copy 'geo-content'" in ran.stdout
+    assert "closest: 'lessons.ipynb'" in ran.stdout
+    assert "geo.md:16" not in ran.stdout
+    (project / "geo.md").write_text(page.replace("lesson.ipynb", "lessons.ipynb"), "utf-8")
+    ran = cli("check", ".", cwd=project)
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    index = json.loads((project / "_build" / "events" / "site-index.json").read_text())
+    assert index["events"][0]["links_checked"] is True
+    tree = json.loads((project / "_build" / "site" / "content" / "geo.json").read_text())["mdast"]
+    hub = [n["url"] for n in walk(tree) if n["type"] == "link" and text_of(n) == "Open on the hub"]
+    assert any(url.endswith("urlpath=lab%2Ftree%2Fgeo-content%2Flessons.ipynb") for url in hub)
+
+
 def test_validate_reports_every_problem_of_a_myst_project(tmp_path, cli):
     bad = GOOD_OPTIONS.replace(":attendees: 80", ":attendees: many").replace("2027-03-10", "2027-13-10")
     project = write_project(tmp_path / "site", {"bad": "# Bad\n\n" + event_block("Bad", bad)})

@@ -1,8 +1,9 @@
 """``sphinx-event check`` on a mystmd (Jupyter Book 2) project: a folder with ``myst.yml``.
 
 The same steps as for Sphinx, with the same functions: validate every event (all problems at their
-option's line), prove each event's content link by pulling it, run the content in the environment it
-declares, then write the site's event index and event files and run ``myst build --site --strict``.
+option's line), prove every link into event content (the card's, the roles', ``event-links``'), run
+the content in the environment it declares, then write the site's event index and event files and
+run ``myst build --site --strict``.
 """
 
 from __future__ import annotations
@@ -11,12 +12,20 @@ import os
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..content.environment import EnvironmentBuildError, EnvironmentSource, Installer, choose_environment
+from ..content.environment import (
+    EnvironmentBuildError,
+    EnvironmentSource,
+    Installer,
+    KernelEnvironment,
+    checker_environment,
+    choose_environment,
+)
 from ..content.environment_files import EnvironmentFileError
-from ..content.pull import PullError, pull_content, verify_link
+from ..content.pull import PullError, pull_content
 from ..content.results import FAILED
 from ..content.sanitize import one_line
 from ..content.select import select_notebooks
@@ -25,35 +34,79 @@ from ..myst.outputs import FOLDER, write_event_files
 from ..myst.settings import site_settings, site_today
 from ..myst.site_index import IndexedEvent, write_index
 from ..plan.checklist import Evidence
-from ..plan.links import LinkError, event_nbgitpuller_link
+from ..plan.links import LinkError
+from .myst_links import LinkProver, PageLink, page_links
 from .myst_project import CONFIG
-from .scan import FoundEvent, scan
+from .scan import FoundEvent, markdown_files, scan
 from .site import relative, report
 
 #: Where to look for the ``myst`` command first (a test or CI names its npm folder), then the PATH.
 MYST_ENV = "SPHINX_EVENT_MYST"
 #: What mystmd prints when it cannot fetch the site theme (offline): the content is built all the same.
-THEME_FAILURES = ("Querying template metadata", "getaddrinfo", "Could not find template", "template")
+THEME_FAILURES = ("Querying template metadata", "api.mystmd.org/templates", "Could not find template")
 MYST_TIMEOUT = 900
 
 
 def myst_command() -> str | None:
-    named = os.environ.get(MYST_ENV)
-    if named:
-        return named
-    return shutil.which("myst")
+    return os.environ.get(MYST_ENV) or shutil.which("myst")
 
 
 @dataclass
-class Proven:
-    """What the link and content checks proved about one event, and what stopped them."""
+class Proof:
+    """What the checks proved about one event, and what they found wrong (``FILE:LINE: ...`` lines)."""
 
-    evidence: Evidence
-    notebooks: tuple[str, ...]
-    problems: list[str]
+    links: int = 0
+    links_failed: int = 0
+    content_checked: bool = False
+    notebooks: tuple[str, ...] = ()
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def evidence(self) -> Evidence:
+        return Evidence(links_checked=bool(self.links) and not self.links_failed, content_checked=self.content_checked)
 
 
-def _content_root(project: Path, found: FoundEvent, event: Event) -> Path:
+def _links_of(project: Path, found: list[FoundEvent]) -> Iterator[tuple[Path, PageLink, FoundEvent | None]]:
+    """Every content link of the project with the event it links to (``None`` when there is none)."""
+    by_id = {item.result.event.id: item for item in found if item.result.event is not None}
+    first_on_page: dict[Path, FoundEvent] = {}
+    for item in found:
+        if item.result.event is not None:
+            first_on_page.setdefault(item.path, item)
+    for item in first_on_page.values():
+        if item.result.event is not None and item.result.event.content_repo:
+            yield item.path, PageLink(item.line, "card", None, None), item
+    for path, _ in markdown_files([project]):
+        text = path.read_text("utf-8")
+        if not any(f"{{{name}}}" in text for name in ("nbgitpuller", "binder", "event-links")):
+            continue
+        for link in page_links(text):
+            owner = by_id.get(link.event_id) if link.event_id else first_on_page.get(path)
+            yield path, link, owner
+
+
+def prove_links(project: Path, found: list[FoundEvent], proofs: dict[str, Proof]) -> list[str]:
+    """Prove each link where it resolves (the ``content-path`` copy, else the pulled branch); the problems
+    of links with no event to link to are returned, the others are counted in the event's proof."""
+    prover, orphans = LinkProver(), []
+    for path, link, owner in _links_of(project, found):
+        where = f"{relative(path)}:{link.line}"
+        if owner is None or owner.result.event is None:
+            named = f"no valid event with id {link.event_id!r}" if link.event_id else "the page has no valid event"
+            orphans.append(f"{where}: {link.kind}: {named} to link to")
+            continue
+        event = owner.result.event
+        proof = proofs[event.id]
+        proof.links += 1
+        try:
+            prover.prove(event, owner.path, link.target)
+        except (LinkError, PullError, OSError) as error:
+            proof.links_failed += 1
+            proof.problems.append(f"{where}: {link.kind}: {one_line(str(error))}")
+    return orphans
+
+
+def _content_root(found: FoundEvent, event: Event) -> Path:
     if event.content_path:
         return found.path.parent / event.content_path
     if event.content_repo is None:
@@ -61,53 +114,45 @@ def _content_root(project: Path, found: FoundEvent, event: Event) -> Path:
     return pull_content(event.content_repo, event.content_branch).path
 
 
-def _candidates(project: Path, found: FoundEvent, event: Event):  # type: ignore[no-untyped-def]
-    """Where the environment may be declared, as in the Sphinx check: environment repo, then the content."""
+def _candidates(project: Path, found: FoundEvent, event: Event) -> Iterator[tuple[Path, EnvironmentSource]]:
+    """Where the environment may be declared, in the Sphinx check's order: environment repo, then the content."""
     if event.environment_repo:
         checkout = pull_content(event.environment_repo, event.environment_branch)
         yield checkout.path, EnvironmentSource("environment-repo", checkout.repo, checkout.branch, checkout.commit)
     if event.content_path:
-        shown = Path(os.path.relpath(found.path.parent / event.content_path, project)).as_posix()
-        yield (
-            found.path.parent / event.content_path,
-            EnvironmentSource("content-path", f"the content-path copy {shown}"),
-        )
+        local = found.path.parent / event.content_path
+        shown = Path(os.path.relpath(local, project)).as_posix()
+        yield local, EnvironmentSource("content-path", f"the content-path copy {shown}")
     elif event.content_repo:
         checkout = pull_content(event.content_repo, event.content_branch)
         yield checkout.path, EnvironmentSource("content-repo", checkout.repo, checkout.branch, checkout.commit)
 
 
-def prove(project: Path, found: FoundEvent, event: Event, jobs: int, force: bool) -> Proven:
-    """Pull and verify the event's hub link, then run its notebooks top to bottom."""
+def _environment(project: Path, found: FoundEvent, event: Event) -> KernelEnvironment:
+    config = site_settings()
+    if not config.environment_build:
+        return checker_environment(None, None, "event_environment_build is False")
+    installer = Installer(index=config.environment_index, offline=config.environment_offline)
+    return choose_environment(_candidates(project, found, event), None, installer)
+
+
+def run_content(project: Path, found: FoundEvent, event: Event, proof: Proof, jobs: int, force: bool) -> None:
+    """Run the event's notebooks top to bottom with the Sphinx check's runner, in the environment it declares."""
     config = site_settings()
     where = f"{relative(found.path)}:{found.line}"
-    problems: list[str] = []
-    links_checked = False
-    if event.content_repo:
-        try:
-            verify_link(event_nbgitpuller_link(event))
-            links_checked = True
-        except (LinkError, PullError, OSError) as error:
-            problems.append(f"{where}: content-repo: the hub link does not resolve: {one_line(str(error))}")
-    if not event.has_content or problems:
-        return Proven(Evidence(links_checked, False), (), problems)
     folder = project / "_build" / "events" / "execution"
     try:
-        root = _content_root(project, found, event)
-        notebooks = tuple(path.as_posix() for path in select_notebooks(root, event.notebooks))
-        if config.environment_build:
-            installer = Installer(index=config.environment_index, offline=config.environment_offline)
-            environment = choose_environment(_candidates(project, found, event), None, installer)
-        else:
-            from ..content.environment import checker_environment
-
-            environment = checker_environment(None, None, "event_environment_build is False")
+        root = _content_root(found, event)
+        proof.notebooks = tuple(path.as_posix() for path in select_notebooks(root, event.notebooks))
+        environment = _environment(project, found, event)
+        for warning in environment.warnings:
+            print(f"{where}: environment: {one_line(warning)}", file=sys.stderr)
         from ..content.execute import run_event_content
 
         run = run_event_content(
             root,
             event.notebooks,
-            jobs=jobs or None,
+            jobs=jobs or config.execute_jobs or None,
             timeout=event.timeout or config.execute_timeout,
             kernel_name=event.kernel,
             allow_errors=event.allow_errors,
@@ -122,15 +167,17 @@ def prove(project: Path, found: FoundEvent, event: Event, jobs: int, force: bool
             module_hint=environment.missing_module_hint,
         )
     except (EnvironmentBuildError, EnvironmentFileError, PullError, OSError, ValueError) as error:
-        problems.append(f"{where}: the content of event {event.id!r} cannot be run: {one_line(str(error))}")
-        return Proven(Evidence(links_checked, False), (), problems)
+        proof.problems.append(f"{where}: the content of event {event.id!r} cannot be run: {one_line(str(error))}")
+        return
+    for pattern in run.unmatched_globs:
+        proof.problems.append(f"{where}: notebooks: {one_line(repr(pattern))} matches no notebook")
     for result in run.failed:
-        problems.append(f"{where}: notebook {one_line(result.message)}")
+        proof.problems.append(f"{where}: notebook {one_line(result.message)}")
     if run.changed_source:
-        problems.append(f"{where}: content of event {event.id!r}: {run.changed_message}")
-    ran = bool(run.results) and not run.to_json()["summary"].get(FAILED, 0) and not run.changed_source
+        proof.problems.append(f"{where}: content of event {event.id!r}: {run.changed_message}")
+    summary = run.to_json()["summary"]
+    proof.content_checked = bool(run.results) and not summary.get(FAILED, 0) and not run.changed_source
     print(f"content of event {event.id!r}: {len(run.results)} notebook(s) in {run.duration:.1f} s", file=sys.stderr)
-    return Proven(Evidence(links_checked, ran), notebooks, problems)
 
 
 def _project_title(project: Path) -> str:
@@ -145,19 +192,22 @@ def _project_title(project: Path) -> str:
     return str(title) if title else "Events"
 
 
-def build(project: Path, myst: str) -> tuple[int, str]:
+def myst_build(project: Path, myst: str) -> tuple[int, str]:
     """``myst build --site --strict`` in the project; the plugin's ``python3`` is this one's."""
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
-    done = subprocess.run(
-        [myst, "build", "--site", "--strict"],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        errors="replace",
-        timeout=MYST_TIMEOUT,
-        check=False,
-    )
+    try:
+        done = subprocess.run(
+            [myst, "build", "--site", "--strict"],
+            cwd=project,
+            env=env,
+            capture_output=True,
+            text=True,
+            errors="replace",
+            timeout=MYST_TIMEOUT,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return 1, f"⛔ myst build could not run: {error}"
     return done.returncode, done.stdout + done.stderr
 
 
@@ -178,38 +228,42 @@ def run_myst_check(project: Path, jobs: int = 0, force: bool = False) -> int:
     if lines:
         print(f"sphinx-event check: {len(lines)} problem(s) in event metadata; not building", file=sys.stderr)
         return 1
-    problems: list[str] = []
-    indexed: list[IndexedEvent] = []
-    events: list[Event] = []
-    for item in found:
-        event = item.result.event
-        if event is None:
-            continue
-        proven = prove(project, item, event, jobs, force)
-        problems += proven.problems
-        page = item.path.relative_to(project).as_posix()
-        options = item.options
-        indexed.append(IndexedEvent(page, item.line, item.title, options, proven.evidence, proven.notebooks))
-        events.append(event)
+    valid = [(item, item.result.event) for item in found if item.result.event is not None]
+    proofs = {event.id: Proof() for _, event in valid}
+    problems = prove_links(project, found, proofs)
+    for item, event in valid:
+        if event.has_content and not proofs[event.id].links_failed:
+            run_content(project, item, event, proofs[event.id], jobs, force)
+        problems += proofs[event.id].problems
+    indexed = [
+        IndexedEvent(
+            item.path.relative_to(project).as_posix(),
+            item.line,
+            item.title,
+            item.options,
+            proofs[event.id].evidence,
+            proofs[event.id].notebooks,
+        )
+        for item, event in valid
+    ]
     write_index(project, indexed)
-    write_event_files(
-        project / "_build" / "site" / "public" / FOLDER, events, site_settings(), site_today(), _project_title(project)
-    )
-    status, output = build(project, myst)
-    errors = [line for line in output.splitlines() if "⛔" in line or "Site has" in line]
-    for line in errors:
-        print(one_line(line))
-    for line in problems:
+    outputs = project / "_build" / "site" / "public" / FOLDER
+    events = [event for _, event in valid]
+    write_event_files(outputs, events, site_settings(), site_today(), _project_title(project))
+    status, output = myst_build(project, myst)
+    # mystmd prints each error as it happens and again in its summary: once is enough.
+    errors = list(dict.fromkeys(one_line(line.strip()) for line in output.splitlines() if "⛔" in line))
+    for line in [*errors, *problems]:
         print(line)
     if problems:
         print(f"sphinx-event check: {len(problems)} problem(s) proving the events", file=sys.stderr)
         return 1
     if status and not errors and any(marker in output for marker in THEME_FAILURES):
         print(
-            "sphinx-event check: all events valid and proven; the page content was built in "
-            f"{relative(project / '_build' / 'site' / 'content')}, but the site theme could not be fetched "
-            "(offline?), so no HTML was made. Name a local theme folder in myst.yml (site: template: <path>) "
-            "to build HTML here.",
+            "sphinx-event check: all events valid and proven, and mystmd built every page's content into "
+            f"{relative(project / '_build' / 'site' / 'content')} with --strict; the site theme could not be "
+            "fetched (no web here?), so no HTML was made. Name a local theme folder in myst.yml "
+            "(site: template: <path>) to build HTML offline.",
             file=sys.stderr,
         )
         return 0
@@ -217,5 +271,8 @@ def run_myst_check(project: Path, jobs: int = 0, force: bool = False) -> int:
         tail = "see the problems above" if errors else one_line(output.strip()[-400:])
         print(f"sphinx-event check: myst build failed; {tail}", file=sys.stderr)
         return 1
-    print(f"sphinx-event check: all events valid, site built in {relative(project / '_build')}", file=sys.stderr)
+    print(
+        f"sphinx-event check: all events valid and proven, site built in {relative(project / '_build')}",
+        file=sys.stderr,
+    )
     return 0

@@ -56,14 +56,14 @@ class FoundEvent:
 
 
 @cache
-def _parser() -> MarkdownIt:
+def md_parser() -> MarkdownIt:
     """One parser for every file: building it costs more than parsing a short page."""
     return create_md_parser(MdParserConfig(enable_extensions={"colon_fence"}), RendererHTML)
 
 
 def _directives(text: str, offset: int) -> Iterator[tuple[str, str, str, int]]:
     """(name, first line, content, 1-based line) of every directive, nested ones included."""
-    for token in _parser().parse(text):
+    for token in md_parser().parse(text):
         if token.type not in ("fence", "colon_fence") or not token.map:
             continue
         match = _DIRECTIVE.match(token.info.strip())
