@@ -53,7 +53,8 @@ def _inline_links(token: Token, offset: int) -> Iterator[PageLink]:
 
 
 def _event_links(content: str, line: int) -> Iterator[PageLink]:
-    event_id, paths = None, []
+    event_id: str | None = None
+    paths: list[str | None] = []
     for text in content.splitlines():
         option = _EVENT_OPTION.match(text)
         if option:
