@@ -91,6 +91,9 @@ def test_check_fails_on_a_broken_notebook_and_passes_when_fixed(tmp_path, myst, 
     assert "site theme could not be fetched" in ran.stderr or "site built" in ran.stderr
     index = json.loads((project / "_build" / "events" / "site-index.json").read_text())
     assert index["events"][0]["content_checked"] is True
+    report = json.loads((project / "_build" / "site" / "public" / "_events" / "geo" / "execution.json").read_text())
+    assert [n["path"] for n in report["notebooks"]] == ["intro.ipynb"]
+    assert report["notebooks"][0]["status"] == "passed"
 
 
 def test_check_proves_role_and_table_links_in_the_content_copy(tmp_path, myst, cli):

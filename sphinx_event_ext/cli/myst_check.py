@@ -15,6 +15,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..content.environment import (
     EnvironmentBuildError,
@@ -60,6 +61,8 @@ class Proof:
     content_checked: bool = False
     notebooks: tuple[str, ...] = ()
     problems: list[str] = field(default_factory=list)
+    #: The content check's report, as ``_events/<id>/execution.json`` holds it (the Sphinx check's shape).
+    report: dict[str, Any] | None = None
 
     @property
     def evidence(self) -> Evidence:
@@ -175,7 +178,8 @@ def run_content(project: Path, found: FoundEvent, event: Event, proof: Proof, jo
         proof.problems.append(f"{where}: notebook {one_line(result.message)}")
     if run.changed_source:
         proof.problems.append(f"{where}: content of event {event.id!r}: {run.changed_message}")
-    summary = run.to_json()["summary"]
+    proof.report = {**run.to_json(), "environment": environment.to_json()}
+    summary = proof.report["summary"]
     proof.content_checked = bool(run.results) and not summary.get(FAILED, 0) and not run.changed_source
     print(f"content of event {event.id!r}: {len(run.results)} notebook(s) in {run.duration:.1f} s", file=sys.stderr)
 
@@ -249,7 +253,8 @@ def run_myst_check(project: Path, jobs: int = 0, force: bool = False) -> int:
     write_index(project, indexed)
     outputs = project / "_build" / "site" / "public" / FOLDER
     events = [event for _, event in valid]
-    write_event_files(outputs, events, site_settings(), site_today(), _project_title(project))
+    reports = {event_id: proof.report for event_id, proof in proofs.items() if proof.report is not None}
+    write_event_files(outputs, events, site_settings(), site_today(), _project_title(project), reports)
     status, output = myst_build(project, myst)
     # mystmd prints each error as it happens and again in its summary: once is enough.
     errors = list(dict.fromkeys(one_line(line.strip()) for line in output.splitlines() if "⛔" in line))

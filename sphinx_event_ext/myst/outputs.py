@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from ..model.config import EventConfig
 from ..model.event import Event
@@ -18,9 +20,17 @@ from ..util.atomic import dumps, write_atomic
 FOLDER = "_events"
 
 
-def write_event_files(root: Path, events: list[Event], config: EventConfig, today: dt.date, name: str) -> None:
-    """Per event ``prewarm.json`` and ``event.ics``; for the site ``events.json``, ``events.ics`` and the schema.
-    Folders of events that no longer exist are removed."""
+def write_event_files(
+    root: Path,
+    events: list[Event],
+    config: EventConfig,
+    today: dt.date,
+    name: str,
+    reports: Mapping[str, dict[str, Any]],
+) -> None:
+    """Per event ``prewarm.json``, ``event.ics`` and (when its content ran) ``execution.json``; for the site
+    ``events.json``, ``events.ics``, ``execution.json`` and the schema. Folders of events that no longer
+    exist are removed, and files of a check that no longer applies."""
     requests = []
     for event in events:
         request = prewarm_request(
@@ -28,10 +38,18 @@ def write_event_files(root: Path, events: list[Event], config: EventConfig, toda
         )
         write_atomic(root / event.id / "prewarm.json", dumps(request))
         write_atomic(root / event.id / "event.ics", event_calendar(event, today=today, page_url=None))
+        if event.id in reports:
+            write_atomic(root / event.id / "execution.json", dumps(reports[event.id]))
+        else:
+            (root / event.id / "execution.json").unlink(missing_ok=True)
         requests.append(request)
     write_atomic(root / "events.json", dumps(events_index(requests)))
     write_atomic(root / "events.ics", combined_calendar(events, today=today, page_urls={}, name=name))
     write_atomic(root / "prewarm.schema.json", schema_text("prewarm"))
+    if reports:
+        write_atomic(root / "execution.json", dumps({"schema_version": "1", "events": dict(sorted(reports.items()))}))
+    else:
+        (root / "execution.json").unlink(missing_ok=True)
     current = {event.id for event in events}
     for folder in root.iterdir():
         if folder.is_dir() and folder.name not in current:
