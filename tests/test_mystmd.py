@@ -119,6 +119,15 @@ def test_check_proves_role_and_table_links_in_the_content_copy(tmp_path, myst, c
     assert any(url.endswith("urlpath=lab%2Ftree%2Fgeo-content%2Flessons.ipynb") for url in hub)
 
 
+def test_check_fails_when_the_hub_team_is_told_too_late(tmp_path, myst, cli):
+    late = GOOD_OPTIONS.replace(":notified: 2027-01-05\n", "").replace("2027-03-10", "2025-12-10")
+    late = late.replace("2027-03-11", "2025-12-11")
+    project = write_project(tmp_path / "site", {"late": "# Late\n\n" + event_block("Late", late + ":id: late\n")})
+    ran = cli("check", ".", cwd=project)
+    assert ran.returncode == 1
+    assert "late.md:3: event 'late' starts on 2025-12-10: notice was due 2025-11-19" in ran.stdout
+
+
 def test_validate_reports_every_problem_of_a_myst_project(tmp_path, cli):
     bad = GOOD_OPTIONS.replace(":attendees: 80", ":attendees: many").replace("2027-03-10", "2027-13-10")
     project = write_project(tmp_path / "site", {"bad": "# Bad\n\n" + event_block("Bad", bad)})

@@ -15,12 +15,10 @@ PLUGIN_TEXT = "#!/usr/bin/env python3\nfrom sphinx_event_ext.myst.plugin import 
 
 MYST_YML = """\
 # Jupyter Book 2 (mystmd) configuration: https://mystmd.org/guide/frontmatter
+# No table of contents: every page is built, so a page `sphinx-event new` writes is in the site at once.
 version: 1
 project:
   title: {project}
-  toc:
-    - file: index.md
-    - file: events/{example}.md
   plugins:
     # The event, event-checklist, event-links and event-list directives and the nbgitpuller and binder roles.
     - type: executable
@@ -114,7 +112,7 @@ def myst_site_files(
     }
     files.update(
         {
-            "myst.yml": MYST_YML.format(project=project, example=example_id, plugin=PLUGIN_FILE),
+            "myst.yml": MYST_YML.format(project=project, plugin=PLUGIN_FILE),
             PLUGIN_FILE: PLUGIN_TEXT,
             "index.md": INDEX.format(project=project),
             f"events/{example_id}.md": render_page("workshop", example),

@@ -36,6 +36,7 @@ from ..myst.settings import site_settings, site_today
 from ..myst.site_index import IndexedEvent, write_index
 from ..plan.checklist import Evidence
 from ..plan.links import LinkError
+from ..plan.timing import late_notice_advice, notice
 from .myst_links import LinkProver, PageLink, page_links
 from .myst_project import CONFIG
 from .scan import FoundEvent, markdown_files, scan
@@ -107,6 +108,18 @@ def prove_links(project: Path, found: list[FoundEvent], proofs: dict[str, Proof]
             proof.links_failed += 1
             proof.problems.append(f"{where}: {link.kind}: {one_line(str(error))}")
     return orphans
+
+
+def late_notices(valid: list[tuple[FoundEvent, Event]]) -> list[str]:
+    """The notice rule, as the Sphinx check applies it (a warning there, which ``-W`` makes fail)."""
+    config, today = site_settings(), site_today()
+    problems = []
+    for item, event in valid:
+        verdict = notice(event, today, config.notice_days)
+        if verdict.warn:
+            advice = late_notice_advice(event, verdict, config.notice_days, today)
+            problems.append(f"{relative(item.path)}:{item.line}: event {event.id!r} starts on {event.start}: {advice}")
+    return problems
 
 
 def _content_root(found: FoundEvent, event: Event) -> Path:
@@ -234,7 +247,8 @@ def run_myst_check(project: Path, jobs: int = 0, force: bool = False) -> int:
         return 1
     valid = [(item, item.result.event) for item in found if item.result.event is not None]
     proofs = {event.id: Proof() for _, event in valid}
-    problems = prove_links(project, found, proofs)
+    problems = late_notices(valid)
+    problems += prove_links(project, found, proofs)
     for item, event in valid:
         if event.has_content and not proofs[event.id].links_failed:
             run_content(project, item, event, proofs[event.id], jobs, force)
