@@ -73,13 +73,14 @@ def directive(name: str, options: dict[str, str], arg: str | None = None, value:
     return {"name": name, "node": node, "arg": arg, "options": options, "body": []}
 
 
-def page_tree() -> dict[str, Any]:
+def page_tree(work: Path) -> dict[str, Any]:
     card = subprocess.run(
         [*PLUGIN, "--directive", "event"],
         input=json.dumps(directive("event", OPTIONS, "Geo")),
         capture_output=True,
         text=True,
         check=True,
+        cwd=work,
     ).stdout
     return {
         "type": "root",
@@ -139,7 +140,7 @@ def calls(work: Path) -> list[tuple[str, list[str], str]]:
             ["--role", "nbgitpuller"],
             json.dumps({"name": "nbgitpuller", "node": {"position": {"start": {"line": 5}}}, "body": "intro.ipynb"}),
         ),
-        ("`event-page` transform (card, checklist, link)", ["--transform", "event-page"], json.dumps(page_tree())),
+        ("`event-page` transform (card, checklist, link)", ["--transform", "event-page"], json.dumps(page_tree(work))),
     ]
 
 

@@ -10,11 +10,19 @@ import json
 from importlib import resources
 from pathlib import Path
 
+import pytest
 from mystmd import text_of, walk
 from sites import GOOD_OPTIONS, event_block
 
 from sphinx_event_ext.cli.scan import scan
 from sphinx_event_ext.myst.plugin import main
+
+
+@pytest.fixture(autouse=True)
+def project(tmp_path, monkeypatch) -> Path:
+    """mystmd runs the plugin in the project's folder, where the event directive writes its files."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
 
 
 def call(*args: str, data: object = None) -> tuple[int, object]:
@@ -87,6 +95,15 @@ def test_page_transform_fills_the_checklist_and_removes_the_card_source():
     assert "eventSource" not in json.dumps(page) and "eventChecklist" not in json.dumps(page)
     due = [text_of(n) for n in walk(page) if n["type"] == "listItem" and "Tell the hub team" in text_of(n)]
     assert "due 2027-02-17" in due[0]  # 21 days before 2027-03-10
+
+
+def test_event_directive_writes_what_its_buttons_link_to(project):
+    _, (card,) = call("--directive", "event", data=directive("event", {**options(), "id": "geo"}, "Geo"))
+    links = {text_of(n): n["url"] for n in walk(card) if n["type"] == "link"}
+    for label, name in (("Add to calendar", "event.ics"), ("Pre-warm request (JSON)", "prewarm.json")):
+        assert links[label] == f"/_build/site/public/_events/geo/{name}"
+        assert (project / links[label].lstrip("/")).is_file()
+    assert json.loads((project / "_build/site/public/_events/geo/prewarm.json").read_text())["user_number"] == 80
 
 
 def test_default_id_is_the_same_for_the_plugin_and_the_check(tmp_path: Path):

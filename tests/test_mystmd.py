@@ -41,7 +41,13 @@ def test_event_page_content_json(tmp_path, myst):
         "&urlpath=lab%2Ftree%2Fgeo-content"
     )
     assert buttons["Try on Binder"] == "https://mybinder.org/v2/gh/org/geo-content/HEAD"
-    assert buttons["Add to calendar"] == "/_events/geo/event.ics"
+    # The card links the event's calendar, which the directive wrote; mystmd copied it into the site.
+    calendar = next(n for n in walk(card) if n["type"] == "link" and text_of(n) == "Add to calendar")
+    assert calendar["static"] is True and calendar["urlSource"] == "/_build/site/public/_events/geo/event.ics"
+    public = built.project / "_build" / "site" / "public"
+    copied = (public / calendar["url"].lstrip("/")).read_bytes()
+    assert copied == (public / "_events" / "geo" / "event.ics").read_bytes()
+    assert b"SUMMARY:Geo <b>2027</b>" in copied
     role = [n for n in walk(tree) if n["type"] == "link" and text_of(n) == "the intro"]
     assert role[0]["url"].endswith("&urlpath=lab%2Ftree%2Fgeo-content%2Fintro.ipynb")
     items = [n for n in walk(tree) if n["type"] == "listItem"]

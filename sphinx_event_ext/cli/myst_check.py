@@ -31,7 +31,7 @@ from ..content.results import FAILED
 from ..content.sanitize import one_line
 from ..content.select import select_notebooks
 from ..model.event import Event
-from ..myst.outputs import FOLDER, write_event_files
+from ..myst.outputs import SITE_FILES, write_event_files
 from ..myst.settings import site_settings, site_today
 from ..myst.site_index import IndexedEvent, write_index
 from ..plan.checklist import Evidence
@@ -265,7 +265,7 @@ def run_myst_check(project: Path, jobs: int = 0, force: bool = False) -> int:
         for item, event in valid
     ]
     write_index(project, indexed)
-    outputs = project / "_build" / "site" / "public" / FOLDER
+    outputs = project / SITE_FILES
     events = [event for _, event in valid]
     reports = {event_id: proof.report for event_id, proof in proofs.items() if proof.report is not None}
     write_event_files(outputs, events, site_settings(), site_today(), _project_title(project), reports)

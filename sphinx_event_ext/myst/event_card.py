@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import Any
 
 from ..model.config import EventConfig
@@ -14,10 +15,12 @@ from ..plan.prewarm import prewarm_request
 from ..plan.timing import format_utc_hours, notice
 from . import ast
 from .directive_data import DirectiveCall, default_id
+from .outputs import SITE_FILES, write_event
 from .problems import error_block
 
-#: Where the check writes each event's files in the site, as the site's address sees them.
-EVENTS_URL = "/_events"
+#: The card's links to its event's files: a path from the project's folder (a leading ``/``), which mystmd
+#: resolves to the file, copies into the site and links there, in every export.
+EVENTS_URL = f"/{SITE_FILES.as_posix()}"
 
 
 def parse_call(call: DirectiveCall) -> ParseResult:
@@ -110,6 +113,7 @@ def run_event(call: DirectiveCall, config: EventConfig, today: dt.date) -> list[
             for problem in result.problems
         ]
         return [error_block("This event's metadata has problems", problems)]
+    write_event(Path.cwd() / SITE_FILES, result.event, config, today)  # what the buttons link to
     card: dict[str, Any] = event_card(result.event, call.body, config, today)
     # Read by the page transform (checklists and links of this page), then removed from the page.
     card["eventSource"] = {"title": call.arg, "options": call.options}

@@ -1,6 +1,10 @@
-"""The files a mystmd site serves for the hub team and attendees, under ``_events/``: the same files,
-made by the same plan functions, as the Sphinx build writes; only the page addresses differ (none here:
-a mystmd project has no ``html_baseurl``)."""
+"""The files a mystmd site serves for the hub team and attendees, under ``_events/`` in mystmd's public
+folder: the same files, made by the same plan functions, as the Sphinx build writes; only the page
+addresses differ (none here: a mystmd project has no ``html_baseurl``).
+
+The ``event`` directive writes its own event's ``prewarm.json`` and ``event.ics`` (so the card's buttons
+work in a plain ``myst build``); ``sphinx-event check`` writes every file of the site.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +22,18 @@ from ..plan.prewarm import events_index, prewarm_request
 from ..util.atomic import dumps, write_atomic
 
 FOLDER = "_events"
+#: Relative to the project's folder (where ``myst`` runs): mystmd's public folder, copied into the site.
+SITE_FILES = Path("_build") / "site" / "public" / FOLDER
+
+
+def write_event(root: Path, event: Event, config: EventConfig, today: dt.date) -> dict[str, Any]:
+    """One event's ``prewarm.json`` and ``event.ics``; returns the pre-warm request."""
+    request = prewarm_request(
+        event, today=today, notice_days=config.notice_days, lead_minutes=config.prewarm_lead_minutes, page_url=None
+    )
+    write_atomic(root / event.id / "prewarm.json", dumps(request))
+    write_atomic(root / event.id / "event.ics", event_calendar(event, today=today, page_url=None))
+    return request
 
 
 def write_event_files(
@@ -33,11 +49,7 @@ def write_event_files(
     exist are removed, and files of a check that no longer applies."""
     requests = []
     for event in events:
-        request = prewarm_request(
-            event, today=today, notice_days=config.notice_days, lead_minutes=config.prewarm_lead_minutes, page_url=None
-        )
-        write_atomic(root / event.id / "prewarm.json", dumps(request))
-        write_atomic(root / event.id / "event.ics", event_calendar(event, today=today, page_url=None))
+        request = write_event(root, event, config, today)
         if event.id in reports:
             write_atomic(root / event.id / "execution.json", dumps(reports[event.id]))
         else:
