@@ -117,3 +117,9 @@ def test_default_id_is_the_same_for_the_plugin_and_the_check(tmp_path: Path):
 def test_unknown_call_fails_with_a_message(capsys):
     assert main(["--directive", "nope"], io.StringIO("{}"), io.StringIO()) == 2
     assert "unknown call" in capsys.readouterr().err
+
+
+def test_input_that_is_not_mystmd_json_fails_in_one_line(capsys):
+    assert main(["--directive", "event"], io.StringIO("not json"), io.StringIO()) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("event plugin: --directive event: JSONDecodeError") and "Traceback" not in err

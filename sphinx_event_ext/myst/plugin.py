@@ -1,7 +1,7 @@
 """The executable plugin's entry: print the spec, or run one directive, role or the page transform.
 
 mystmd starts one process per directive, so this module imports only ``json`` and ``sys`` at the
-top; each handler imports what it needs (see benchmarks/plugin_startup.py).
+top; each handler imports what it needs (see benchmarks/bench_myst_plugin.py).
 """
 
 from __future__ import annotations
@@ -198,8 +198,14 @@ def main(argv: Sequence[str] | None = None, stdin: IO[str] | None = None, stdout
     if handler is None:
         print(f"event plugin: unknown call {' '.join(args)!r}; expected one of the spec's names", file=sys.stderr)
         return 2
-    data = json.load(stdin or sys.stdin)
-    json.dump(handler(data), out)
+    try:
+        data = json.load(stdin or sys.stdin)
+        nodes = handler(data)
+    except (ValueError, TypeError, KeyError, AttributeError, OSError) as error:
+        # mystmd shows a failing plugin's standard error in its own error: one line, no traceback.
+        print(f"event plugin: {' '.join(args)}: {type(error).__name__}: {error}"[:500], file=sys.stderr)
+        return 1
+    json.dump(nodes, out)
     return 0
 
 
