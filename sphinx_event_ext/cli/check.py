@@ -16,6 +16,7 @@ from types import FrameType
 
 from ..content.extra import INSTALL_LINE, missing_modules
 from . import check_stamp
+from .myst_project import find_myst_project
 from .scan import scan
 from .site import find_confdir, relative, report
 
@@ -38,14 +39,13 @@ def run_check(args: argparse.Namespace) -> int:
     if not source.is_dir():
         print(f"sphinx-event check: error: {source} is not a folder", file=sys.stderr)
         return 2
+    project = find_myst_project(source)  # a myst.yml nearer than any conf.py: a mystmd project
+    if project is not None:
+        from .myst_check import run_myst_check
+
+        return run_myst_check(project, jobs=args.jobs, force=args.force)
     confdir = find_confdir(source)
     if confdir is None:
-        from .myst_check import run_myst_check
-        from .myst_project import find_myst_project
-
-        project = find_myst_project(source)
-        if project is not None:
-            return run_myst_check(project, jobs=args.jobs, force=args.force)
         print(f"sphinx-event check: error: no conf.py or myst.yml in {source} or the folders above it", file=sys.stderr)
         return 2
     out: Path = args.out or source / "_build" / "html"
