@@ -81,6 +81,17 @@ def test_check_outputs_match_the_sphinx_build(tmp_path, myst, cli, build_site, m
     ours, theirs = project / "_build" / "site" / "public" / "_events", sphinx.out / "_events"
     for name in ("geo/prewarm.json", "events.json", "prewarm.schema.json", "geo/event.ics", "events.ics"):
         assert (ours / name).read_bytes() == (theirs / name).read_bytes(), name
+    # With a published address the Sphinx files name the page; apart from that address they are the same.
+    published = build_site(
+        {"geo": page},
+        conf="project = 'Events'\nhtml_baseurl = 'https://events.example.org/'\n",
+        src=tmp_path / "published",
+    )
+    mine = json.loads((ours / "geo" / "prewarm.json").read_text())
+    sphinx_request = json.loads((published.out / "_events" / "geo" / "prewarm.json").read_text())
+    assert sphinx_request.pop("page_url") == "https://events.example.org/geo.html#event-geo"
+    assert mine.pop("page_url", None) is None
+    assert mine == sphinx_request
 
 
 def test_check_fails_on_a_broken_notebook_and_passes_when_fixed(tmp_path, myst, cli):
