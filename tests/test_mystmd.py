@@ -164,3 +164,5 @@ def test_init_engine_myst_gives_a_project_whose_check_passes(tmp_path, myst, cli
     assert [n for n in walk(tree) if n["type"] == "card"]
     index = json.loads((site / "_build" / "site" / "content" / "index.json").read_text())["mdast"]
     assert "Example workshop" in text_of(index)  # event-list read the index the check wrote
+    (row,) = [n for n in walk(index) if n["type"] == "crossReference"]
+    assert row["resolved"] is True and row["url"] == "/example-workshop"  # mystmd found the card on its page
