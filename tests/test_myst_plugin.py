@@ -123,3 +123,11 @@ def test_input_that_is_not_mystmd_json_fails_in_one_line(capsys):
     assert main(["--directive", "event"], io.StringIO("not json"), io.StringIO()) == 1
     err = capsys.readouterr().err
     assert err.startswith("event plugin: --directive event: JSONDecodeError") and "Traceback" not in err
+
+
+def test_prewarm_of_a_myst_project_names_events_as_its_plugin_does(project, cli):
+    (project / "myst.yml").write_text("version: 1\n", "utf-8")
+    (project / "page.md").write_text(event_block("Geo Workshop 2027"), "utf-8")
+    ran = cli("prewarm", ".", "--id", "geo-workshop-2027", cwd=project)
+    assert ran.returncode == 0, ran.stderr
+    assert json.loads(ran.stdout)["event_id"] == "geo-workshop-2027"

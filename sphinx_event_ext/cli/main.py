@@ -20,8 +20,15 @@ from . import rehearse as cli_rehearse
 from . import ticket as cli_ticket
 from .check import run_check
 from .events import unknown_id
-from .scan import scan
+from .myst_project import find_myst_project
+from .scan import FoundEvent, scan
 from .site import conf_values, report
+
+
+def _scan(paths: list[Path]) -> list[FoundEvent]:
+    """The events of the paths; in a mystmd project (``myst.yml``) ids default from titles, as its plugin's do."""
+    myst = any(find_myst_project(path if path.is_dir() else path.parent) for path in paths)
+    return scan(paths, ids_from_titles=myst)
 
 
 def run_validate(args: argparse.Namespace) -> int:
@@ -30,10 +37,7 @@ def run_validate(args: argparse.Namespace) -> int:
     if missing:
         print(f"sphinx-event validate: error: no such file or folder: {', '.join(map(str, missing))}", file=sys.stderr)
         return 2
-    from .myst_project import find_myst_project
-
-    myst = any(find_myst_project(path if path.is_dir() else path.parent) for path in args.paths)
-    found = scan(args.paths, ids_from_titles=myst)
+    found = _scan(args.paths)
     lines = report(found)
     for line in lines:
         print(line)
@@ -48,10 +52,7 @@ def _formatter(prog: str) -> argparse.HelpFormatter:
 
 def run_prewarm(args: argparse.Namespace) -> int:
     """Print the pre-warm request of one event (``--id``), or ``events.json`` for all, without a build."""
-    from .myst_project import find_myst_project
-
-    myst = any(find_myst_project(path if path.is_dir() else path.parent) for path in args.paths)
-    found = scan(args.paths, ids_from_titles=myst)
+    found = _scan(args.paths)
     lines = report(found)
     if lines:
         print("\n".join(lines), file=sys.stderr)
