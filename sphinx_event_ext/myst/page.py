@@ -68,6 +68,8 @@ def resolve(
         if kind == LINK:
             return [role_link(str(node["kind"]), event, str(node.get("shown") or ""), node.get("path"))]
         paths = list(node.get("paths") or ()) or list(indexed[event.id].notebooks if event.id in indexed else ())
+        if not paths:  # the notebooks are listed by the check, which pulls the content; a plain build cannot
+            return [ast.paragraph("The notebooks of this event are listed here once `sphinx-event check` has run.")]
         return links_table(event, paths)
     except LinkError as error:
         if kind == LINK:
