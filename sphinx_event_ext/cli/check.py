@@ -18,6 +18,7 @@ from typing import Any
 from ..content.extra import INSTALL_LINE, missing_modules
 from ..plan.site_layout import EVENTS_FOLDER
 from . import check_stamp, workflow_commands
+from .myst_project import find_myst_project
 from .scan import scan
 from .site import annotate_metadata, find_confdir, relative, report
 
@@ -40,9 +41,14 @@ def run_check(args: argparse.Namespace) -> int:
     if not source.is_dir():
         print(f"sphinx-event check: error: {source} is not a folder", file=sys.stderr)
         return 2
+    project = find_myst_project(source)  # a myst.yml nearer than any conf.py: a mystmd project
+    if project is not None:
+        from .myst_check import run_myst_check
+
+        return run_myst_check(project, jobs=args.jobs, force=args.force)
     confdir = find_confdir(source)
     if confdir is None:
-        print(f"sphinx-event check: error: no conf.py in {source} or the folders above it", file=sys.stderr)
+        print(f"sphinx-event check: error: no conf.py or myst.yml in {source} or the folders above it", file=sys.stderr)
         return 2
     out: Path = args.out or source / "_build" / "html"
     doctrees = out.parent / "doctrees" if args.out is None else out / ".doctrees"

@@ -158,7 +158,12 @@ def run_init(args: argparse.Namespace) -> int:
     source, warning = site_source(install_source())
     if warning:
         print(f"sphinx-event init: warning: {warning}", file=sys.stderr)
-    files = site_files(project, source, today, hub)
+    if args.engine == "myst":
+        from .init_myst import PLUGIN_FILE, myst_site_files
+
+        files = myst_site_files(project, source, EXAMPLE_ID, example_values(today, hub))
+    else:
+        files = site_files(project, source, today, hub)
     try:
         for relative, content in files.items():
             write_atomic(folder / relative, content)
@@ -167,6 +172,8 @@ def run_init(args: argparse.Namespace) -> int:
             f"sphinx-event init: error: cannot write the site in {folder}: {error.strerror or error}", file=sys.stderr
         )
         return 2
+    if args.engine == "myst":
+        (folder / PLUGIN_FILE).chmod(0o755)  # mystmd runs the plugin's file itself
     print(f"sphinx-event init: made {len(files)} files in {folder}; next: cd {folder} && nox -s check", file=sys.stderr)
     return 0
 
@@ -188,6 +195,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         help=f"the JupyterHub your events use (asked for in a terminal; default: {EXAMPLE_HUB}). The hub "
         f"provider's support address and event issue form are written into conf.py only for its own hubs "
         f"(*.{PROVIDER_DOMAIN}); for any other hub they are left commented out, for your hub team's",
+    )
+    init.add_argument(
+        "--engine",
+        choices=("sphinx", "myst"),
+        default="sphinx",
+        help="sphinx (conf.py) or myst: a Jupyter Book 2 / mystmd project (myst.yml) using the event plugin",
     )
     init.set_defaults(func=run_init)
     return init

@@ -21,7 +21,7 @@ from . import placeholders as cli_placeholders
 from . import rehearse as cli_rehearse
 from . import ticket as cli_ticket
 from .check import run_check
-from .scan import scan
+from .scan import scan_site
 from .site import add_event_flag, add_paths, add_source, annotate_metadata, report
 
 
@@ -31,7 +31,7 @@ def run_validate(args: argparse.Namespace) -> int:
     if missing:
         print(f"sphinx-event validate: error: no such file or folder: {', '.join(map(str, missing))}", file=sys.stderr)
         return 2
-    found = scan(args.paths)
+    found = scan_site(args.paths)
     lines = report(found)
     for line in lines:
         print(line)

@@ -17,7 +17,7 @@ from ..plan.prewarm import prewarm_request
 from ..plan.site_layout import HtmlSettings, page_url
 from ..util.atomic import dumps
 from .events import unknown_id
-from .scan import scan
+from .scan import scan_site
 from .site import conf_values, report
 
 NAME = "sphinx-event placeholders"
@@ -40,7 +40,7 @@ def gather(
 ) -> SiteRequests | int:
     """Every event's request as the build writes it, the advice read from the rehearsal records under ``out``
     (default: the first path's ``_build/html``); an exit status, with the problems printed, when it cannot be."""
-    found = scan(paths)
+    found = scan_site(paths)
     lines = report(found)
     if lines:
         print("\n".join(lines), file=sys.stderr)
