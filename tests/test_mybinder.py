@@ -34,7 +34,8 @@ def test_the_request_form_is_pre_filled():
         "repository": "https://github.com/org/geo-workshop",
         "event_type": "lecture course",
         "attendees": "120",
-        "times": "2027-03-13 to 2027-03-15, 09:00-17:00 America/Denver (16:00-00:00 UTC, 15:00-23:00 UTC)",
+        "times": "2027-03-13 to 2027-03-15, 09:00-17:00 America/Denver (16:00-00:00 (+1 day) UTC on 2027-03-13; "
+        "15:00-23:00 UTC on 2027-03-14 to 2027-03-15)",
         "runway": "Yes",
     }
 

@@ -33,7 +33,7 @@ def test_event_page_content_json(tmp_path, myst):
     text = text_of(card)
     assert "Geo <b>2027</b>" in text  # a text node: the theme escapes it
     assert "2027-03-10 to 2027-03-11 (2 days)" in text
-    assert "09:00-17:00 America/Denver (16:00-00:00 UTC)" in text
+    assert "09:00-17:00 America/Denver (16:00-00:00 (+1 day) UTC)" in text
     assert "Bring a laptop." in text
     buttons = {text_of(n): n["url"] for n in walk(card) if n["type"] == "link" and n.get("class") == "button"}
     assert buttons["Open on the hub"] == (

@@ -10,6 +10,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 README = (REPO / "README.md").read_text("utf-8")
@@ -68,7 +69,8 @@ def test_install_from_the_git_url_as_the_readme_says(tmp_path, public):
     # init writes the same git URL at the installed commit into the new site's noxfile and pre-commit hook.
     noxfile = (tmp_path / "site" / "noxfile.py").read_text("utf-8")
     assert re.search(rf'"sphinx-event-ext\[check\] @ git\+{re.escape(public)}@[0-9a-f]{{40}}"', noxfile), noxfile
-    assert f"repo: {public}" in (tmp_path / "site" / ".pre-commit-config.yaml").read_text("utf-8")
+    hook = yaml.safe_load((tmp_path / "site" / ".pre-commit-config.yaml").read_text("utf-8"))
+    assert hook["repos"][0]["repo"] == public, hook
 
 
 def test_install_from_a_clone_as_the_readme_says(tmp_path, public):

@@ -42,7 +42,14 @@ def run(args: argparse.Namespace) -> int:
 
 def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Register ``board`` on the main parser."""
-    command = commands.add_parser("board", help="every community's events for a hub team, from their events.json")
+    command = commands.add_parser(
+        "board",
+        help="every community's events for a hub team, from their events.json",
+        description="Print a hub team's board of every community's upcoming events, read from each site's "
+        "published _events/events.json (a file, or an https URL): by hub and by cluster, the windows where events "
+        "overlap with their attendees and placeholders, late notice, events nothing proved, and the feeds that "
+        "could not be read. A feed that fails is reported and skipped; the board never fails because of one.",
+    )
     command.add_argument(
         "feeds",
         nargs="+",

@@ -59,8 +59,9 @@ def _git(folder: str, *args: str) -> str | None:
 def site_source(source: InstallSource) -> tuple[InstallSource, str | None]:
     """What the new site installs, and a warning when that works on this machine only.
 
-    A local folder that is a git checkout with a remote becomes that remote at the checkout's commit, which
-    works wherever the site is cloned (once the commit is pushed); any other folder stays an absolute path."""
+    A local folder that is a git checkout with a remote on another machine becomes that remote at the
+    checkout's commit, which works wherever the site is cloned (once the commit is pushed); any other folder
+    stays an absolute path."""
     if source.kind != "folder":
         return source, None
     remote = None
@@ -68,9 +69,10 @@ def site_source(source: InstallSource) -> tuple[InstallSource, str | None]:
     if names:
         remote = _git(source.location, "remote", "get-url", "origin" if "origin" in names else names[0])
     commit = _git(source.location, "rev-parse", "HEAD")
-    if remote and commit:
-        url = remote if "://" in remote or remote.startswith("git@") else f"file://{remote}"
-        return InstallSource("git", f"git+{url}@{commit}", repository=url, revision=commit), None
+    # A remote that is a folder of this machine (a clone of a clone) works here only, as the folder does.
+    portable = bool(remote) and (remote.startswith("git@") or ("://" in remote and not remote.startswith("file:")))
+    if remote and commit and portable:
+        return InstallSource("git", f"git+{remote}@{commit}", repository=remote, revision=commit), None
     return source, (
         f"the new site installs sphinx-event-ext from the folder {source.location} (as this one was installed): "
         "its noxfile, pre-commit hook and workflow work on this machine only. To make a site that works "

@@ -105,6 +105,11 @@ def myst_site_files(
             "source_note": "",
             "hook_repository": "",
             "hook_revision": "",
+            # Only the example's content is kept from the Sphinx skeleton: its conf.py settings do not matter.
+            "provider_hub": False,
+            "provider_domain": "",
+            "support_email": "",
+            "issue_repo": "",
         }
     )
     files: dict[str, str | bytes] = {

@@ -18,7 +18,7 @@ from ..plan.site_layout import HtmlSettings, page_url
 from ..util.atomic import dumps
 from .events import unknown_id
 from .scan import scan_site
-from .site import conf_values, report
+from .site import add_paths, conf_values, report
 
 NAME = "sphinx-event placeholders"
 #: Sphinx's own ``project`` when conf.py sets none: the build names the calendar after it.
@@ -102,9 +102,14 @@ def run(args: argparse.Namespace) -> int:
 def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Register ``placeholders`` on the main parser."""
     command = commands.add_parser(
-        "placeholders", help="print the placeholder schedule (placeholders.ics or .json) without building"
+        "placeholders",
+        help="print the placeholder schedule (placeholders.ics or .json) without building",
+        description="Print what the build writes as _events/placeholders.ics (the calendar a node-placeholder "
+        "scaler reads: one entry per active window, with the nodes to keep warm per pool) or, with --format json, "
+        "_events/placeholders.json (cluster, hub, replicas, windows and the provider's workflow command line); "
+        "nothing is built.",
     )
-    command.add_argument("paths", nargs="+", type=Path, metavar="FILE_OR_DIR", help="MyST files or folders")
+    add_paths(command, "MyST files or folders")
     command.add_argument(
         "--format", choices=("ics", "json"), default="ics", help="the calendar (default) or placeholders.json"
     )

@@ -11,7 +11,7 @@ from ..model.event import Event
 from ..model.validate import ParseResult, parse_event
 from ..plan.links import LinkError, event_binder_link, event_nbgitpuller_link
 from ..plan.notify import heads_up_email, hub_team, issue_form_url, notification_email
-from ..plan.prewarm import prewarm_request
+from ..plan.prewarm import event_prewarm_text, prewarm_request
 from ..plan.timing import format_utc_hours, notice
 from . import ast
 from .directive_data import DirectiveCall, default_id
@@ -41,7 +41,7 @@ def facts(event: Event) -> ast.Node:
         ("Active hours", [f"{event.active_hours_text} {event.timezone} ({format_utc_hours(event)})"]),
         ("Attendees", [str(event.attendees)]),
         ("Hub", [ast.link(event.hub)]),
-        ("Pre-initialization", ["requested" if event.pre_initialize else "not requested"]),
+        ("Pre-warming", [event_prewarm_text(event)]),  # the Sphinx card's sentence, which prewarm.json repeats
     ]
     if event.has_content:
         if event.content_repo:

@@ -27,6 +27,7 @@ from icalendar import Calendar
 from icalendar import Event as VEvent
 
 from ..model.event import Event
+from ..util.sanitize import one_line
 from .advice import Advice
 from .notify import DEFAULT_ISSUE_REPO
 from .prewarm import utc_text
@@ -173,7 +174,7 @@ def placeholder_calendar(windows: Sequence[Window], *, today: dt.date, name: str
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-calname", one_line(" ".join(name.split())))  # the site's name is one line
     for window in sorted(windows, key=lambda item: (item.start, item.uid)):
         if window.pool is None:
             continue
