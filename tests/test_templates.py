@@ -116,17 +116,23 @@ def test_the_skeleton_installs_the_running_sphinx_event_ext(tmp_path, cli):
     assert sessions == ["check", "docs", "docs_live", "prewarm"]
     (install,) = re.findall(r"^SPHINX_EVENT_EXT = (.*)$", noxfile, re.M)
     args = ast.literal_eval(install)
-    # The test environment runs this checkout (editable, as the project's nox session installs it),
-    # so the site must install this very folder with the check extra.
+    # The test environment runs this checkout (editable, as the project's nox session installs it), so the
+    # site installs this very folder with the check extra, or, when the checkout was cloned from a URL, that
+    # URL at the checkout's commit.
     package = Path(sphinx_event_ext.__file__).resolve().parents[1]
-    assert args[-1].endswith("[check]")
-    assert Path(args[-1].removesuffix("[check]")).resolve() == package
+    commit = subprocess.run(["git", "-C", str(package), "rev-parse", "HEAD"], capture_output=True, text=True)
     hooks = yaml.safe_load((tmp_path / "site" / ".pre-commit-config.yaml").read_text("utf-8"))
     assert hooks["repos"][0]["hooks"] == [{"id": "sphinx-event-validate"}]
-    # The hook comes from the same place as the noxfile's install: this folder, at its commit.
-    commit = subprocess.run(["git", "-C", str(package), "rev-parse", "HEAD"], capture_output=True, text=True)
+    # The hook comes from the same place as the noxfile's install, at this checkout's commit.
     assert hooks["repos"][0]["rev"] == commit.stdout.strip()
-    assert Path(hooks["repos"][0]["repo"]).resolve() == package
+    remote = _url_remote(package)
+    if remote:
+        assert args[-1] == f"sphinx-event-ext[check] @ git+{remote}@{commit.stdout.strip()}"
+        assert hooks["repos"][0]["repo"] == remote
+    else:
+        assert args[-1].endswith("[check]")
+        assert Path(args[-1].removesuffix("[check]")).resolve() == package
+        assert Path(hooks["repos"][0]["repo"]).resolve() == package
     workflow = yaml.safe_load((tmp_path / "site" / ".github" / "workflows" / "events.yml").read_text("utf-8"))
     steps = workflow["jobs"]["check"]["steps"]
     assert {"run": "nox -s check"} in steps
@@ -359,10 +365,38 @@ def test_init_without_a_hub_keeps_the_example_and_refuses_a_bad_one(tmp_path, cl
     assert not (tmp_path / "two").exists()
 
 
+def _url_remote(checkout: Path) -> str | None:
+    """The checkout's remote when it is a URL (CI may clone from one), else None (a folder, or no remote)."""
+    names = subprocess.run(["git", "-C", str(checkout), "remote"], capture_output=True, text=True).stdout.split()
+    if not names:
+        return None
+    name = "origin" if "origin" in names else names[0]
+    url = subprocess.run(["git", "-C", str(checkout), "remote", "get-url", name], capture_output=True, text=True)
+    remote = url.stdout.strip()
+    return remote if remote.startswith("git@") or "://" in remote else None
+
+
 def test_init_from_a_local_folder_says_the_site_works_here_only(tmp_path, cli):
-    # The tests run this checkout installed from its folder, which has no git remote.
+    # The tests run this checkout installed from its folder: with no remote, or one that is a folder path
+    # (a clone of a local clone), the site works on this machine only, and init says so.
     made = cli("init", "site", cwd=tmp_path)
-    assert "work on this machine only" in " ".join(made.stderr.split()), made.stderr
+    said = "work on this machine only" in " ".join(made.stderr.split())
+    assert said == (_url_remote(Path(sphinx_event_ext.__file__).resolve().parents[1]) is None), made.stderr
+
+
+def test_a_checkout_whose_remote_is_a_folder_path_installs_as_a_folder(tmp_path):
+    from sphinx_event_ext.cli.init import site_source
+    from sphinx_event_ext.util.install_source import InstallSource
+
+    origin = tmp_path / "origin"
+    subprocess.run(["git", "init", "-q", str(origin)], check=True)
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(origin), str(clone)], check=True, capture_output=True)
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@e", "GIT_COMMITTER_NAME": "t"}
+    env["GIT_COMMITTER_EMAIL"] = "t@e"
+    subprocess.run(["git", "-C", str(clone), "commit", "-q", "--allow-empty", "-m", "x"], check=True, env=env)
+    source, warning = site_source(InstallSource("folder", str(clone), editable=True))
+    assert source.kind == "folder" and warning and str(clone) in warning
 
 
 def test_a_checkout_with_a_remote_becomes_its_git_url(tmp_path):

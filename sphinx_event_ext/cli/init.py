@@ -69,8 +69,8 @@ def site_source(source: InstallSource) -> tuple[InstallSource, str | None]:
     if names:
         remote = _git(source.location, "remote", "get-url", "origin" if "origin" in names else names[0])
     commit = _git(source.location, "rev-parse", "HEAD")
-    # A remote that is a folder of this machine (a clone of a clone) works here only, as the folder does.
-    portable = remote is not None and (remote.startswith("git@") or ("://" in remote and "file:" not in remote[:5]))
+    # A remote given as a folder path (a clone of a local clone) works here only, as the folder does.
+    portable = remote is not None and (remote.startswith("git@") or "://" in remote)
     if remote and commit and portable:
         return InstallSource("git", f"git+{remote}@{commit}", repository=remote, revision=commit), None
     return source, (
