@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import shutil
+from pathlib import Path
 
 import nox
+import nox.command
 
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.reuse_venv = "yes"
@@ -25,10 +28,37 @@ def check(session: nox.Session) -> None:
     session.run("sphinx-event", "check", *(session.posargs or ["docs"]))
 
 
+def _install_proxy(session: nox.Session) -> None:
+    """configurable-http-proxy, which the real JupyterHub of the hub tests needs, from npm into this session's own
+    environment folder (once); without npm, or when npm fails, say loudly which tests will not run."""
+    location = Path(str(session.virtualenv.location))
+    bin_dir = location / "node_modules" / ".bin"
+    session.env["PATH"] = os.pathsep.join([str(bin_dir), session.env.get("PATH") or os.environ.get("PATH", "")])
+    if (bin_dir / "configurable-http-proxy").exists():
+        return
+    npm = shutil.which("npm")
+    problem = None
+    if npm is None:
+        problem = "npm is not installed (install Node.js and npm)"
+    else:
+        try:
+            session.run_install(
+                npm, "install", "--no-save", "--prefix", str(location), "configurable-http-proxy", external=True
+            )
+        except nox.command.CommandFailed:
+            problem = "npm could not install it (see above)"
+    if problem and not shutil.which("configurable-http-proxy", path=session.env["PATH"]):
+        session.warn(
+            "=" * 72 + f"\nconfigurable-http-proxy NOT INSTALLED: {problem}.\n"
+            "The tests that start a real JupyterHub will be SKIPPED (CI runs them).\n" + "=" * 72
+        )
+
+
 @nox.session
 def tests(session: nox.Session) -> None:
-    """Run the test suite."""
+    """Run the test suite; the hub tests' configurable-http-proxy comes from npm, into this session's folder."""
     session.install("-e", ".[test]")
+    _install_proxy(session)
     # loadgroup: the tests of one real JupyterHub (xdist_group "jupyterhub") share one worker, so one hub.
     session.run("pytest", "-n", "auto", "--dist", "loadgroup", *session.posargs)
 
@@ -76,3 +106,4 @@ def benchmark(session: nox.Session) -> None:
     session.run("python", "benchmarks/bench_environment.py", *session.posargs)
     session.run("python", "benchmarks/bench_startup.py", *session.posargs)
     session.run("python", "benchmarks/bench_rehearse.py", *session.posargs)
+    session.run("python", "benchmarks/bench_hub_team.py", *session.posargs)

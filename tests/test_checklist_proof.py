@@ -37,6 +37,7 @@ def test_each_proof_names_what_proved_it():
     event = make_event(**{"content-repo": "https://github.com/org/workshop", "image": "quay.io/org/image:1"})
     assert _done(build_checklist(event, 21)) == {
         "pre-initialize": "the metadata",
+        "binder-request": "the metadata",
         "environment": "the metadata",
         "content": "the metadata",
     }

@@ -68,11 +68,14 @@ def test_unchanged_notebooks_are_not_run_again(build_site, tmp_path):
     assert second.status == 0, second.warnings
     # A cached notebook shows the run that proved it: its duration and when it ran, not "0.0 s".
     path, status, duration, _cells, details = _row(second)
-    assert (path, status) == ("01-ok.ipynb", "cached")
+    assert (path, status) == ("01-ok.ipynb", "passed (cached)")
+    assert "sd-bg-success" in second.soup().select_one(".event-report table tbody tr .sd-badge")["class"]
     assert duration == ("under 0.1 s" if ran["duration"] < 0.05 else f"{ran['duration']:.1f} s")
     stamp = dt.datetime.fromisoformat(ran["ran_at"]).astimezone(dt.timezone.utc)
     assert details == f"unchanged since it ran on {stamp:%Y-%m-%d %H:%M} UTC"
-    assert second.soup().select_one("p.event-status").get_text() == "Content checked 2026-12-01: 1 notebook ran"
+    assert second.soup().select_one("p.event-status").get_text() == (
+        f"Content checked 2026-12-01: 1 notebook passed (from the check of {stamp:%Y-%m-%d})"
+    )
     forced = build_site(pages, conf=CONF + "event_execute_force = True\n", src=src, args=("-E",))
     assert _row(forced)[1] == "passed"
 
@@ -85,7 +88,8 @@ def test_report_inline_or_hidden(build_site, tmp_path):
     hidden = build_site(pages, conf=CONF + "event_execution_report = 'hidden'\n", src=src, args=("-E",))
     card = hidden.soup().select_one(".event-card")
     assert card.select_one("details") is None and card.select_one("table") is None
-    assert card.select_one("p.event-status").get_text() == "Content checked 2026-12-01: 1 notebook ran"
+    # The second build took the first one's result.
+    assert card.select_one("p.event-status").get_text().startswith("Content checked 2026-12-01: 1 notebook passed (")
     bad = build_site(pages, conf=CONF + "event_execution_report = 'sideways'\n", src=src, args=("-E",))
     assert "event_execution_report: expected one of 'collapsed', 'inline', 'hidden', got 'sideways'" in bad.warnings
 

@@ -111,7 +111,8 @@ def test_verification_names_existing_branches(build_site, tmp_path):
     result = build_site({"index": "# Event\n\n" + event_block(options=options)}, conf=conf)
     assert result.status != 0
     line = next(line for line in result.warnings.splitlines() if "ERROR" in line and "[event.link]" in line)
-    assert "index.md:3:" in line and "release" in line and "dev" in line and "main" in line
+    # At the :content-branch: line (the 9th option of the event on line 3).
+    assert "index.md:12:" in line and "release" in line and "dev" in line and "main" in line
 
 
 def test_verification_passes_and_uses_the_local_copy(build_site, tmp_path):
@@ -150,7 +151,8 @@ def test_a_missing_branch_is_reported_once_with_its_dependent_links(build_site, 
     mentions = [line for line in result.warnings.splitlines() if "'mian'" in line]
     assert len(mentions) == 1, result.warnings
     assert re.search(
-        r"index\.md:3: ERROR: the content cannot be pulled, so no link to it resolves: branch 'mian' does not exist "
+        # At the :content-branch: line (the event starts on line 3; its options follow, content-branch last).
+        r"index\.md:12: ERROR: the content cannot be pulled, so no link to it resolves: branch 'mian' does not exist "
         r".*did you mean 'main'\?.*; 8 link\(s\) depend on it: index:3 \(card\), index:15 \(nbgitpuller, binder\), "
         r"index:17 \(nbgitpuller, binder\), index:19 \(nbgitpuller, binder\), index:21 \(event-links\) \[event\.link\]",
         mentions[0],
@@ -168,3 +170,5 @@ def test_a_missing_branch_in_a_full_check_is_one_message(build_site, tmp_path):
     errors = [line for line in result.warnings.splitlines() if "ERROR" in line and "[event." in line]
     assert len(errors) == 1, result.warnings
     assert "'mian'" in errors[0] and "[event.link]" in errors[0]
+    # One problem, counted once: the content check does not count the content it could not pull.
+    assert "1 broken link(s), 0 content check failure(s)" in result.warnings

@@ -246,3 +246,21 @@ def test_an_existing_page_is_not_replaced(tmp_path, cli):
     ]
     assert page.read_text("utf-8") == "# Mine\n"
     assert sorted(path.name for path in page.parent.iterdir()) == ["geo.md"]
+
+
+def test_a_support_issue_gives_its_prose_as_guesses_to_confirm(tmp_path, cli):
+    """The provider's support form: the facts are read from the description, never more than likely, so each is a
+    placeholder that quotes the text and says what was read."""
+    body = (
+        "### The Freshdesk ticket link\n\nhttps://2i2c.freshdesk.com/a/tickets/2345\n\n"
+        "### Short ticket description\n\nThe Geo community runs a workshop on March 13-15, 2027, from 9am to 5pm "
+        "MST, for about 45 people on geo.hub.example.org.\n"
+    )
+    issue = tmp_path / "issue.json"
+    issue.write_text(json.dumps({**issue_json(), "title": "[Support] Geo workshop", "body": body}), "utf-8")
+    made = cli("new", "--from-issue", str(issue), "--dir", "events", "--id", "geo", cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    options = option_lines((tmp_path / "events" / "geo.md").read_text("utf-8"))
+    assert options["start"].startswith("FILL IN: the first day") and "perhaps 2027-03-13" in options["start"]
+    assert options["attendees"].startswith("FILL IN:") and "45" in options["attendees"]
+    assert options["active-hours"] == "09:00-17:00"

@@ -63,11 +63,14 @@ def test_notification_lists_every_item_the_provider_asks_for() -> None:
         "  - 2027-03-13 16:00 to 2027-03-14 00:00 UTC",
         "  - 2027-03-14 15:00-23:00 UTC",
         "Number of attendees (at the same time): 80",
-        "Pre-initialization: requested; please have capacity ready in these windows:",
+        "Pre-warming asked for: please have 1 node ready from 60 minutes before each session until it starts, so "
+        "that no more than 30% of attendees wait for a new node.",
+        "Pre-warming windows:",
         "  - 2027-03-13 15:00-16:00 UTC",
         "Hub: https://geo.hub.example.org",
         "Contact: Jane Doe <jane@example.org>",
         "Notice: at least 21 days before the event (the deadline is 2027-02-20).",
+        "Anything else:",
         "GPUs on day 2.",
     ):
         assert expected in lines
@@ -81,7 +84,12 @@ def test_notification_says_so_when_notice_is_late_and_when_nothing_is_pre_warmed
     assert (
         "Notice: less than 21 days before the event (the deadline was 2027-02-20); sorry for the short notice." in lines
     )
-    assert "Pre-initialization: not requested." in lines
+    assert (
+        "Pre-warming not asked for. If you pre-warm anyway, 1 node ready at the start of each session would keep no "
+        "more than 30% of attendees waiting for a new node." in lines
+    )
+    # Nothing to add: no "Anything else" heading with a filler under it.
+    assert "Anything else:" not in lines and "Nothing else." not in email.body
 
 
 def test_notification_recipient_is_configurable() -> None:
@@ -130,6 +138,12 @@ def test_issue_form_url_fills_the_text_fields() -> None:
         "active_times": "09:00-17:00 America/Denver",
         "user_number": "80",
         "hub_url": "https://geo.hub.example.org",
+        # The form has no field for the advice: it follows the form's own task list, which is kept.
+        "tasks": "- [ ] Was all the info filled in above?\n"
+        "- [ ] Quotas from the cloud provider are high-enough to handle expected usage?\n- [ ] \n\n"
+        "From the event page:\n- Pre-warm advice: node sharing, no placeholders (evidence: attendees-and-notice; "
+        "80 attendees at 63 per node: one shared node holds at least 70% of them, so node sharing absorbs the login "
+        "wave; no rehearsal has measured it).",
     }
 
 

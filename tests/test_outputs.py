@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
+from urllib.parse import unquote
 
 from icalendar import Calendar
 from jsonschema import Draft202012Validator, FormatChecker
 from sites import GOOD_OPTIONS, event_block
+from sphinx.application import Sphinx
 
 from sphinx_event_ext.model.schema import load_schema
 
@@ -71,7 +74,9 @@ def test_rebuilds_are_byte_identical(build_site, tmp_path):
     first = build_site(_pages(), conf=CONF, src=tmp_path / "one", args=("-E",))
     second = build_site(_pages(), conf=CONF, src=tmp_path / "two", args=("-E",))
     names = sorted(p.relative_to(first.out / "_events") for p in (first.out / "_events").rglob("*") if p.is_file())
-    assert len(names) == 9
+    # Per event: prewarm.json, event.ics and three attendees' messages; for the site: events.json, events.ics,
+    # the schema, placeholders.ics, placeholders.json and its schema.
+    assert len(names) == 3 * 5 + 6
     for name in names:
         assert (first.out / "_events" / name).read_bytes() == (second.out / "_events" / name).read_bytes(), name
 
@@ -163,3 +168,38 @@ def test_cli_prints_what_the_build_writes(build_site, tmp_path):
     assert json.loads(everything.stdout) == built
     missing = subprocess.run([*cli, "--id", "nope"], capture_output=True, text=True, check=False)
     assert missing.returncode == 2 and "no event with id 'nope'" in missing.stderr
+
+
+def test_card_json_and_mail_say_the_same_about_pre_warming_and_notice(build_site):
+    conf = CONF + "event_support_email = 'hub-team@example.org'\n"
+    result = build_site({"events/geo": "# Geo\n\n" + _event("geo", "2027-03-13", "2027-03-15")}, conf=conf)
+    assert result.status == 0, result.warnings
+    data = json.loads((result.out / "_events" / "geo" / "prewarm.json").read_text())
+    soup = result.soup("events/geo")
+    facts = {
+        dt.get_text().rstrip(":"): dd.get_text(" ", strip=True) for dt, dd in zip(soup("dt"), soup("dd"), strict=True)
+    }
+    assert facts["Pre-warming"] == data["prewarm_text"]
+    assert data["prewarm_text"].startswith("Pre-warming not asked for. If you pre-warm anyway, 1 node ready")
+    assert "Pre-initialization" not in soup.get_text()
+    mail = unquote(soup.select_one("a.event-button[href^='mailto:']")["href"])
+    assert data["prewarm_text"] in mail and "to pre-warm." not in mail
+    assert (data["notice_state"], data["enough_notice"], data["notified"]) == ("notified", True, "2026-09-01")
+
+
+def test_a_build_without_html_baseurl_says_once_how_to_link_the_calendars(tmp_path):
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "conf.py").write_text('extensions = ["myst_parser", "sphinx_event_ext"]\n' + CONF, "utf-8")
+    (src / "index.md").write_text("# Home\n\n" + _event("geo", "2027-03-13", "2027-03-15"), "utf-8")
+    status = io.StringIO()
+    app = Sphinx(src, src, tmp_path / "out", tmp_path / "doctrees", "html", status=status, warning=io.StringIO())
+    app.build()
+    assert status.getvalue().count("set html_baseurl in conf.py") == 1, status.getvalue()
+    (src / "conf.py").write_text(
+        'extensions = ["myst_parser", "sphinx_event_ext"]\nhtml_baseurl = "https://e.example.org/"\n' + CONF, "utf-8"
+    )
+    status = io.StringIO()
+    app = Sphinx(src, src, tmp_path / "out2", tmp_path / "doctrees2", "html", status=status, warning=io.StringIO())
+    app.build()
+    assert "html_baseurl" not in status.getvalue()

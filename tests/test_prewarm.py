@@ -117,20 +117,49 @@ def test_prewarm_lead_time_is_configurable() -> None:
 
 
 @pytest.mark.parametrize(
-    ("notified", "today", "enough"),
+    ("notified", "today", "enough", "state", "text"),
     [
-        ("2027-02-20", dt.date(2027, 3, 1), True),  # notified on the deadline (2027-03-13 minus 21 days)
-        ("2027-02-21", dt.date(2027, 2, 1), False),  # notified a day late; an early "today" does not matter
-        (None, dt.date(2027, 2, 20), True),  # not notified yet, but still in time today
-        (None, dt.date(2027, 2, 21), False),  # not notified, and already late
+        # notified on the deadline (2027-03-13 minus 21 days)
+        (
+            "2027-02-20",
+            dt.date(2027, 3, 1),
+            True,
+            "notified",
+            "The hub team was told on 2027-02-20, in time (the deadline is 2027-02-20, 21 days before the start).",
+        ),
+        # notified a day late; an early "today" does not matter
+        (
+            "2027-02-21",
+            dt.date(2027, 2, 1),
+            False,
+            "notified-late",
+            "The hub team was told on 2027-02-21, after the deadline (2027-02-20, 21 days before the start).",
+        ),
+        # not notified yet, but still in time today: enough_notice alone reads as if the team knew
+        (
+            None,
+            dt.date(2027, 2, 20),
+            True,
+            "pending",
+            "The hub team has not been told yet; there is time until 2027-02-20, 21 days before the start.",
+        ),
+        # not notified, and already late
+        (
+            None,
+            dt.date(2027, 2, 21),
+            False,
+            "late",
+            "The hub team has not been told yet, and the deadline (2027-02-20, 21 days before the start) has passed.",
+        ),
     ],
 )
-def test_enough_notice(notified: str | None, today: dt.date, enough: bool) -> None:
+def test_enough_notice(notified: str | None, today: dt.date, enough: bool, state: str, text: str) -> None:
     event = make_event(**({"notified": notified} if notified else {}))
     data = request(event, today=today)
     assert data["notify_by"] == "2027-02-20"
     assert data["notified"] == notified
     assert data["enough_notice"] is enough
+    assert (data["notice_state"], data["notice_text"]) == (state, text)
 
 
 def test_notice_days_is_configurable() -> None:

@@ -33,10 +33,10 @@ def test_card_shows_the_facts(build_site):
         for dt, dd in zip(card.select("dt"), card.select("dd"), strict=True)
     }
     assert facts["Dates"] == "2027-03-10 to 2027-03-11 (2 days)"
-    # 09:00 in Denver on 2027-03-10 is MST (UTC-7): 16:00 UTC, and 17:00 is midnight UTC.
-    assert facts["Active hours"] == "09:00-17:00 America/Denver (16:00-00:00 UTC)"
+    # 09:00 in Denver on 2027-03-10 is MST (UTC-7): 16:00 UTC, and 17:00 is midnight UTC, the next UTC day.
+    assert facts["Active hours"] == "09:00-17:00 America/Denver 16:00-00:00 (+1 day) UTC"
     assert facts["Attendees"] == "80"
-    assert facts["Pre-initialization"] == "requested"
+    assert facts["Pre-warming"].startswith("Pre-warming asked for: please have 1 node ready from 60 minutes before")
     assert facts["Contact"] == "Jane Doe <jane@example.org>"
     assert card.select_one('a[href="https://geo.hub.example.org"]') is not None
     assert "laptop" in [strong.get_text() for strong in card.select(".sd-card-body > p:not(.event-actions) strong")]
@@ -50,7 +50,22 @@ def test_utc_hours_follow_daylight_saving_changes(build_site):
     options = GOOD_OPTIONS.replace("2027-03-10", "2027-03-13").replace("2027-03-11", "2027-03-15")
     result = build_site({"index": "# Event\n\n" + event_block(options=options)}, conf="event_today = '2026-12-01'\n")
     assert result.status == 0, result.warnings
-    assert "(16:00-00:00 UTC, 15:00-23:00 UTC)" in result.soup().select_one(".event-card").get_text()
+    hours = result.soup().select_one(".event-card .event-utc").get_text()
+    assert hours == "16:00-00:00 (+1 day) UTC on 2027-03-13; 15:00-23:00 UTC on 2027-03-14 to 2027-03-15"
+
+
+def test_the_title_is_shown_once_under_a_heading_that_says_it(build_site):
+    result = build_site(
+        {
+            "index": "# Intro to Geospatial Python\n\n" + event_block(),
+            "other": "# Other page\n\n" + event_block(options=GOOD_OPTIONS + ":id: other\n"),
+        },
+        conf="event_today = '2026-12-01'\n",
+    )
+    assert result.status == 0, result.warnings
+    same = result.soup().select_one(".event-card .event-title")
+    assert "Intro to Geospatial Python" not in same.get_text() and same.select_one(".sd-badge") is not None
+    assert result.soup("other").select_one(".event-card .event-title").get_text().startswith("Intro to Geospatial")
 
 
 def test_text_fields_are_escaped(build_site):

@@ -82,10 +82,13 @@ def test_init_then_new_for_each_template_passes_the_check(tmp_path, cli):
     assert toctree == expected | {f"events/spring-{template}.html" for template in PAGE_TEMPLATES}
     for template in PAGE_TEMPLATES:
         page = _soup(html / "events" / f"spring-{template}.html")
-        assert page.select_one(".event-card").get_text().count(f"Spring {template}") >= 1
+        # The page's heading is the event's title, so the card does not say it again.
+        assert page.select_one("h1").get_text().startswith(f"Spring {template}")
+        assert page.select_one(".event-card").get_text().count(f"Spring {template}") == 0
         assert "09:00-12:30 Europe/Paris" in page.get_text()
         assert page.select(".event-checklist"), template
-        assert "% " not in page.select_one("div.body").get_text()
+        # No MyST comment line leaked into the page ("30% of attendees" in a sentence is no comment).
+        assert not re.search(r"(?m)^\s*% ", page.select_one("div.body").get_text())
     example = _soup(html / "events" / "example-workshop.html").get_text()
     assert re.search(r"Content checked \d{4}-\d{2}-\d{2}: 1 notebook ran", example), example
     geo = _soup(html / "events" / "geo.html")
@@ -109,20 +112,27 @@ def test_the_skeleton_installs_the_running_sphinx_event_ext(tmp_path, cli):
     assert cli("init", "site", cwd=tmp_path).returncode == 0
     noxfile = (tmp_path / "site" / "noxfile.py").read_text("utf-8")
     ast.parse(noxfile)
-    sessions = re.findall(r"^def (\w+)\(session", noxfile, re.M)
+    sessions = re.findall(r"^def (\w+)\(session: nox.Session\) -> None", noxfile, re.M)
     assert sessions == ["check", "docs", "docs_live", "prewarm"]
     (install,) = re.findall(r"^SPHINX_EVENT_EXT = (.*)$", noxfile, re.M)
     args = ast.literal_eval(install)
-    # The test environment runs this checkout (editable, as the project's nox session installs it),
-    # so the site must install this very folder with the check extra.
+    # The test environment runs this checkout (editable, as the project's nox session installs it), so the
+    # site installs this very folder with the check extra, or, when the checkout was cloned from a URL, that
+    # URL at the checkout's commit.
     package = Path(sphinx_event_ext.__file__).resolve().parents[1]
-    assert args[-1].endswith("[check]")
-    assert Path(args[-1].removesuffix("[check]")).resolve() == package
+    commit = subprocess.run(["git", "-C", str(package), "rev-parse", "HEAD"], capture_output=True, text=True)
     hooks = yaml.safe_load((tmp_path / "site" / ".pre-commit-config.yaml").read_text("utf-8"))
     assert hooks["repos"][0]["hooks"] == [{"id": "sphinx-event-validate"}]
-    assert hooks["repos"][0]["rev"] == f"v{__version__}"
-    (source,) = re.findall(r'^Source = "(.+)"$', (REPO / "pyproject.toml").read_text("utf-8"), re.M)
-    assert hooks["repos"][0]["repo"] == source
+    # The hook comes from the same place as the noxfile's install, at this checkout's commit.
+    assert hooks["repos"][0]["rev"] == commit.stdout.strip()
+    remote = _url_remote(package)
+    if remote:
+        assert args[-1] == f"sphinx-event-ext[check] @ git+{remote}@{commit.stdout.strip()}"
+        assert hooks["repos"][0]["repo"] == remote
+    else:
+        assert args[-1].endswith("[check]")
+        assert Path(args[-1].removesuffix("[check]")).resolve() == package
+        assert Path(hooks["repos"][0]["repo"]).resolve() == package
     workflow = yaml.safe_load((tmp_path / "site" / ".github" / "workflows" / "events.yml").read_text("utf-8"))
     steps = workflow["jobs"]["check"]["steps"]
     assert {"run": "nox -s check"} in steps
@@ -167,10 +177,11 @@ def test_each_template_builds_with_warnings_as_errors(build_site, tmp_path):
     assert result.status == 0, result.warnings
     for (template, content), docname in zip(variants, pages, strict=True):
         soup = result.soup(docname)
-        assert soup.select_one(".event-card").get_text().count(f"A {docname[2:]}") >= 1
+        assert soup.select_one("h1").get_text().startswith(f"A {docname[2:]}")
+        assert soup.select_one(".event-card").get_text().count(f"A {docname[2:]}") == 0
         assert soup.select(".event-checklist"), docname
         assert "Ada <ada@example.org>" in soup.get_text()
-        assert "% " not in soup.select_one("div.body").get_text()
+        assert not re.search(r"(?m)^\s*% ", soup.select_one("div.body").get_text())
         links = [code.get_text() for code in soup.select("table code")]
         assert links == (["lesson.ipynb"] if content else []), docname
         if template == "course":
@@ -276,7 +287,8 @@ def test_the_wheel_ships_the_templates_and_reads_them_installed(tmp_path):
         "import json, sys; sys.path.insert(0, sys.argv[1]);"
         "from sphinx_event_ext.plan import templates as t;"
         "print(json.dumps([str(t.template_root()), sorted(t.render_site({'project': 'p', 'install_check': [],"
-        "'install_base': [], 'source_note': '', 'hook_repository': '', 'hook_revision': ''}))]))"
+        "'install_base': [], 'source_note': '', 'hook_repository': '', 'hook_revision': '', 'provider_hub': False, "
+        "'provider_domain': '', 'support_email': '', 'issue_repo': ''}))]))"
     )
     ran = subprocess.run(
         [sys.executable, "-c", script, str(tmp_path / "installed")],
@@ -311,3 +323,123 @@ def test_every_page_template_field_renders_hostile_text_as_data(build_site, tmp_
         html = result.html(docname)
         assert "<script>alert" not in html and "<b>y</b>" not in html and "\x1b" not in html
         assert "&lt;script&gt;alert(" in html, "the hostile title is shown as text in the heading"
+
+
+def test_init_for_a_hub_of_another_team_mails_nobody_at_the_provider(tmp_path, cli):
+    made = cli("init", "site", "--hub", "https://jupyter.example.edu", cwd=tmp_path)
+    assert made.returncode == 0, made.stderr
+    conf = (tmp_path / "site" / "docs" / "conf.py").read_text("utf-8")
+    assert "\n# event_support_email = " in conf and "\nevent_support_email" not in conf
+    page = (tmp_path / "site" / "docs" / "events" / "example-workshop.md").read_text("utf-8")
+    assert ":hub: https://jupyter.example.edu\n" in page
+    out = tmp_path / "html"
+    # Its own process, as an organizer builds (extensions register themselves once per process).
+    built = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-b", "html", "-q", "-W", str(tmp_path / "site" / "docs"), str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert built.returncode == 0, built.stderr
+    for html in out.rglob("*.html"):
+        text = html.read_text("utf-8")
+        assert "2i2c" not in text and "support@" not in text, html
+    card = _soup(out / "events" / "example-workshop.html").select_one(".event-card").get_text()
+    assert "Notify the hub team" not in card
+
+
+def test_init_for_a_provider_hub_writes_its_team(tmp_path, cli):
+    assert cli("init", "site", "--hub", "https://geo.2i2c.cloud", cwd=tmp_path).returncode == 0
+    conf = (tmp_path / "site" / "docs" / "conf.py").read_text("utf-8")
+    assert '\nevent_support_email = "support@2i2c.org"\n' in conf
+    assert '\nevent_issue_repo = "2i2c-org/infrastructure"\n' in conf
+
+
+def test_init_without_a_hub_keeps_the_example_and_refuses_a_bad_one(tmp_path, cli):
+    assert cli("init", "one", cwd=tmp_path).returncode == 0
+    assert (
+        ":hub: https://hub.example.org\n" in (tmp_path / "one" / "docs" / "events" / "example-workshop.md").read_text()
+    )
+    bad = cli("init", "two", "--hub", "hub.example.org", cwd=tmp_path)
+    assert bad.returncode == 2 and "--hub: expected an http(s) URL" in bad.stderr
+    assert not (tmp_path / "two").exists()
+
+
+def _url_remote(checkout: Path) -> str | None:
+    """The checkout's remote when it is a URL (CI may clone from one), else None (a folder, or no remote)."""
+    names = subprocess.run(["git", "-C", str(checkout), "remote"], capture_output=True, text=True).stdout.split()
+    if not names:
+        return None
+    name = "origin" if "origin" in names else names[0]
+    url = subprocess.run(["git", "-C", str(checkout), "remote", "get-url", name], capture_output=True, text=True)
+    remote = url.stdout.strip()
+    return remote if remote.startswith("git@") or "://" in remote else None
+
+
+def test_init_from_a_local_folder_says_the_site_works_here_only(tmp_path, cli):
+    # The tests run this checkout installed from its folder: with no remote, or one that is a folder path
+    # (a clone of a local clone), the site works on this machine only, and init says so.
+    made = cli("init", "site", cwd=tmp_path)
+    said = "work on this machine only" in " ".join(made.stderr.split())
+    assert said == (_url_remote(Path(sphinx_event_ext.__file__).resolve().parents[1]) is None), made.stderr
+
+
+def test_a_checkout_whose_remote_is_a_folder_path_installs_as_a_folder(tmp_path):
+    from sphinx_event_ext.cli.init import site_source
+    from sphinx_event_ext.util.install_source import InstallSource
+
+    origin = tmp_path / "origin"
+    subprocess.run(["git", "init", "-q", str(origin)], check=True)
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(origin), str(clone)], check=True, capture_output=True)
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@e", "GIT_COMMITTER_NAME": "t"}
+    env["GIT_COMMITTER_EMAIL"] = "t@e"
+    subprocess.run(["git", "-C", str(clone), "commit", "-q", "--allow-empty", "-m", "x"], check=True, env=env)
+    source, warning = site_source(InstallSource("folder", str(clone), editable=True))
+    assert source.kind == "folder" and warning and str(clone) in warning
+
+
+def test_a_checkout_with_a_remote_becomes_its_git_url(tmp_path):
+    from sphinx_event_ext.cli.init import site_source
+    from sphinx_event_ext.util.install_source import InstallSource
+
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "init", "-q", str(clone)], check=True)
+    subprocess.run(
+        ["git", "-C", str(clone), "remote", "add", "origin", "https://github.com/org/sphinx-event-ext"], check=True
+    )
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@e",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@e",
+    }
+    subprocess.run(["git", "-C", str(clone), "commit", "-q", "--allow-empty", "-m", "x"], check=True, env=env)
+    commit = subprocess.run(
+        ["git", "-C", str(clone), "rev-parse", "HEAD"], capture_output=True, text=True
+    ).stdout.strip()
+    source, warning = site_source(InstallSource("folder", str(clone), editable=True))
+    assert warning is None
+    assert source.install_args("check") == [
+        f"sphinx-event-ext[check] @ git+https://github.com/org/sphinx-event-ext@{commit}"
+    ]
+    assert (source.repository, source.revision) == ("https://github.com/org/sphinx-event-ext", commit)
+    plain, warned = site_source(InstallSource("folder", str(tmp_path), editable=False))
+    assert plain.kind == "folder" and warned and str(tmp_path) in warned
+
+
+def test_a_warm_site_session_does_not_install_again(tmp_path, cli):
+    nox = shutil.which("nox")
+    assert nox, "nox is a test dependency"
+    assert cli("init", "site", cwd=tmp_path).returncode == 0
+    site = tmp_path / "site"
+
+    def prewarm() -> str:
+        done = subprocess.run([nox, "-s", "prewarm"], cwd=site, capture_output=True, text=True, check=False)
+        assert done.returncode == 0, done.stderr
+        return done.stderr
+
+    assert "pip install" in prewarm()  # a new environment
+    warm = prewarm()
+    assert "Reusing existing virtual environment" in warm and "pip install" not in warm, warm

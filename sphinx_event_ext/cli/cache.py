@@ -12,7 +12,13 @@ from ..content.sanitize import one_line
 
 def add_parser(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     """``cache list`` and ``cache prune``."""
-    cache = commands.add_parser("cache", help="list or prune the environments the content check built")
+    cache = commands.add_parser(
+        "cache",
+        help="list or prune the environments the content check built",
+        description="List the kernel environments the content check built and keeps between checks (their size, "
+        "last use, Python and builder), or prune the ones not used for a while and unfinished builds: conda "
+        "environments take gigabytes. A pruned environment is built again by the next check that needs it.",
+    )
     cache.add_argument("action", nargs="?", choices=("list", "prune"), default="list", help="default: list")
     cache.add_argument(
         "--dir",

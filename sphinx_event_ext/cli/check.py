@@ -27,9 +27,10 @@ from ..content.store import (
     state_folder,
 )
 from ..util.atomic import dumps, write_atomic
-from . import check_stamp
+from . import check_stamp, workflow_commands
+from .myst_project import find_myst_project
 from .scan import FoundEvent, markdown_files, scan_text
-from .site import conf_values, find_confdir, relative, report
+from .site import annotate_metadata, conf_values, find_confdir, relative, report
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -48,9 +49,14 @@ def run_check(args: argparse.Namespace) -> int:
     if not source.is_dir():
         print(f"sphinx-event check: error: {source} is not a folder", file=sys.stderr)
         return 2
+    project = find_myst_project(source)  # a myst.yml nearer than any conf.py: a mystmd project
+    if project is not None:
+        from .myst_check import run_myst_check
+
+        return run_myst_check(project, jobs=args.jobs, force=args.force)
     confdir = find_confdir(source)
     if confdir is None:
-        print(f"sphinx-event check: error: no conf.py in {source} or the folders above it", file=sys.stderr)
+        print(f"sphinx-event check: error: no conf.py or myst.yml in {source} or the folders above it", file=sys.stderr)
         return 2
     out: Path = args.out or source / "_build" / "html"
     # The build's state (doctrees, evidence, logs) stays beside the source, never in the published folder.
@@ -79,6 +85,7 @@ def run_check(args: argparse.Namespace) -> int:
     lines = report(found)
     for line in lines:
         print(line)
+    annotate_metadata(found)
     if lines:
         print(f"sphinx-event check: {len(lines)} problem(s) in event metadata; not building", file=sys.stderr)
         return 1
@@ -108,6 +115,9 @@ def run_check(args: argparse.Namespace) -> int:
         return 128 + interrupted[0]
     if status:
         reported = warnings.is_file() and warnings.read_text("utf-8", "replace").strip()
+        if reported and workflow_commands.enabled():
+            for line in workflow_commands.commands(workflow_commands.from_sphinx_warnings(reported, Path.cwd())):
+                print(line)
         problem = (
             "see the problems above" if reported else f"Sphinx stopped with status {status} and reported no problem"
         )
@@ -117,7 +127,7 @@ def run_check(args: argparse.Namespace) -> int:
     if variables is not None:
         resolved = read_remotes(doctrees)
         check_stamp.passed(stamp_path, before, content, flags, variables, out, roots, skip, rehearsals, resolved)
-    print(f"sphinx-event check: all events valid, site built in {relative(out)}", file=sys.stderr)
+    print(f"sphinx-event check: passed; site built in {relative(out)}", file=sys.stderr)
     return 0
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from pathlib import Path
 
 from ..content.pull import PullError
 from ..plan.links import (
@@ -23,6 +22,7 @@ from ..plan.links import (
     nbgitpuller_link,
 )
 from .event_links import EVENT_ERRORS, link_from_event, links_table
+from .site import add_event_flag, add_source
 
 #: The link kinds; ``event`` (the event's own links) is what ``link --event ID`` runs when no kind is given.
 KINDS = ("nbgitpuller", "binder", "binder-nbgitpuller")
@@ -39,17 +39,8 @@ def _content_options(parser: argparse.ArgumentParser) -> None:
 
 
 def _event_options(parser: argparse.ArgumentParser, required: bool = False) -> None:
-    parser.add_argument(
-        "--event", required=required, metavar="ID", help="build the link from this event's metadata in SOURCE_DIR"
-    )
-    parser.add_argument(
-        "source",
-        nargs="?",
-        type=Path,
-        default=Path("docs"),
-        metavar="SOURCE_DIR",
-        help="where to find the event with --event: a folder or MyST file (default: docs)",
-    )
+    add_event_flag(parser, "build the link from this event's metadata in SOURCE_DIR", required=required)
+    add_source(parser, "where to find the event with --event: a folder or MyST file")
     parser.add_argument(
         "--no-verify",
         action="store_true",
@@ -62,12 +53,19 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     link = subparsers.add_parser(
         "link",
         help="print an nbgitpuller or Binder launch link, or an event's links",
-        description="Print a launch link. 'link --event ID' needs no KIND: it runs 'link event'.",
+        description="Print a launch link: an nbgitpuller link that pulls content into the hub, a Binder link, or "
+        "a Binder link whose environment pulls the content; from flags, or from an event's metadata with --event, "
+        "checked against the content unless --no-verify. 'link --event ID' needs no KIND: it runs 'link event'.",
     )
     link.set_defaults(func=run)
     kinds = link.add_subparsers(dest="link_kind", required=True, metavar="KIND")
 
-    puller = kinds.add_parser("nbgitpuller", help="a JupyterHub link that pulls content with nbgitpuller")
+    puller = kinds.add_parser(
+        "nbgitpuller",
+        help="a JupyterHub link that pulls content with nbgitpuller",
+        description="A link that logs in to the hub, pulls the content repository into the attendee's home "
+        "folder with nbgitpuller (never overwriting their changes) and opens it.",
+    )
     puller.add_argument("--hub", help="JupyterHub URL, with its path prefix if any (default with --event: its hub)")
     _content_options(puller)
     puller.add_argument("--target-path", help="folder to pull into (default: the repository name, as nbgitpuller does)")
@@ -75,7 +73,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     puller.add_argument("--canvas", action="store_true", help="a Canvas/LTI launch link instead of a plain hub link")
     _event_options(puller)
 
-    binder = kinds.add_parser("binder", help="a Binder launch link")
+    binder = kinds.add_parser(
+        "binder",
+        help="a Binder launch link",
+        description="A link that builds the repository's environment on a BinderHub and opens it there.",
+    )
     binder.add_argument(
         "--repo", help="repository URL, <owner>/<repo> on GitHub, or a Zenodo/Figshare DOI (default with --event: its)"
     )
@@ -87,7 +89,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     binder.add_argument("--binderhub", help=f"BinderHub URL (default: the event's, or {DEFAULT_BINDERHUB})")
     _event_options(binder)
 
-    through = kinds.add_parser("binder-nbgitpuller", help="a Binder link whose environment pulls the content")
+    through = kinds.add_parser(
+        "binder-nbgitpuller",
+        help="a Binder link whose environment pulls the content",
+        description="A Binder link that builds the environment repository and pulls the content repository into "
+        "it with nbgitpuller: environment and content kept apart, as on the hub.",
+    )
     through.add_argument("--env-repo", help="git URL of the environment repository (default with --event: its)")
     through.add_argument("--env-ref", help="branch, tag or commit of the environment (default: HEAD)")
     _content_options(through)
@@ -95,7 +102,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     _event_options(through)
 
     event = kinds.add_parser(
-        FROM_EVENT, help="the event's links table, or with --path its hub link (the default with --event)"
+        FROM_EVENT,
+        help="the event's links table, or with --path its hub link (the default with --event)",
+        description="Every notebook of the event with its hub and Binder links, as a table, or with --path the "
+        "hub link of one file, checked against the content unless --no-verify.",
     )
     event.add_argument("--path", help="file or folder inside the content: print its hub link instead of the table")
     _event_options(event, required=True)

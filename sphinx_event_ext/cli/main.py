@@ -8,21 +8,21 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .._version import __version__
-from ..model.config import EventConfig, resolve_today
-from ..plan.prewarm import events_index, prewarm_request
-from ..plan.site_layout import BUILDERS, HtmlSettings, page_url
+from ..plan.prewarm import events_index
+from ..plan.site_layout import BUILDERS
 from ..util.atomic import dumps
 from ..util.commands import subcommands
+from . import board as cli_board
 from . import cache as cli_cache
 from . import init as cli_init
 from . import link as cli_link
 from . import new as cli_new
+from . import placeholders as cli_placeholders
 from . import rehearse as cli_rehearse
 from . import ticket as cli_ticket
 from .check import run_check
-from .events import unknown_id
-from .scan import scan
-from .site import conf_values, report
+from .scan import scan_site
+from .site import add_event_flag, add_paths, add_source, annotate_metadata, report
 
 
 def run_validate(args: argparse.Namespace) -> int:
@@ -31,10 +31,11 @@ def run_validate(args: argparse.Namespace) -> int:
     if missing:
         print(f"sphinx-event validate: error: no such file or folder: {', '.join(map(str, missing))}", file=sys.stderr)
         return 2
-    found = scan(args.paths)
+    found = scan_site(args.paths)
     lines = report(found)
     for line in lines:
         print(line)
+    annotate_metadata(found)
     print(f"{len(found)} event(s) checked, {len(lines)} problem(s)", file=sys.stderr)
     return 1 if lines else 0
 
@@ -45,39 +46,11 @@ def _formatter(prog: str) -> argparse.HelpFormatter:
 
 
 def run_prewarm(args: argparse.Namespace) -> int:
-    """Print the pre-warm request of one event (``--id``), or ``events.json`` for all, without a build."""
-    found = scan(args.paths)
-    lines = report(found)
-    if lines:
-        print("\n".join(lines), file=sys.stderr)
-        return 1
-    events = [(item.docname, item.result.event) for item in found if item.result.event is not None]
-    if args.id:
-        known = [event.id for _, event in events]
-        events = [(docname, event) for docname, event in events if event.id == args.id]
-        if not events:
-            print(f"sphinx-event prewarm: error: {unknown_id(args.id, known)}", file=sys.stderr)
-            return 2
-    values = conf_values(args.paths[0])
-    config, problems = EventConfig.from_values(values)
-    if problems:
-        for problem in problems:
-            print(f"sphinx-event prewarm: error: conf.py: {problem}", file=sys.stderr)
-        return 2
-    notice_days, lead = config.notice_days, config.prewarm_lead_minutes
-    today = resolve_today(config.today)
-    settings = HtmlSettings.from_values(values)
-    requests = [
-        prewarm_request(
-            event,
-            today=today,
-            notice_days=notice_days,
-            lead_minutes=lead,
-            page_url=page_url(docname, event.id, args.builder, settings),
-        )
-        for docname, event in events
-    ]
-    sys.stdout.write(dumps(requests[0] if args.id else events_index(requests)))
+    """Print the pre-warm request of one event (``--event``), or ``events.json`` for all, without a build."""
+    site = cli_placeholders.gather(args.paths, args.out, args.event, "sphinx-event prewarm", args.builder)
+    if isinstance(site, int):
+        return site
+    sys.stdout.write(dumps(site.requests[0] if args.event else events_index(site.requests)))
     return 0
 
 
@@ -95,20 +68,25 @@ def parser() -> argparse.ArgumentParser:
     )
     main_parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = main_parser.add_subparsers(dest="command", required=True)
-    validate = commands.add_parser("validate", help="validate event directives without building")
-    validate.add_argument(
-        "paths", nargs="+", type=Path, metavar="FILE_OR_DIR", help="MyST files, or folders searched for .md files"
+    validate = commands.add_parser(
+        "validate",
+        help="validate event directives without building",
+        description="Read every event directive in MyST files, as a build would, and report each problem as "
+        "FILE:LINE: OPTION: message, in file and line order, with what was expected. Nothing is built, pulled or "
+        "run; exit status 1 when any event is invalid. In a GitHub Actions job the problems are also annotations "
+        "on the pull request.",
     )
+    add_paths(validate, "MyST files, or folders searched for .md files")
     validate.set_defaults(func=run_validate)
-    check = commands.add_parser("check", help="validate every event and build the site with warnings as errors")
-    check.add_argument(
-        "source",
-        nargs="?",
-        type=Path,
-        default=Path("docs"),
-        metavar="SOURCE_DIR",
-        help="the Sphinx source folder (default: docs); its conf.py is there or in a folder above",
+    check = commands.add_parser(
+        "check",
+        help="validate every event and build the site with warnings as errors",
+        description="Validate every event, then build the site with warnings as errors: every hub and Binder link "
+        "is proven against the content nbgitpuller pulls (or the local content-path copy), every notebook runs "
+        "top to bottom in a fresh kernel in the event's environment, and the build's files are written. It ends "
+        "with what it proved. When nothing changed since the last passing check it says so and stops.",
     )
+    add_source(check, "the Sphinx source folder; its conf.py is there or in a folder above")
     check.add_argument("--out", type=Path, default=None, metavar="DIR", help="HTML output folder")
     check.add_argument("--jobs", type=int, default=0, metavar="N", help="notebooks run at once (default: one per CPU)")
     check.add_argument(
@@ -126,16 +104,24 @@ def parser() -> argparse.ArgumentParser:
         "event_verify_ticket)",
     )
     check.set_defaults(func=run_check)
-    prewarm = commands.add_parser("prewarm", help="print the pre-warm request JSON without building")
-    prewarm.add_argument("paths", nargs="+", type=Path, metavar="FILE_OR_DIR", help="MyST files or folders")
-    prewarm.add_argument("--id", help="print this event's request (default: the events.json index of all)")
+    prewarm = commands.add_parser(
+        "prewarm",
+        help="print the pre-warm request JSON without building",
+        description="Print what the build writes as _events/<id>/prewarm.json for one event, or as "
+        "_events/events.json for all, using the site's conf.py; nothing is built.",
+    )
+    add_paths(prewarm, "MyST files or folders")
+    add_event_flag(prewarm, "print this event's request (default: the index of all)")
     prewarm.add_argument(
         "--builder",
         choices=BUILDERS,
         default="html",
         help="the Sphinx builder the site is published with, which decides its page addresses (default: html)",
     )
+    cli_placeholders.add_out_option(prewarm)
     prewarm.set_defaults(func=run_prewarm)
+    cli_placeholders.add_parser(commands)
+    cli_board.add_parser(commands)
     cli_link.add_parser(commands)
     cli_rehearse.add_parser(commands)
     cli_ticket.add_parser(commands)

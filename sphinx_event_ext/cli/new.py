@@ -15,6 +15,7 @@ from typing import Any
 
 from ..content.github_issue import IssueError, read_issue
 from ..model.event import Problem
+from ..model.formats import parse_date
 from ..model.schema import load_schema, required_options
 from ..model.validate import parse_event, placeholder_hint, slugify
 from ..plan.templates import PAGE_TEMPLATES, render_page
@@ -41,6 +42,10 @@ def _dest(option: str) -> str:
     return option.replace("-", "_")
 
 
+#: What to type, shown in place of the value's name in --help.
+_FORMATS = {"start": "YYYY-MM-DD", "end": "YYYY-MM-DD", "active-hours": "HH:MM-HH:MM"}
+
+
 def add_event_options(command: argparse.ArgumentParser, *, required_help: str) -> None:
     """The event's options as flags, with the schema's descriptions as help."""
     properties = load_schema()["properties"]
@@ -49,19 +54,50 @@ def add_event_options(command: argparse.ArgumentParser, *, required_help: str) -
         if option == "id":
             text = f"The event's id and the page's name, ID.md: {properties[option]['x-expected']}. Default: a slug of the title."
         suffix = f" {required_help}" if option in _required() else ""
-        command.add_argument(
-            f"--{option}", dest=_dest(option), metavar=option.upper().replace("-", "_"), help=text + suffix
-        )
+        metavar = _FORMATS.get(option, option.upper().replace("-", "_"))
+        command.add_argument(f"--{option}", dest=_dest(option), metavar=metavar, help=text + suffix)
+
+
+#: How many times one value is asked for again before ``new`` gives up (and says why).
+ASK_AGAIN = 5
+
+
+def _ask(option: str, values: dict[str, Any]) -> str:
+    """One value from the terminal; the end date offers the start date (a one-day event) as its default."""
+    expected = load_schema()["properties"][option]["x-expected"] if option != "title" else "the event's name"
+    default = str(values.get("start") or "") if option == "end" else ""
+    try:
+        parse_date(default)
+    except ValueError:
+        default = ""  # a start that is not a date is no default
+    shown = f" [{default}]" if default else ""
+    return input(f"{option} ({expected}){shown}: ").strip() or default
+
+
+def _refused(values: dict[str, Any], asked: list[str]) -> list[Problem]:
+    """The problems of the values typed in the terminal (a flag's own problem is reported as before)."""
+    title = _one_line(str(values.get("title") or "")) or "untitled"
+    options = event_options(values)
+    slug = options.get("id") or slugify(title) or "event"
+    problems = parse_event(title, options, default_id=slug, page_dir=Path(".")).problems
+    return sorted((problem for problem in problems if problem.option in asked), key=lambda p: asked.index(p.option))
 
 
 def ask_missing(values: dict[str, Any], options: Sequence[str]) -> list[str]:
-    """Ask for each missing required value when a terminal is attached; the ones still missing."""
+    """Ask for each missing required value when a terminal is attached, and again for a typed value that is not
+    valid (keeping the others); the ones still missing."""
     missing = [option for option in options if not values.get(_dest(option))]
     if not missing or not sys.stdin.isatty():
         return missing
-    properties = load_schema()["properties"]
     for option in missing:
-        values[_dest(option)] = input(f"{option} ({properties[option]['x-expected']}): ").strip()
+        values[_dest(option)] = _ask(option, values)
+    for _ in range(ASK_AGAIN):
+        problems = _refused(values, missing)
+        if not problems:
+            break
+        for problem in problems:
+            print(f"{problem.option}: {problem.message}; please type it again", file=sys.stderr)
+            values[_dest(problem.option)] = _ask(problem.option, values)
     return [option for option in options if not values.get(_dest(option))]
 
 
@@ -200,7 +236,13 @@ def run_new(args: argparse.Namespace) -> int:
 
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Add ``new``."""
-    new = subparsers.add_parser("new", help="write a new event page from a template")
+    new = subparsers.add_parser(
+        "new",
+        help="write a new event page from a template",
+        description="Write docs/events/ID.md for a new event, from a template (workshop, hackathon or course), "
+        "with the event directive filled in from the flags, from the hub team's issue (--from-issue), or from "
+        "answers in a terminal, where a value that is not valid is asked for again. Nothing is overwritten.",
+    )
     new.add_argument(
         "--template", choices=PAGE_TEMPLATES, default="workshop", help="the kind of event (default: workshop)"
     )

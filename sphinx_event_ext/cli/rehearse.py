@@ -24,7 +24,7 @@ from ..plan.rehearsal import BURST, SLOW_START_SECONDS, SPREAD, arrival_offsets,
 from ..util.atomic import dumps, write_atomic
 from ..util.sanitize import one_line
 from .scan import scan
-from .site import conf_values, relative, report
+from .site import add_event_flag, add_source, conf_values, relative, report
 
 NAME = "sphinx-event rehearse"
 #: A wave above this many users needs --confirm-size.
@@ -34,10 +34,19 @@ CONFIRM_ABOVE = 25
 def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Add the ``rehearse`` command."""
     command = subparsers.add_parser(
-        "rehearse", help="start servers on the event's hub, click its link, run its content"
+        "rehearse",
+        help="start servers on the event's hub, click its link, run its content",
+        description="Rehearse the event on its real hub, as attendees will use it: create temporary users (named "
+        "--user-prefix N) through the hub's REST API, start their servers on the real hub at once, pull the "
+        "content through the event's nbgitpuller link, and run every notebook in a kernel on the hub, measuring "
+        "start times and memory. The token (in the variable named by --hub-token-env) needs the scopes "
+        "admin:users, admin:servers and access:servers. Afterwards the servers are stopped and the users deleted, "
+        "also when the rehearsal fails or is interrupted (unless --keep). The result is written into the build's "
+        "evidence store (--state, default SOURCE_DIR/_build/doctrees: event-evidence/rehearsals/<id>.json), which "
+        "the next build shows.",
     )
-    command.add_argument("source", type=Path, metavar="SOURCE_DIR", help="the Sphinx source folder with the event")
-    command.add_argument("--event", metavar="ID", help="the event to rehearse (needed when the folder has several)")
+    add_source(command, "the Sphinx source folder with the event")
+    add_event_flag(command, "the event to rehearse (needed when the folder has several)")
     command.add_argument(
         "--hub-token-env",
         required=True,

@@ -20,6 +20,7 @@ from myst_parser.parsers.mdit import create_md_parser
 
 from ..model.directive import EventDirectiveShape, option_lines, options_format_problem, with_repeats
 from ..model.validate import ParseResult, parse_event
+from .myst_project import find_myst_project
 
 _DIRECTIVE = re.compile(r"^\{([A-Za-z0-9_:.-]+)\}\s*(.*)$", re.S)
 _EVENT_FENCE = "{event}"
@@ -47,6 +48,8 @@ class FoundEvent:
     docname: str
     result: ParseResult
     options_at: dict[str, int] = field(default_factory=dict)
+    title: str | None = None
+    options: dict[str, str | None] = field(default_factory=dict)
 
     def line_of(self, option: str) -> int:
         """The line of an option, or the directive's line for a missing option or the title."""
@@ -54,14 +57,14 @@ class FoundEvent:
 
 
 @cache
-def _parser() -> MarkdownIt:
+def md_parser() -> MarkdownIt:
     """One parser for every file: building it costs more than parsing a short page."""
     return create_md_parser(MdParserConfig(enable_extensions={"colon_fence"}), RendererHTML)
 
 
 def _directives(text: str, offset: int) -> Iterator[tuple[str, str, str, int]]:
     """(name, first line, content, 1-based line) of every directive, nested ones included."""
-    for token in _parser().parse(text):
+    for token in md_parser().parse(text):
         if token.type not in ("fence", "colon_fence") or not token.map:
             continue
         match = _DIRECTIVE.match(token.info.strip())
@@ -72,8 +75,9 @@ def _directives(text: str, offset: int) -> Iterator[tuple[str, str, str, int]]:
         yield from _directives(token.content, line)
 
 
-def scan_text(text: str, path: Path, default_id: str) -> list[FoundEvent]:
-    """Validate every ``event`` directive of one MyST document."""
+def scan_text(text: str, path: Path, default_id: str, ids_from_titles: bool = False) -> list[FoundEvent]:
+    """Validate every ``event`` directive of one MyST document; ``ids_from_titles`` takes an event's
+    default id from its title, as the mystmd plugin must (it is not told its page's name)."""
     found: list[FoundEvent] = []
     if _EVENT_FENCE not in text:  # no directive can be named event: skip parsing the page
         return found
@@ -87,10 +91,12 @@ def scan_text(text: str, path: Path, default_id: str) -> list[FoundEvent]:
         if problem:
             result = ParseResult(None, [problem])
         else:
-            result = parse_event(title, parsed.options, default_id=default_id, page_dir=path.parent)
+            event_default = (title or "event") if ids_from_titles else default_id
+            result = parse_event(title, parsed.options, default_id=event_default, page_dir=path.parent)
         result, repeats = with_repeats(result, content)
         at = {name: line + 1 + offset for name, offset in {**option_lines(content), **repeats}.items()}
-        found.append(FoundEvent(path, line, default_id, result, at))
+        options = {str(name): value for name, value in parsed.options.items()}
+        found.append(FoundEvent(path, line, default_id, result, at, title, options))
     return found
 
 
@@ -105,10 +111,17 @@ def markdown_files(targets: list[Path]) -> Iterator[tuple[Path, Path]]:
                 yield path, target
 
 
-def scan(targets: list[Path]) -> list[FoundEvent]:
-    """Validate every event in the given files and folders; ids default as in a build."""
+def scan(targets: list[Path], ids_from_titles: bool = False) -> list[FoundEvent]:
+    """Validate every event in the given files and folders; ids default as in a build (from the page's
+    name for Sphinx, from the title with ``ids_from_titles``, for mystmd)."""
     found = []
     for path, base in markdown_files(targets):
         docname = path.relative_to(base).with_suffix("").as_posix()
-        found.extend(scan_text(path.read_text("utf-8"), path, docname))
+        found.extend(scan_text(path.read_text("utf-8"), path, docname, ids_from_titles))
     return found
+
+
+def scan_site(paths: list[Path]) -> list[FoundEvent]:
+    """The events of the paths; in a mystmd project (``myst.yml``) ids default from titles, as its plugin's do."""
+    myst = any(find_myst_project(path if path.is_dir() else path.parent) for path in paths)
+    return scan(paths, ids_from_titles=myst)

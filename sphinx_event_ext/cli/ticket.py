@@ -10,7 +10,7 @@ from ..content.github_issue import IssueError, fetch_issue, load_issue
 from ..plan.ticket_compare import FieldCheck, compare_ticket, differences
 from ..util.sanitize import one_line
 from .scan import scan
-from .site import report
+from .site import add_event_flag, add_source, report
 
 COLUMNS = ("Field", "Result", "Page", "Issue", "Note")
 
@@ -45,11 +45,11 @@ def run_ticket(args: argparse.Namespace) -> int:
     if not source.exists():
         return _fail(f"no such file or folder: {source}")
     everything = scan([source])
-    events = [item.result.event for item in everything if item.result.event and item.result.event.id == args.id]
+    events = [item.result.event for item in everything if item.result.event and item.result.event.id == args.event]
     if not events:
         for line in report(everything):
             print(line, file=sys.stderr)
-        return _fail(f"no valid event with id {args.id!r} in {source}")
+        return _fail(f"no valid event with id {args.event!r} in {source}")
     event = events[0]
     try:
         if args.issue is not None:
@@ -72,16 +72,15 @@ def run_ticket(args: argparse.Namespace) -> int:
 
 def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
     """Register ``ticket`` on the main parser."""
-    ticket = commands.add_parser("ticket", help="compare an event with the hub team's issue for it")
-    ticket.add_argument(
-        "source",
-        nargs="?",
-        type=Path,
-        default=Path("docs"),
-        metavar="SOURCE_DIR",
-        help="the folder (or MyST file) with the event (default: docs)",
+    ticket = commands.add_parser(
+        "ticket",
+        help="compare an event with the hub team's issue for it",
+        description="Read the hub team's GitHub issue for an event (its ticket URL, fetched through GitHub's REST "
+        "API, or a saved copy with --issue) and compare its dates, hours, attendee count and hub with the event "
+        "page, one line per field. Exit status 1 when a field differs.",
     )
-    ticket.add_argument("--id", required=True, help="the event's id")
+    add_source(ticket, "the folder (or MyST file) with the event")
+    add_event_flag(ticket, "the event's id", required=True)
     ticket.add_argument(
         "--issue",
         type=Path,

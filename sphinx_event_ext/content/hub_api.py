@@ -94,7 +94,9 @@ class Hub:
         except RedirectRefused as error:
             raise HubError(redact(f"{where} was {error}", self.token)) from None
         except httpx.HTTPError as error:
-            raise HubError(redact(one_line(f"{where} failed: {error or type(error).__name__}"), self.token)) from None
+            host = urlsplit(url).netloc
+            reason = error or type(error).__name__
+            raise HubError(redact(one_line(f"{where} failed: cannot reach {host} ({reason})"), self.token)) from None
 
     def request(self, method: str, path: str, body: Any = None) -> Any:
         """``path`` under ``/hub/api/``; the decoded JSON answer, or None for an empty one."""

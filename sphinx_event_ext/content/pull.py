@@ -30,6 +30,10 @@ class PullError(Exception):
     """Content could not be pulled or a path is missing; the message says what exists instead."""
 
 
+class MissingBranchError(PullError):
+    """The branch (or tag) asked for does not exist in the repository: a problem of the ``content-branch`` line."""
+
+
 @dataclass(frozen=True)
 class RemoteRefs:
     """The branches and tags a remote has, each with the commit it points to."""
@@ -133,7 +137,7 @@ def _commit_of(repo: str, branch: str | None, refs: RemoteRefs) -> tuple[str, st
         raise PullError(f"{repo} has no default branch; give a branch")
     commit = refs.commit_of(name)
     if commit is None:
-        raise PullError(_missing_ref_message(repo, name, refs))
+        raise MissingBranchError(_missing_ref_message(repo, name, refs))
     return name, commit
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import MISSING, dataclass, field, fields
 from types import SimpleNamespace
@@ -80,6 +81,19 @@ def _check_optional_text(value: Any) -> None:
         _check_text(value)
 
 
+_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")
+
+
+def _check_optional_name(value: Any) -> None:
+    if value is not None and (not isinstance(value, str) or not _NAME.match(value)):
+        raise ValueError(f"expected None or a name of letters, digits, '.', '_' and '-' (at most 63), got {value!r}")
+
+
+def _check_feeds(value: Any) -> None:
+    if not isinstance(value, (list, tuple)) or not all(isinstance(item, str) and item.strip() for item in value):
+        raise ValueError(f"expected a list of URLs or file paths, got {value!r}")
+
+
 EXECUTION_REPORTS = ("collapsed", "inline", "hidden")
 #: ``event_environment_python``: fail (warn) when the requested Python cannot be had, or accept the nearest.
 PYTHON_POLICIES = ("exact", "nearest")
@@ -150,12 +164,48 @@ class EventConfig:
         default="07_event-hub.yaml",
         metadata={"help": "The issue form template, in `issue_repo`, that the card pre-fills.", "check": _check_text},
     )
+    attendee_templates: str | None = field(
+        default=None,
+        metadata={
+            "help": "A folder (relative to conf.py) with the site's own wording of the attendees' messages: "
+            "`triage.txt.jinja`, `log-in-early.txt.jinja`, `share.txt.jinja`; a message without a file there keeps "
+            "the built-in text.",
+            "check": _check_optional_text,
+        },
+    )
     prewarm_lead_minutes: int = field(
         default=60,
         metadata={
             "help": "How long before each session pre-warmed capacity should be ready (the `prewarm_windows` "
             "of the pre-warm request). At most 10080 (a week).",
             "check": _check_at_most(10080, "minutes"),
+        },
+    )
+    node_pool: str | None = field(
+        default=None,
+        metadata={
+            "help": "The node pool named in `_events/placeholders.ics` for events without their own `node-pool` "
+            "(the pool key of the placeholder scaler's config). Without either, an event that needs warm nodes is "
+            "left out of the calendar, with a note in the build log; `placeholders.json` still lists it.",
+            "check": _check_optional_name,
+        },
+    )
+    board_feeds: tuple[str, ...] = field(
+        default=(),
+        metadata={
+            "help": "The `events.json` feeds the `event-board` directive shows: https URLs (plain http only to a "
+            "loopback address) or files relative to the source folder. A feed that cannot be read or fails "
+            "its schema is reported on the board and skipped; feeds are cached in the doctree folder for offline "
+            "rebuilds.",
+            "check": _check_feeds,
+        },
+    )
+    board_timeout: int = field(
+        default=10,
+        metadata={
+            "help": "Seconds the `event-board` directive waits for one feed before it shows the feed's cached copy, "
+            "or skips it. At most 300.",
+            "check": _check_at_most(300, "seconds"),
         },
     )
     verify_links: bool = field(

@@ -59,6 +59,12 @@ class Event:
     allow_errors: bool = False
     timeout: int | None = None
     compare_outputs: bool = False
+    kind: str | None = None
+    similar_before: str | None = None
+    storage_per_user: str | None = None
+    node_pool: str | None = None
+    status: str = "confirmed"
+    binder_attendees: int | None = None
 
     @property
     def zone(self) -> ZoneInfo:
@@ -80,6 +86,11 @@ class Event:
     def user_options(self) -> dict[str, str]:
         """What a hub's spawner receives to start the event's servers: the profile and its choices."""
         return {"profile": self.profile, **dict(self.profile_options)} if self.profile else {}
+
+    @property
+    def cancelled(self) -> bool:
+        """Whether the event was called off (its calendar entries stay, marked cancelled)."""
+        return self.status == "cancelled"
 
     @property
     def has_content(self) -> bool:

@@ -366,6 +366,19 @@ def check_content_glob(value: str) -> str:
     return check_relative_path(value)
 
 
+#: The answers to "has a similar event run on this hub before?" besides a link to that event.
+SIMILAR_ANSWERS = ("yes", "no")
+
+
+def check_similar_before(value: str) -> str:
+    """``yes``, ``no`` (any case), or an http(s) link to the earlier event's page."""
+    if value.strip().lower() in SIMILAR_ANSWERS:
+        return value
+    if "://" not in value:
+        raise ValueError("not yes, no or a link")
+    return check_http_url(value)
+
+
 #: Every format the schema uses, by the name the schema gives it.
 FORMAT_CHECKS = {
     "date": parse_date,
@@ -380,4 +393,5 @@ FORMAT_CHECKS = {
     "redirect-path": check_redirect_path,
     "content-glob": check_content_glob,
     "memory-size": parse_memory,
+    "similar-before": check_similar_before,
 }

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from .event import Event, Problem
-from .formats import check_ascii_digits, check_plain_text, parse_active_hours, parse_event_date
+from .formats import SIMILAR_ANSWERS, check_ascii_digits, check_plain_text, parse_active_hours, parse_event_date
 from .memory import parse_memory, users_per_node
 from .schema import load_schema, option_properties, required_options, validator
 
@@ -272,6 +272,8 @@ def _build(values: Mapping[str, Any], default_id: str) -> Event:
     fields["profile_options"] = tuple(
         (name, choice) for name, _, choice in (pair.partition("=") for pair in values.get("profile-options", ()))
     )
+    if fields.get("similar_before", "").lower() in SIMILAR_ANSWERS:
+        fields["similar_before"] = fields["similar_before"].lower()
     if "notified" in values:
         fields["notified"] = parse_event_date(values["notified"])
     return Event(**fields)

@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..model.event import Event
+from .binder import uses_mybinder
 
 PHASES = (("before", "Before the event"), ("during", "During the event"), ("after", "After the event"))
 METADATA = "the metadata"
@@ -113,6 +114,10 @@ def is_public_url(url: str) -> bool:
         return True  # a name: whether it is public only the network can tell
 
 
+def _binder_request(event: Event, evidence: Evidence) -> str | None:
+    return None if uses_mybinder(event) else "attendees do not launch on mybinder.org"
+
+
 def _content(event: Event, evidence: Evidence) -> str | None:
     if event.content_repo:
         return "the content repository is recorded" if is_public_url(event.content_repo) else None
@@ -165,6 +170,15 @@ STEPS: tuple[Step, ...] = (
         0,
         proof=_preinit,
         notice_offset=True,
+    ),
+    Step(
+        "binder-request",
+        "before",
+        "Ask mybinder.org for resources, if attendees launch there",
+        "mybinder.org gives a repository 100 users at once by default. Ask for more with its resource request "
+        "form two weeks ahead; requests less than 48 hours before the event are refused.",
+        14,
+        proof=_binder_request,
     ),
     Step(
         "environment",

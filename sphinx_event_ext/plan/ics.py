@@ -71,8 +71,13 @@ def _timezones(calendar: Calendar, events: list[Event]) -> list[Timezone]:
 
 @lru_cache(maxsize=256)
 def _timezone(tzid: str, first_year: int, last_year: int) -> Timezone:
-    """A zone's VTIMEZONE for whole years; computed once per build for every calendar that uses it."""
-    return Timezone.from_tzid(tzid, first_date=dt.date(first_year, 1, 1), last_date=dt.date(last_year, 1, 1))
+    """A zone's VTIMEZONE for whole years; computed once per build for every calendar that uses it.
+
+    icalendar adds a ``COMMENT`` saying which years the rules cover; calendar apps show it to nobody useful and
+    some show it to everyone, so it goes."""
+    timezone = Timezone.from_tzid(tzid, first_date=dt.date(first_year, 1, 1), last_date=dt.date(last_year, 1, 1))
+    timezone.pop("COMMENT", None)
+    return timezone
 
 
 def _calendar(

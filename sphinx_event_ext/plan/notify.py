@@ -148,7 +148,7 @@ def _capacity_lines(request: Mapping[str, Any]) -> list[str]:
     lines = [
         f"Suggested capacity: {capacity['users_per_node']} users per node "
         f"({capacity['memory_per_user_gib']} GiB each on {capacity['node_memory_gib']} GiB nodes), "
-        f"{capacity['nodes_needed']} node(s) for all attendees, {capacity['nodes_to_prewarm']} to pre-warm."
+        f"{capacity['nodes_needed']} node(s) for all attendees at once."
     ]
     if "command" in capacity:
         lines.append(f"Command: {capacity['command']}")
@@ -161,9 +161,46 @@ def _rehearsal_lines(request: Mapping[str, Any]) -> list[str]:
 
 def _prewarm_lines(request: Mapping[str, Any]) -> list[str]:
     if not request["pre_initialize"]:
-        return ["Pre-initialization: not requested."]
+        return [request["prewarm_text"]]
     windows = _bullets([_span(window) for window in request["prewarm_windows"]])
-    return ["Pre-initialization: requested; please have capacity ready in these windows:", *windows]
+    return [request["prewarm_text"], "Pre-warming windows:", *windows]
+
+
+#: The provider's intake questions as the mail and the pre-filled issue write them (and ``ticket`` reads them back).
+INTAKE_LABELS = {
+    "kind": "Event type",
+    "similar_before": "Similar event on this hub before",
+    "storage_per_user_gib": "Storage per user",
+}
+#: The event issue form's own task list, kept when the pre-filled issue adds the intake answers below it.
+FORM_TASKS = (
+    "- [ ] Was all the info filled in above?\n"
+    "- [ ] Quotas from the cloud provider are high-enough to handle expected usage?\n"
+    "- [ ] "
+)
+
+
+def intake_lines(request: Mapping[str, Any]) -> list[str]:
+    """``Event type: workshop`` and the other intake answers the page gives (none when it gives none)."""
+    intake = request.get("intake") or {}
+    lines = []
+    for key, label in INTAKE_LABELS.items():
+        value = intake.get(key)
+        if value is not None:
+            lines.append(f"{label}: {value} GiB" if key == "storage_per_user_gib" else f"{label}: {value}")
+    return lines
+
+
+def advice_lines(request: Mapping[str, Any]) -> list[str]:
+    """The pre-warm advice in one line, with the evidence it came from."""
+    advice = request.get("advice")
+    if not advice:
+        return []
+    if advice["approach"] == "placeholders":
+        head = f"Pre-warm advice: keep {advice['placeholders']} node(s) warm with placeholders"
+    else:
+        head = "Pre-warm advice: node sharing, no placeholders"
+    return [f"{head} (evidence: {advice['evidence']}; {advice['reason']})."]
 
 
 def _content_lines(request: Mapping[str, Any]) -> list[str]:
@@ -189,7 +226,7 @@ def _contact_lines(request: Mapping[str, Any]) -> list[str]:
 def notification_email(request: Mapping[str, Any], *, to: str = DEFAULT_SUPPORT_EMAIL) -> Email:
     """The "Notify the hub team" email: every item the provider's events guide asks for."""
     subject = _one_line(f"Event on {_hub_host(request)}: {request['title']} ({_dates(request)})")
-    notes = _LINE_BREAK.split(request["notes"]) if request["notes"] else ["Nothing else."]
+    notes = ["", "Anything else:", *_LINE_BREAK.split(request["notes"])] if request["notes"] else []
     lines = [
         "Hello hub team,",
         "",
@@ -205,15 +242,15 @@ def notification_email(request: Mapping[str, Any], *, to: str = DEFAULT_SUPPORT_
         "Sessions in UTC:",
         *_bullets([_span(session) for session in request["sessions"]]),
         f"Number of attendees (at the same time): {request['user_number']}",
+        *intake_lines(request),
         *_prewarm_lines(request),
         *_capacity_lines(request),
         *_rehearsal_lines(request),
+        *advice_lines(request),
         *_content_lines(request),
         "Shared password: if the hub uses one, we will send it to you separately; it is never written in this email.",
         _notice_line(request),
         *_contact_lines(request),
-        "",
-        "Anything else:",
         *notes,
         "",
         "Thank you!",
@@ -238,11 +275,20 @@ def heads_up_email(request: Mapping[str, Any], *, to: str = DEFAULT_SUPPORT_EMAI
         *_prewarm_lines(request),
         *_capacity_lines(request),
         *_rehearsal_lines(request),
+        *advice_lines(request),
         *_contact_lines(request),
         "",
         "Thank you!",
     ]
     return Email(to=to, subject=subject, body="\n".join(lines) + "\n")
+
+
+def _tasks(request: Mapping[str, Any]) -> str | None:
+    """The form's task list, with the intake answers and the advice below it: the form has no fields for them."""
+    extra = [*intake_lines(request), *advice_lines(request)]
+    if not extra:
+        return None
+    return FORM_TASKS + "\n\nFrom the event page:\n" + "\n".join(f"- {line}" for line in extra)
 
 
 def issue_form_url(
@@ -271,6 +317,7 @@ def issue_form_url(
         ("active_times", request["active_times"]),
         ("user_number", str(request["user_number"])),
         ("hub_url", request["hub_url"]),
+        ("tasks", _tasks(request)),
     ]
     query = urlencode([(key, value) for key, value in fields if value], quote_via=quote)
     return f"https://github.com/{repo}/issues/new?{query}"

@@ -12,10 +12,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from ..model.event import Event
-from ..model.memory import parse_memory
-from .capacity import suggest_capacity
+from ..model.memory import gib, parse_memory
+from .advice import advise, rehearsal_wave
+from .binder import LAUNCH_QUOTA, binder_notice, over_quota, request_url, uses_mybinder
+from .capacity import Capacity, suggest_capacity
 from .rehearsal import MIB, rehearsal_evidence
-from .timing import UTC, notify_by, session_bounds, sessions_utc
+from .timing import UTC, NoticeState, notice, notify_by, session_bounds, sessions_utc
 
 SCHEMA_VERSION = "2"
 #: ``events.json``'s own version: 3 added each event's ``proofs`` (its requests stay at ``SCHEMA_VERSION``).
@@ -39,6 +41,51 @@ def prewarm_windows(sessions: Sequence[tuple[dt.datetime, dt.datetime]], lead_mi
     return [{"start": utc_text(start - lead), "end": utc_text(start)} for start, _ in sessions]
 
 
+def notice_text(state: NoticeState, deadline: dt.date, notified: dt.date | None, notice_days: int) -> str:
+    """Whether the hub team has been told, and in time, in one sentence a hub team reads without the docs."""
+    by = f"{deadline.isoformat()}, {notice_days} days before the start"
+    told = notified.isoformat() if notified else ""
+    return {
+        NoticeState.NOTIFIED: f"The hub team was told on {told}, in time (the deadline is {by}).",
+        NoticeState.NOTIFIED_LATE: f"The hub team was told on {told}, after the deadline ({by}).",
+        NoticeState.PENDING: f"The hub team has not been told yet; there is time until {by}.",
+        NoticeState.LATE: f"The hub team has not been told yet, and the deadline ({by}) has passed.",
+        NoticeState.OVER: "The event is over.",
+    }[state]
+
+
+def prewarm_text(pre_initialize: bool, nodes_to_prewarm: int, lead_minutes: int) -> str:
+    """Whether the organizers ask for pre-warming, and how many nodes would keep waits short, in one sentence:
+    the card, ``prewarm.json`` and the mails say the same thing."""
+    nodes = f"{nodes_to_prewarm} node{'s' if nodes_to_prewarm != 1 else ''}"
+    if pre_initialize:
+        return (
+            f"Pre-warming asked for: please have {nodes} ready from {lead_minutes} minutes before each session "
+            "until it starts, so that no more than 30% of attendees wait for a new node."
+        )
+    return (
+        f"Pre-warming not asked for. If you pre-warm anyway, {nodes} ready at the start of each session would "
+        "keep no more than 30% of attendees waiting for a new node."
+    )
+
+
+def event_capacity(event: Event, memory_per_user: str | None = None) -> Capacity:
+    """The node-sharing suggestion for ``event``, from its own sizes (``memory_per_user`` when a rehearsal
+    measured more than the event's option)."""
+    return suggest_capacity(
+        event.attendees,
+        memory_per_user=memory_per_user or event.memory_per_user,
+        node_memory=event.node_memory,
+        cluster=event.cluster,
+        hub_name=event.hub_name,
+    )
+
+
+def event_prewarm_text(event: Event, lead_minutes: int = DEFAULT_LEAD_MINUTES) -> str:
+    """:func:`prewarm_text` for ``event``: what its card says and its ``prewarm.json`` and mails repeat."""
+    return prewarm_text(event.pre_initialize, event_capacity(event).nodes_to_prewarm, lead_minutes)
+
+
 def prewarm_request(
     event: Event,
     *,
@@ -47,26 +94,24 @@ def prewarm_request(
     lead_minutes: int = DEFAULT_LEAD_MINUTES,
     page_url: str | None = None,
     rehearsal: Mapping[str, Any] | None = None,
+    node_pool: str | None = None,
+    execution: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Everything the hub team needs to plan for ``event``, as ``prewarm.schema.json`` describes it.
 
-    ``rehearsal`` is the event's last rehearsal record: its measured numbers are quoted, and its
-    measured memory per attendee sizes the capacity when it is above ``memory-per-user``.
+    ``rehearsal`` is the event's last rehearsal record: its measured numbers are quoted, its measured
+    memory per attendee sizes the capacity when it is above ``memory-per-user``, and its measured wave
+    decides the advice; ``node_pool`` the site's ``event_node_pool``; ``execution`` the event's content
+    check (``execution.json``).
     """
     sessions = sessions_utc(event)
     windows = prewarm_windows(sessions, lead_minutes)
     deadline = notify_by(event, notice_days)
     evidence = rehearsal_evidence(rehearsal, event.id) if rehearsal is not None else None
     planned = evidence["planned_memory_per_user_bytes"] if evidence else 0
-    capacity = suggest_capacity(
-        event.attendees,
-        memory_per_user=f"{planned // MIB}M"
-        if planned > parse_memory(event.memory_per_user)
-        else event.memory_per_user,
-        node_memory=event.node_memory,
-        cluster=event.cluster,
-        hub_name=event.hub_name,
-    )
+    measured = f"{planned // MIB}M" if planned > parse_memory(event.memory_per_user) else None
+    verdict = notice(event, today, notice_days)
+    capacity = event_capacity(event, measured)
     data: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "event_id": event.id,
@@ -82,10 +127,29 @@ def prewarm_request(
         "notify_by": deadline.isoformat(),
         "notified": event.notified.isoformat() if event.notified else None,
         "enough_notice": (event.notified or today) <= deadline,
+        "notice_state": verdict.state.value,
+        "notice_text": notice_text(verdict.state, deadline, event.notified, notice_days),
+        "prewarm_text": event_prewarm_text(event, lead_minutes),
     }
     if event.pre_initialize:
         data["prewarm_windows"] = windows
     data["capacity"] = capacity.as_json()
+    enough = data["enough_notice"]
+    advice = advise(event, capacity, enough_notice=enough, wave=rehearsal_wave(rehearsal, event.id))
+    data["advice"] = advice.as_json()
+    lead = dt.timedelta(minutes=lead_minutes)
+    warm = [{"start": utc_text(start - lead), "end": utc_text(end)} for start, end in sessions]
+    data["hub_team"] = {
+        "cluster": event.cluster,
+        "hub_name": event.hub_name,
+        "node_pool": event.node_pool or node_pool,
+        "warm_windows": warm if advice.placeholders else [],
+    }
+    data["proof"] = proof(event.id, rehearsal, execution)
+    data["intake"] = intake(event)
+    data["status"] = event.status
+    if uses_mybinder(event):
+        data["mybinder"] = mybinder(event, today, page_url)
     data["content"] = {
         "repo": event.content_repo,
         "branch": event.content_branch,
@@ -101,6 +165,42 @@ def prewarm_request(
         data["rehearsal"] = evidence
     data["generated_on"] = today.isoformat()
     return data
+
+
+def proof(event_id: str, rehearsal: Mapping[str, Any] | None, execution: Mapping[str, Any] | None) -> dict[str, Any]:
+    """What this site proved about the event: its content check's outcome and its last rehearsal, for a board."""
+    summary = (execution or {}).get("summary")
+    check = None
+    if isinstance(summary, Mapping):
+        check = "failed" if summary.get("failed") else "passed"
+    rehearsed = None
+    if isinstance(rehearsal, Mapping) and rehearsal.get("event") == event_id:
+        rehearsed = {"date": str(rehearsal.get("date", "")), "ok": rehearsal.get("ok") is True}
+    return {"content_check": check, "rehearsal": rehearsed}
+
+
+def intake(event: Event) -> dict[str, Any]:
+    """The provider's 2026 intake questions: the event's kind, a similar event before, storage per user."""
+    storage = event.storage_per_user
+    return {
+        "kind": event.kind,
+        "similar_before": event.similar_before,
+        "storage_per_user_gib": gib(parse_memory(storage)) if storage else None,
+    }
+
+
+def mybinder(event: Event, today: dt.date, page_url: str | None) -> dict[str, Any]:
+    """mybinder.org's side of an event whose attendees launch there: the request form and its rules."""
+    verdict = binder_notice(event, today)
+    return {
+        "attendees": event.binder_attendees,
+        "request_url": request_url(event, today, page_url),
+        "recommend_by": verdict.recommend_by.isoformat(),
+        "refused_from": utc_text(verdict.refused_from),
+        "notice": verdict.state,
+        "launch_quota": LAUNCH_QUOTA,
+        "over_quota": over_quota(event),
+    }
 
 
 def events_index(

@@ -12,7 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..model.event import Event
-from .ticket_parse import Hours, Issue, Reading, TicketReading, normalise_hub, read_ticket
+from ..model.memory import parse_memory
+from .free_text import read_intake, storage_text
+from .support_issue import read_issue
+from .ticket_parse import Hours, Issue, Reading, TicketReading, normalise_hub
 
 SAME = "same"
 DIFFERS = "differs"
@@ -78,8 +81,32 @@ def _day(reading: Reading[dt.date]) -> str:
 
 
 def compare_ticket(event: Event, issue: Issue) -> list[FieldCheck]:
-    """Read the issue against the event's zone and first day, then compare every field."""
-    return compare(event, read_ticket(issue, timezone=event.timezone, first_day=event.start))
+    """Read the issue (the event form, or a support ticket's free text) against the event's zone and first day,
+    then compare every field, and the intake answers the issue states."""
+    reading = read_issue(issue, timezone=event.timezone, first_day=event.start)
+    return compare(event, reading) + compare_intake(event, read_intake(issue.body))
+
+
+def compare_intake(event: Event, stated: dict[str, Reading[Any]]) -> list[FieldCheck]:
+    """kind, similar-before and storage-per-user, each only where the issue states it."""
+    similar = event.similar_before
+    page: dict[str, tuple[Any, str]] = {
+        "kind": (event.kind, event.kind or ""),
+        "similar-before": (None if similar is None else ("no" if similar == "no" else "yes"), similar or ""),
+        "storage-per-user": (
+            parse_memory(event.storage_per_user) if event.storage_per_user else None,
+            storage_text(parse_memory(event.storage_per_user)) if event.storage_per_user else "",
+        ),
+    }
+    checks = []
+    for option, reading in stated.items():
+        value, text = page[option]
+        shown = storage_text(reading.value) if option == "storage-per-user" and reading.value else str(reading.value)
+        if value is None:
+            checks.append(FieldCheck(option, NOT_COMPARABLE, "", reading.raw.strip(), "the page does not say"))
+        else:
+            checks.append(_check(option, value, text, reading, shown))
+    return checks
 
 
 def differences(checks: list[FieldCheck]) -> list[FieldCheck]:

@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from ..model.validate import PLACEHOLDER
+from .support_issue import read_issue
 from .ticket_parse import (
     CERTAIN,
     Issue,
@@ -18,7 +19,6 @@ from .ticket_parse import (
     TicketReading,
     clock_range,
     find_zone,
-    read_ticket,
     resolve_zone,
 )
 
@@ -54,7 +54,7 @@ def event_title(issue: Issue) -> str:
 
 def issue_options(issue: Issue) -> dict[str, str]:
     """The ``event`` directive's option values read from an issue, by option name, placeholders included."""
-    reading = read_ticket(issue)
+    reading = read_issue(issue)
     times = clock_range(reading.active_hours.raw)
     options = {
         "hub": _option(reading.hub, str(reading.hub.value), "the hub's address, https://..."),

@@ -31,14 +31,31 @@ def sessions_utc(event: Event) -> list[tuple[dt.datetime, dt.datetime]]:
     return sessions
 
 
+def utc_range(begin: dt.datetime, end: dt.datetime) -> str:
+    """``16:00-23:00 UTC``; a range that ends on a later UTC day says so: ``16:00-00:00 (+1 day) UTC``."""
+    later = (end.date() - begin.date()).days
+    suffix = f" (+{later} day{'s' if later > 1 else ''})" if later else ""
+    return f"{begin:%H:%M}-{end:%H:%M}{suffix} UTC"
+
+
+def _days_text(days: list[dt.date]) -> str:
+    """``2027-03-13``, ``2027-03-13 to 2027-03-15`` for consecutive days, else the days one by one."""
+    if len(days) == 1:
+        return days[0].isoformat()
+    if (days[-1] - days[0]).days == len(days) - 1:
+        return f"{days[0].isoformat()} to {days[-1].isoformat()}"
+    return ", ".join(day.isoformat() for day in days)
+
+
 def format_utc_hours(event: Event) -> str:
-    """The active hours in UTC, per distinct offset (a DST change mid-event gives two ranges)."""
-    ranges: list[str] = []
-    for begin, end in sessions_utc(event):
-        text = f"{begin:%H:%M}-{end:%H:%M} UTC"
-        if text not in ranges:
-            ranges.append(text)
-    return ", ".join(ranges)
+    """The active hours in UTC; when a daylight-saving change mid-event gives several ranges, each says which of
+    the event's (local) days it applies to."""
+    ranges: dict[str, list[dt.date]] = {}
+    for day, (begin, end) in zip(event.days, sessions_utc(event), strict=True):
+        ranges.setdefault(utc_range(begin, end), []).append(day)
+    if len(ranges) == 1:
+        return next(iter(ranges))
+    return "; ".join(f"{text} on {_days_text(days)}" for text, days in ranges.items())
 
 
 def notify_by(event: Event, notice_days: int) -> dt.date:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from docutils import nodes
+from sphinx.application import Sphinx
 from sphinx_design.shared import create_component
 
 from ..model.event import Event
@@ -80,14 +81,21 @@ def _content(event: Event) -> list[nodes.Node | str]:
     return [f"in this repository: {event.content_path}"]
 
 
-def summary_fields(event: Event) -> nodes.field_list:
+def summary_fields(event: Event, prewarm: str) -> nodes.field_list:
     """The facts the hub team and attendees need, as a field list."""
     fields = nodes.field_list(classes=["event-facts"], support_smartquotes=False)
+    if event.cancelled:
+        fields += _field("Status", "cancelled")
     fields += _field("Dates", _dates(event))
-    fields += _field("Active hours", f"{event.active_hours_text} {event.timezone} ({format_utc_hours(event)})")
+    utc = format_utc_hours(event)
+    fields += _field(
+        "Active hours",
+        f"{event.active_hours_text} {event.timezone}",
+        nodes.inline(utc, utc, classes=["event-utc"]),
+    )
     fields += _field("Attendees", str(event.attendees))
     fields += _field("Hub", _link(event.hub))
-    fields += _field("Pre-initialization", "requested" if event.pre_initialize else "not requested")
+    fields += _field("Pre-warming", prewarm)
     if event.has_content:
         fields += _field("Content", *_content(event))
     if event.environment_repo:
@@ -106,16 +114,20 @@ def summary_fields(event: Event) -> nodes.field_list:
 
 
 def event_card(
-    event: Event, notice: Notice, attend: nodes.Node, body: list[nodes.Node], organize: list[nodes.Node]
+    event: Event,
+    notice: Notice,
+    attend: nodes.Node,
+    body: list[nodes.Node],
+    organize: list[nodes.Node],
+    prewarm: str,
 ) -> nodes.container:
     """The card: the title and notice badge; the attendees' buttons first, where a phone shows them without
     scrolling, then the facts and the directive's own text; the organizers' buttons and report at the foot."""
     title = nodes.paragraph(classes=["sd-card-title", "sd-font-weight-bold", "event-title"], support_smartquotes=False)
-    title += nodes.Text(event.title)
-    title += nodes.Text(" ")
-    title += badge(notice.label, BADGE_COLOURS[notice.state])
+    title += nodes.inline(event.title + " ", event.title + " ", classes=["event-title-text"])
+    title += badge("Cancelled", "danger") if event.cancelled else badge(notice.label, BADGE_COLOURS[notice.state])
     header = create_component("card-header", ["sd-card-header"], children=[title])
-    content = create_component("card-body", ["sd-card-body"], children=[attend, summary_fields(event), *body])
+    content = create_component("card-body", ["sd-card-body"], children=[attend, summary_fields(event, prewarm), *body])
     footer = create_component("card-footer", ["sd-card-footer"], children=organize)
     return create_component(
         "card",
@@ -123,3 +135,21 @@ def event_card(
         children=[header, content, footer],
         ids=[f"event-{event.id}"],
     )
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def drop_repeated_titles(app: Sphinx, doctree: nodes.document) -> None:
+    """A card under a heading that already says the event's title (as ``new`` writes pages) shows it once."""
+    for text in list(doctree.findall(nodes.inline)):
+        if "event-title-text" not in text["classes"]:
+            continue
+        section = text.parent
+        while section is not None and not isinstance(section, nodes.section):
+            section = section.parent
+        if section is None or not section.children or not isinstance(section[0], nodes.title):
+            continue
+        if _words(section[0].astext()) == _words(text.astext()):
+            text.parent.remove(text)

@@ -13,15 +13,20 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
+from ..content.rehearsal_record import read_rehearsal
 from ..content.results import FAILED
 from ..content.store import move_published_rehearsals
 from ..model.config import settings, today_for
 from ..model.event import Event
+from ..plan.attendees import AttendeeMessage
 from ..plan.checklist import APPROXIMATED, PHASES, PROVEN, ChecklistItem, Evidence, build_checklist, proof_summaries
 from ..plan.rehearsal import rehearsal_proofs
+from ..plan.site_layout import event_file
+from .attendee_messages import attendee_messages
+from .card import button
 from .collector import event_for, page, pages
 from .nodes import checkbox_label, checklist_item, checklist_placeholder
-from .rehearsal_record import read_rehearsal
+from .page_urls import page_url
 from .state import site_state
 from .ticket_check import ticket_evidence
 
@@ -42,7 +47,19 @@ class EventChecklistDirective(SphinxDirective):
         return [placeholder]
 
 
-def _item_node(item: ChecklistItem, prefix: str, storage_prefix: str) -> checklist_item:
+def _message_row(message: AttendeeMessage, event_id: str) -> nodes.paragraph:
+    """The step's message to attendees: a draft in the organizer's mail program, the plain text, and when."""
+    row = nodes.paragraph(classes=["event-checklist-message"])
+    row += button("Draft the message", message.mailto, outline=True)
+    row += nodes.Text(" ")
+    row += button("Plain text", event_asset=event_file(event_id, f"attendees/{message.key}.txt"), outline=True)
+    row += nodes.Text(f" Send it on {message.send_on.isoformat()} (the attendees in BCC).")
+    return row
+
+
+def _item_node(
+    item: ChecklistItem, prefix: str, storage_prefix: str, message: tuple[AttendeeMessage, str] | None = None
+) -> checklist_item:
     checkbox_id = f"{prefix}-{item.key}"
     classes = {PROVEN: ["event-checklist-proven"], APPROXIMATED: ["event-checklist-approximated"]}.get(item.state, [])
     node = checklist_item(
@@ -54,6 +71,8 @@ def _item_node(item: ChecklistItem, prefix: str, storage_prefix: str) -> checkli
     label += nodes.Text(f" ({due})")
     node += nodes.paragraph("", "", label, classes=["event-checklist-title"])
     node += nodes.paragraph(item.detail, item.detail, classes=["event-checklist-detail"])
+    if message:
+        node += _message_row(*message)
     if item.done_because:
         proof = nodes.paragraph(classes=["event-checklist-done"])
         proof += nodes.strong(f"Proven by {item.proven_by}", f"Proven by {item.proven_by}", classes=["event-proof"])
@@ -108,16 +127,25 @@ def render_checklist(
     index: int,
     evidence: Evidence | None = None,
     proofs: dict[str, str] | None = None,
+    messages: list[AttendeeMessage] | None = None,
 ) -> nodes.container:
-    """The checklist, by phase; checkbox ids are unique on the page, storage keys per event and item."""
+    """The checklist, by phase; checkbox ids are unique on the page, storage keys per event and item; the steps
+    that tell attendees something carry their message."""
     owner = event.id if event else "generic"
     prefix = f"checklist-{owner}" + (f"-{index}" if index else "")
     container = nodes.container(classes=["event-checklist"])
     items = build_checklist(event, notice_days, evidence, proofs)
+    by_key = {message.key: message for message in messages or []}
     for phase, heading in PHASES:
         container += nodes.rubric(heading, heading)
         bullets = nodes.bullet_list(classes=["event-checklist-items"])
-        bullets.extend(_item_node(item, prefix, f"sphinx-event-ext:{owner}") for item in items if item.phase == phase)
+        bullets.extend(
+            _item_node(
+                item, prefix, f"sphinx-event-ext:{owner}", (by_key[item.key], owner) if item.key in by_key else None
+            )
+            for item in items
+            if item.phase == phase
+        )
         container += bullets
     return container
 
@@ -139,7 +167,8 @@ def resolve_checklists(app: Sphinx, doctree: nodes.document, docname: str) -> No
         event = record.event if record else None
         evidence = evidence_for(app, event) if event else None
         proofs = proofs_for(app, event.id) if event else {}
-        placeholder.replace_self(render_checklist(event, notice_days, index, evidence, proofs))
+        messages = attendee_messages(app, record, page_url(app, record)) if record else []
+        placeholder.replace_self(render_checklist(event, notice_days, index, evidence, proofs, messages))
 
 
 def _shown(app: Sphinx, env: BuildEnvironment, docname: str, wanted: str) -> tuple[Any, ...] | None:
@@ -176,7 +205,7 @@ def proofs_for(app: Sphinx, event_id: str) -> dict[str, str]:
 
 def _rehearsal_proofs(app: Sphinx, event_id: str) -> dict[str, str]:
     """What the event's last ``sphinx-event rehearse`` proved, from its record in the evidence store."""
-    data = read_rehearsal(app, event_id)
+    data = read_rehearsal(app.doctreedir, event_id)
     return rehearsal_proofs(data, event_id) if data is not None else {}
 
 

@@ -17,11 +17,17 @@ from ..model.event import Event, Problem
 from .state import EventRecord, PageData, ValidRecord, site_state
 
 
-def record(docname: str, lineno: int, event: Event | None, problems: tuple[Problem, ...]) -> EventRecord:
+def record(
+    docname: str,
+    lineno: int,
+    event: Event | None,
+    problems: tuple[Problem, ...],
+    option_lines: tuple[tuple[str, int], ...] = (),
+) -> EventRecord:
     """The record of one directive: a ``ValidRecord`` when the event validated."""
     if event is None:
-        return EventRecord(docname, lineno, None, problems)
-    return ValidRecord(docname, lineno, event, problems)
+        return EventRecord(docname, lineno, None, problems, option_lines)
+    return ValidRecord(docname, lineno, event, problems, option_lines)
 
 
 def pages(env: BuildEnvironment) -> dict[str, PageData]:

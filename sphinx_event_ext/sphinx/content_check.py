@@ -27,7 +27,7 @@ from ..content.extra import MissingExtra, require_check_extra
 from ..content.pull import PullError
 from ..content.results import CACHED, EXPECTED_ERRORS, FAILED, PASSED, SKIPPED, NotebookResult
 from ..content.sanitize import one_line
-from ..content.summary import details_text, duration_text, status_text
+from ..content.summary import details_text, duration_text, shown_status, status_text
 from ..model.config import EventConfig, settings, today_for
 from ..plan.site_layout import event_file
 from . import warning_replay
@@ -88,12 +88,15 @@ def _log_environment(
             write(f"{event_id}:   {one_line(line)}")
 
 
+def _unpulled(app: Sphinx, record: ValidRecord) -> bool:
+    """Whether the link check has already said, once, that this event's content cannot be pulled."""
+    event = record.event
+    key = (event.content_repo, event.content_branch)
+    return content_folder(app.env, record) is None and key in site_state(app.env).links.unpulled
+
+
 def _run(app: Sphinx, record: ValidRecord, config: EventConfig) -> dict[str, Any] | None:
     event, location = record.event, (record.docname, record.lineno)
-    if content_folder(app.env, record) is None and (
-        (event.content_repo, event.content_branch) in site_state(app.env).links.unpulled
-    ):
-        return None  # the link check has said, once, that this content cannot be pulled
     folder = execution_folder(app)
     try:
         environment = _environment(app, record, config)
@@ -212,6 +215,9 @@ def run_content_checks(app: Sphinx, env: BuildEnvironment) -> list[str]:
             for record in valid_events(env):
                 if not record.event.has_content:
                     continue
+                if _unpulled(app, record):
+                    changed.append(record.docname)  # one problem, reported and counted by the link check
+                    continue
                 report = _run(app, record, config)
                 if report is None:
                     failures += 1
@@ -296,11 +302,11 @@ def report_section(event_id: str, *, opened: bool) -> nodes.Node:
 def _report_nodes(report: dict[str, Any], event_id: str) -> list[nodes.Node]:
     rows: list[list[str | nodes.Node]] = []
     for notebook in report["notebooks"]:
-        status = notebook["status"]
+        shown, colour = shown_status(notebook)
         rows.append(
             [
                 nodes.literal(notebook["path"], notebook["path"]),
-                badge(status, STATUS_COLOURS[status]),
+                badge(shown, STATUS_COLOURS[colour]),
                 duration_text(notebook),
                 str(notebook["code_cells"]),
                 details_text(notebook),

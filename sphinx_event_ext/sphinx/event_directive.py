@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from docutils import nodes
@@ -13,8 +14,10 @@ from ..model.config import EventConfig, settings, today_for
 from ..model.directive import EventDirectiveShape, option_lines, options_format_problem, with_repeats
 from ..model.event import Event, Problem
 from ..model.validate import ParseResult, parse_event
+from ..plan.binder import binder_notice, notice_advice, over_quota, quota_advice, uses_mybinder
 from ..plan.links import LinkError, event_binder_link, event_nbgitpuller_link
 from ..plan.notify import hub_team
+from ..plan.prewarm import event_prewarm_text
 from ..plan.site_layout import event_file
 from ..plan.timing import late_notice_advice, notice
 from .card import button, button_row, event_card
@@ -39,7 +42,12 @@ class EventDirective(EventDirectiveShape, SphinxDirective):
         options_text = self.block_text.partition("\n")[2]
         result, repeats = with_repeats(result, options_text)
         event, problems = result.event, result.problems
-        page(self.env, self.env.docname).events.append(record(self.env.docname, self.lineno, event, tuple(problems)))
+        lines = tuple(
+            sorted((option, self.lineno + 1 + offset) for option, offset in option_lines(options_text).items())
+        )
+        page(self.env, self.env.docname).events.append(
+            record(self.env.docname, self.lineno, event, tuple(problems), lines)
+        )
         location = self.get_location()
         at = {**option_lines(options_text), **repeats}
         for problem in problems:
@@ -57,7 +65,7 @@ class EventDirective(EventDirectiveShape, SphinxDirective):
         config = settings(self.config)
         today = today_for(self.config)
         verdict = notice(event, today, config.notice_days)
-        if verdict.warn:
+        if verdict.warn and not event.cancelled:
             logger.warning(
                 "event %r starts on %s: %s",
                 event.id,
@@ -67,11 +75,44 @@ class EventDirective(EventDirectiveShape, SphinxDirective):
                 type="event",
                 subtype="notice",
             )
+        self._warn_mybinder(event, today)
         body = [execution_report(event_id=event.id, part="status"), *self.parse_content_to_nodes()]
-        organize: list[nodes.Node] = [button_row("For organizers:", self._organizer_buttons(event, config))]
+        organizer_buttons = self._organizer_buttons(event, config)
+        if uses_mybinder(event):
+            organizer_buttons.append(
+                button("Request mybinder.org resources", event_action="mybinder", event_id=event.id, outline=True)
+            )
+        organize: list[nodes.Node] = [button_row("For organizers:", organizer_buttons)]
         if config.execute and config.execution_report != "hidden":
             organize.append(report_section(event.id, opened=config.execution_report == "inline"))
-        return [event_card(event, verdict, button_row("For attendees:", self._attendee_buttons(event)), body, organize)]
+        attend = button_row("For attendees:", self._attendee_buttons(event))
+        prewarm = event_prewarm_text(event, config.prewarm_lead_minutes)
+        return [event_card(event, verdict, attend, body, organize, prewarm)]
+
+    def _warn_mybinder(self, event: Event, today: dt.date) -> None:
+        """mybinder.org's notice rule and launch quota, for an event whose attendees launch there."""
+        if not uses_mybinder(event) or today > event.end or event.cancelled:
+            return
+        verdict = binder_notice(event, today)
+        if verdict.warn and not event.cancelled:
+            logger.warning(
+                "event %r starts on %s: %s",
+                event.id,
+                event.start.isoformat(),
+                notice_advice(verdict),
+                location=self.get_location(),
+                type="event",
+                subtype="binder-notice",
+            )
+        if over_quota(event):
+            logger.warning(
+                "event %r: %s",
+                event.id,
+                quota_advice(event),
+                location=self.get_location(),
+                type="event",
+                subtype="binder-quota",
+            )
 
     def _options_format_problem(self) -> Problem | None:
         """MyST's "Invalid options format", read again from the fence's text: MyST passes no option then.

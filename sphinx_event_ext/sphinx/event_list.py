@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
@@ -10,7 +12,7 @@ from ..model.config import settings, today_for
 from ..plan.timing import notice
 from .card import BADGE_COLOURS, badge
 from .collector import ValidRecord, page, valid_events
-from .tables import table
+from .tables import nowrap, table
 
 
 class event_list_placeholder(nodes.General, nodes.Element):
@@ -31,11 +33,19 @@ def _row(app: Sphinx, docname: str, record: ValidRecord, label: nodes.Node) -> l
     event = record.event
     uri = app.builder.get_relative_uri(docname, record.docname) + f"#event-{event.id}"
     title = nodes.reference(event.title, event.title, refuri=uri, internal=True)
-    dates = (
-        event.start.isoformat() if event.start == event.end else f"{event.start.isoformat()} to {event.end.isoformat()}"
-    )
-    hub = nodes.reference(event.hub, event.hub, refuri=event.hub)
+    dates = nodes.inline()
+    dates += nowrap(event.start.isoformat())
+    if event.start != event.end:
+        dates += [nodes.Text(" to "), nowrap(event.end.isoformat())]
+    host = hub_host(event.hub)
+    hub = nodes.reference(host, host, refuri=event.hub)
     return [title, dates, hub, str(event.attendees), label]
+
+
+def hub_host(url: str) -> str:
+    """The hub's address without its scheme: what a reader recognises, and shorter on a phone."""
+    parts = urlsplit(url)
+    return (parts.netloc + parts.path.rstrip("/")) or url
 
 
 def resolve_event_lists(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -54,7 +64,12 @@ def resolve_event_lists(app: Sphinx, doctree: nodes.document, docname: str) -> N
     for placeholder in placeholders:
         if rows:
             placeholder.replace_self(
-                table(["Event", "Dates", "Hub", "Attendees", "Notice"], rows, [30, 20, 25, 10, 15])
+                table(
+                    ["Event", "Dates", "Hub", "Attendees", "Notice"],
+                    rows,
+                    [30, 20, 25, 10, 15],
+                    stack=[None, "Dates", "Hub", "Attendees", "Notice"],
+                )
             )
         else:
             placeholder.replace_self(nodes.paragraph("", "No events yet."))

@@ -14,7 +14,9 @@ from ..content.store import write_remotes
 from ..model.config import EventConfig, config_values, rebuild_kind
 from ..model.schema import defer_slow_format_backend
 from . import warning_replay
-from .build_summary import report_unchecked
+from .board_directive import EventBoardDirective, write_board_calendar
+from .build_summary import report_check, report_unchecked
+from .card import drop_repeated_titles
 from .checklist_directive import (
     EventChecklistDirective,
     adopt_published_rehearsals,
@@ -43,7 +45,13 @@ from .nodes import (
     visit_checkbox_label_html,
     visit_checklist_item_html,
 )
-from .outputs import report_missing_hub_teams, resolve_buttons, write_event_files
+from .outputs import (
+    refresh_overlaps,
+    report_missing_hub_teams,
+    resolve_buttons,
+    resolve_overlaps,
+    write_event_files,
+)
 from .reference import (
     CliReferenceDirective,
     ConfigReferenceDirective,
@@ -124,6 +132,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     defer_slow_format_backend()  # before any extension imports jsonschema
     app.setup_extension("sphinx_design")
     for name, default, _kind, _help in config_values():
+        # A list in conf.py is as good as the tuple default (event_board_feeds).
         types = (list, tuple) if isinstance(default, tuple) else ()
         app.add_config_value(name, default, rebuild_kind(name), types=types)
     app.add_node(checklist_placeholder)
@@ -136,6 +145,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("event-cli-reference", CliReferenceDirective)
     app.add_directive("event-secret-parameters", SecretParametersDirective)
     app.add_directive("event-list", EventListDirective)
+    app.add_directive("event-board", EventBoardDirective)
     app.add_directive("event-links", EventLinksDirective)
     app.add_role("nbgitpuller", ContentLinkRole("nbgitpuller"))
     app.add_role("binder", ContentLinkRole("binder"))
@@ -157,6 +167,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-updated", run_content_checks)
     app.connect("env-updated", verify_tickets)
     app.connect("env-updated", refresh_checklists, priority=600)  # after the checks above
+    app.connect("env-updated", refresh_overlaps, priority=600)
     app.connect("env-updated", listing_pages, priority=90)  # before the id index is forgotten
     app.connect("env-before-read-docs", forget_index)
     app.connect("env-updated", forget_index, priority=100)
@@ -168,13 +179,17 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("write-started", warning_replay.note_write)
     app.connect("doctree-resolved", warning_replay.note_written)
     app.connect("build-finished", warning_replay.finish, priority=100)
+    app.connect("doctree-read", drop_repeated_titles)
     app.connect("doctree-resolved", resolve_checklists)
     app.connect("doctree-resolved", resolve_event_lists)
     app.connect("doctree-resolved", resolve_links)
     app.connect("doctree-resolved", resolve_execution_reports)
     app.connect("doctree-resolved", resolve_buttons)
+    app.connect("doctree-resolved", resolve_overlaps)
     app.connect("build-finished", _finish)
+    app.connect("build-finished", write_board_calendar)
     app.connect("build-finished", _copy_static)
     app.connect("build-finished", _keep_remotes)
     app.connect("build-finished", report_unchecked)
+    app.connect("build-finished", report_check)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -16,7 +16,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective, SphinxRole
 from sphinx.util.nodes import split_explicit_title
 
-from ..content.pull import Checkout, PullError, branch_commit, verify_in_folder, verify_path
+from ..content.pull import Checkout, MissingBranchError, PullError, branch_commit, verify_in_folder, verify_path
 from ..content.select import select_notebooks
 from ..model.config import settings
 from ..model.event import Event
@@ -111,7 +111,7 @@ def _links_table(event: Event, paths: list[str], node: nodes.Node) -> list[nodes
         if launch:
             row.append(button("Try on Binder", event_binder_link(event, path)))
         rows.append(row)
-    result: list[nodes.Node] = [table(headers, rows, [40, 30, 30][: len(headers)])]
+    result: list[nodes.Node] = [table(headers, rows, [40, 30, 30][: len(headers)], stack=[None] * len(headers))]
     if launch:
         markdown = f"[![Binder]({BADGE})]({launch})"
         rst = f".. image:: {BADGE}\n   :target: {launch}"
@@ -192,6 +192,16 @@ def _where(uses: list[tuple[str, LinkUse]]) -> str:
     return ", ".join(f"{docname}:{line} ({', '.join(names)})" for (docname, line), names in kinds.items())
 
 
+def _cause_location(env: BuildEnvironment, docname: str, first: LinkUse, cause: Exception) -> tuple[str, int]:
+    """Where content that cannot be pulled is reported: the event's ``content-branch`` line for a missing branch,
+    its ``content-repo`` line otherwise (every link that depends on it is listed in the message)."""
+    record = event_for(env, docname, first.event_id)
+    if record is None:
+        return docname, first.lineno
+    option = "content-branch" if isinstance(cause, MissingBranchError) else "content-repo"
+    return record.docname, record.line_of(option)
+
+
 def verify_links(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """Fail at the link's line when its branch or file is missing: every link with ``event_verify_links``,
     otherwise those into a local ``content-path`` copy, a check that is cheap and offline.
@@ -268,7 +278,7 @@ def _verify_all(app: Sphinx, env: BuildEnvironment, remote: bool) -> tuple[int, 
             cause,
             len(uses),
             _where(uses),
-            location=(docname, first.lineno),
+            location=_cause_location(env, docname, first, cause),
             type="event",
             subtype="link",
         )

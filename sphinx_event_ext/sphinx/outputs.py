@@ -1,7 +1,7 @@
 """Files the HTML build writes for the hub team and attendees, under ``_events/`` in the output.
 
-Per event: ``prewarm.json`` and ``event.ics``; for the site: ``events.json``, ``events.ics``
-and ``prewarm.schema.json``. Each file is written atomically; folders of events that no
+Per event: ``prewarm.json`` and ``event.ics``; for the site: ``events.json``, ``events.ics``,
+``placeholders.ics``, ``placeholders.json`` and their schemas. Each file is written atomically; folders of events that no
 longer exist are removed, so the output always matches the pages.
 """
 
@@ -22,6 +22,7 @@ from sphinx.util import logging
 from sphinx.util.osutil import relative_uri
 
 from .._version import __version__
+from ..content.rehearsal_record import read_rehearsal
 from ..model.config import settings, today_for
 from ..model.schema import schema_text
 from ..plan import site_layout
@@ -34,22 +35,18 @@ from ..plan.notify import (
     issue_form_url,
     notification_email,
 )
+from ..plan.placeholders import placeholder_calendar, placeholders_index
 from ..plan.prewarm import events_index, prewarm_request
-from ..plan.site_layout import HTML_SETTINGS, HtmlSettings
 from ..util.atomic import dumps, write_atomic
+from .attendee_messages import attendee_messages
 from .checklist_directive import proofs_of
 from .collector import ValidRecord, find_event, valid_events
-from .rehearsal_record import read_rehearsal
+from .page_urls import page_url
+from .placeholder_files import add_overlap_warnings, report_schedule, schedule
 from .state import site_state
 
 FOLDER = site_layout.EVENTS_FOLDER
 logger = logging.getLogger(__name__)
-
-
-def page_url(app: Sphinx, record: ValidRecord) -> str | None:
-    """The event's public address, when ``html_baseurl`` says where the site is published, for this build's builder."""
-    values = {name: getattr(app.config, name, None) for name in HTML_SETTINGS}
-    return site_layout.page_url(record.docname, record.event.id, app.builder.name, HtmlSettings.from_values(values))
 
 
 def request_for(app: Sphinx, record: ValidRecord) -> dict[str, Any]:
@@ -61,11 +58,15 @@ def request_for(app: Sphinx, record: ValidRecord) -> dict[str, Any]:
         notice_days=config.notice_days,
         lead_minutes=config.prewarm_lead_minutes,
         page_url=page_url(app, record),
-        rehearsal=read_rehearsal(app, record.event.id),
+        rehearsal=read_rehearsal(app.doctreedir, record.event.id),
+        node_pool=config.node_pool,
+        execution=site_state(app.env).execution.get(record.event.id),
     )
 
 
 def _action_url(app: Sphinx, action: str, record: ValidRecord, request: dict[str, Any]) -> str:
+    if action == "mybinder":
+        return str(request["mybinder"]["request_url"])
     config = settings(app.config)
     team = hub_team(record.event.hub, config.support_email, config.issue_repo)
     # The card only has a button whose team address is known (see the event directive).
@@ -112,6 +113,35 @@ def resolve_buttons(app: Sphinx, doctree: nodes.document, docname: str) -> None:
             if record.event.id not in requests:
                 requests[record.event.id] = request_for(app, record)
             node["refuri"] = _action_url(app, node["event_action"], record, requests[record.event.id])
+
+
+def _overlaps_by_page(app: Sphinx) -> dict[str, list[tuple[str, ...]]]:
+    plan = schedule(app, {record.event.id: request_for(app, record) for record in valid_events(app.env)})
+    shown: dict[str, list[tuple[str, ...]]] = {}
+    for overlap in plan.short:
+        for event_id in overlap.event_ids:
+            shown.setdefault(plan.records[event_id].docname, []).append(
+                (repr(overlap), *(plan.records[other].event.title for other in overlap.event_ids))
+            )
+    return shown
+
+
+def refresh_overlaps(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """``env-updated``: the pages whose overlap warnings now say something else, although the pages did not
+    change (another page's event moved, a rehearsal changed the advice)."""
+    state = site_state(env)
+    previous, shown = state.overlaps_shown, _overlaps_by_page(app)
+    state.overlaps_shown = shown
+    return sorted(name for name in set(previous) | set(shown) if previous.get(name) != shown.get(name))
+
+
+def resolve_overlaps(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    """Below the cards of this page's events, the overlaps on a node pool that the scaler's maximum leaves short."""
+    mine = [record.event.id for record in valid_events(app.env) if record.docname == docname]
+    if not mine:
+        return
+    plan = schedule(app, {record.event.id: request_for(app, record) for record in valid_events(app.env)})
+    add_overlap_warnings(doctree, plan, mine)
 
 
 class _OutputFiles:
@@ -162,6 +192,10 @@ def write_event_files(app: Sphinx) -> None:
             (repr(event), today, url),
             partial(event_calendar, event, today=today, page_url=url),
         )
+        for message in attendee_messages(app, record, url):
+            files.write(
+                Path(app.outdir) / site_layout.event_file(event.id, f"attendees/{message.key}.txt"), message.text
+            )
         report = execution.get(event.id)
         if report:
             files.write(folder / "execution.json", dumps(report))
@@ -183,6 +217,15 @@ def write_event_files(app: Sphinx) -> None:
         partial(combined_calendar, events, today=today, page_urls=urls, name=app.config.project),
     )
     files.write(root / "prewarm.schema.json", schema_text("prewarm"))
+    plan = schedule(app, {request["event_id"]: request for request in requests})
+    report_schedule(plan)
+    files.write_from(
+        root / "placeholders.ics",
+        ([repr(window) for window in plan.windows], today, app.config.project),
+        partial(placeholder_calendar, plan.windows, today=today, name=f"{app.config.project}: placeholders"),
+    )
+    files.write(root / "placeholders.json", dumps(placeholders_index(plan.entries, plan.windows)))
+    files.write(root / "placeholders.schema.json", schema_text("placeholders"))
     current = {event.id for event in events}
     for folder in root.iterdir():
         if folder.is_dir() and folder.name not in current:

@@ -26,6 +26,7 @@ from ..content.progress import FINISHED, SELECTED, STARTED, ProgressEvent
 from ..content.pull import Checkout, pull_content
 from ..content.results import FAILED
 from ..content.sanitize import one_line
+from ..content.summary import progress_text
 from .state import site_state
 
 logger = logging.getLogger(__name__)
@@ -117,8 +118,8 @@ class ContentProgress:
         result = event.result
         if self.live is None:
             self.emit(
-                f"{self.event_id}: [{self.done}/{self.total}] {one_line(result.path)}: {result.status} "
-                f"({result.duration:.1f} s)"
+                f"{self.event_id}: [{self.done}/{self.total}] {one_line(result.path)}: "
+                f"{progress_text(result.to_json())}"
             )
         elif result.status == FAILED:
             self.live.print(f"{self.event_id}: failed: {one_line(result.message)}")

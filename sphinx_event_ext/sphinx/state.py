@@ -26,6 +26,11 @@ class EventRecord:
     lineno: int
     event: Event | None
     problems: tuple[Problem, ...] = field(default_factory=tuple)
+    option_lines: tuple[tuple[str, int], ...] = ()  # (option, line) of each option written
+
+    def line_of(self, option: str) -> int:
+        """The line of an option, or the directive's line when the option is not written."""
+        return dict(self.option_lines).get(option, self.lineno)
 
 
 @dataclass(frozen=True)
@@ -91,6 +96,8 @@ class SiteState:
     execution_failures: int = 0
     #: Per event id, what reading the hub team's issue back proved.
     ticket_proofs: dict[str, str] = field(default_factory=dict)
+    #: Per page, what its overlap warnings said when last written, so it is written again when they change.
+    overlaps_shown: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
     #: Per page, what its checklists showed when last written.
     checklists_shown: dict[str, list[Any]] = field(default_factory=dict)
     #: Every (repository, branch) this build asked for, with its commit (None: it could not be reached).

@@ -1,0 +1,168 @@
+"""Event pages in Jupyter Book 2: the executable plugin run by the real mystmd, and the check of a mystmd project."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from mystmd import myst_build, require_myst, text_of, walk, write_project
+from sites import GOOD_OPTIONS, TODAY_EPOCH, event_block, write_notebook
+
+GEO = event_block(
+    "Geo <b>2027</b>",
+    GOOD_OPTIONS + ":id: geo\n:content-repo: https://github.com/org/geo-content\n",
+    body="Bring a laptop.",
+)
+
+
+@pytest.fixture
+def myst(monkeypatch) -> str:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", TODAY_EPOCH)
+    command = require_myst()
+    monkeypatch.setenv("SPHINX_EVENT_MYST", command)
+    return command
+
+
+def test_event_page_content_json(tmp_path, myst):
+    page = "# Geo\n\n" + GEO + "\nOpen {nbgitpuller}`the intro <intro.ipynb>`.\n\n```{event-checklist}\n```\n"
+    built = myst_build(write_project(tmp_path / "site", {"geo": page}), myst)
+    tree = built.page("geo")["mdast"]
+    (card,) = [n for n in walk(tree) if n["type"] == "card"]
+    assert card["identifier"] == "event-geo"
+    assert "eventSource" not in json.dumps(tree)  # the transform removed what it read
+    text = text_of(card)
+    assert "Geo <b>2027</b>" in text  # a text node: the theme escapes it
+    assert "2027-03-10 to 2027-03-11 (2 days)" in text
+    assert "09:00-17:00 America/Denver (16:00-00:00 (+1 day) UTC)" in text
+    assert "Bring a laptop." in text
+    buttons = {text_of(n): n["url"] for n in walk(card) if n["type"] == "link" and n.get("class") == "button"}
+    assert buttons["Open on the hub"] == (
+        "https://geo.hub.example.org/hub/user-redirect/git-pull?repo=https%3A%2F%2Fgithub.com%2Forg%2Fgeo-content"
+        "&urlpath=lab%2Ftree%2Fgeo-content"
+    )
+    assert buttons["Try on Binder"] == "https://mybinder.org/v2/gh/org/geo-content/HEAD"
+    # The card links the event's calendar, which the directive wrote; mystmd copied it into the site.
+    calendar = next(n for n in walk(card) if n["type"] == "link" and text_of(n) == "Add to calendar")
+    assert calendar["static"] is True and calendar["urlSource"] == "/_build/site/public/_events/geo/event.ics"
+    public = built.project / "_build" / "site" / "public"
+    copied = (public / calendar["url"].lstrip("/")).read_bytes()
+    assert copied == (public / "_events" / "geo" / "event.ics").read_bytes()
+    assert b"SUMMARY:Geo <b>2027</b>" in copied
+    role = [n for n in walk(tree) if n["type"] == "link" and text_of(n) == "the intro"]
+    assert role[0]["url"].endswith("&urlpath=lab%2Ftree%2Fgeo-content%2Fintro.ipynb")
+    items = [n for n in walk(tree) if n["type"] == "listItem"]
+    told = [i for i in items if "Tell the hub team about the event" in text_of(i)]
+    assert "due 2027-02-17" in text_of(told[0])  # 21 days before 2027-03-10
+    assert told[0]["checked"] is True  # :notified: 2027-01-05 proves it
+    assert any(i["checked"] is False for i in items)
+
+
+def test_invalid_event_fails_strict_at_the_option_line(tmp_path, myst):
+    bad = GOOD_OPTIONS.replace(":attendees: 80", ":attendees: many").replace("2027-03-10", "2027-13-10")
+    page = "# Bad\n\n" + event_block("Bad", bad)
+    built = myst_build(write_project(tmp_path / "site", {"bad": page}), myst)
+    assert built.status != 0
+    # Line 3 is the fence; :start: is on line 5, :attendees: on line 9.
+    assert "bad.md:5 Link has no URL: event option 'start'" in built.output
+    assert "bad.md:9 Link has no URL: event option 'attendees'" in built.output
+    tree = built.page("bad")["mdast"]
+    (block,) = [n for n in walk(tree) if n["type"] == "admonition"]
+    assert block["kind"] == "error" and "many" in text_of(block)
+
+
+def test_check_outputs_match_the_sphinx_build(tmp_path, myst, cli, build_site, monkeypatch):
+    page = "# Geo\n\n" + event_block("Geo", GOOD_OPTIONS + ":id: geo\n:pre-initialize: true\n")
+    project = write_project(tmp_path / "myst", {"geo": page})
+    ran = cli("check", ".", cwd=project)
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", TODAY_EPOCH)
+    sphinx = build_site({"geo": page}, conf="project = 'Events'\n")
+    assert sphinx.status == 0, sphinx.warnings
+    ours, theirs = project / "_build" / "site" / "public" / "_events", sphinx.out / "_events"
+    for name in ("geo/prewarm.json", "events.json", "prewarm.schema.json", "geo/event.ics", "events.ics"):
+        assert (ours / name).read_bytes() == (theirs / name).read_bytes(), name
+    # With a published address the Sphinx files name the page; apart from that address they are the same.
+    published = build_site(
+        {"geo": page},
+        conf="project = 'Events'\nhtml_baseurl = 'https://events.example.org/'\n",
+        src=tmp_path / "published",
+    )
+    mine = json.loads((ours / "geo" / "prewarm.json").read_text())
+    sphinx_request = json.loads((published.out / "_events" / "geo" / "prewarm.json").read_text())
+    assert sphinx_request.pop("page_url") == "https://events.example.org/geo.html#event-geo"
+    assert mine.pop("page_url", None) is None
+    assert mine == sphinx_request
+
+
+def test_check_fails_on_a_broken_notebook_and_passes_when_fixed(tmp_path, myst, cli):
+    options = GOOD_OPTIONS + ":id: geo\n:content-path: geo-content\n"
+    project = write_project(tmp_path / "site", {"events/geo": "# Geo\n\n" + event_block("Geo", options)})
+    notebook = project / "events" / "geo-content" / "intro.ipynb"
+    write_notebook(notebook, "1 / 0")
+    ran = cli("check", ".", cwd=project)
+    assert ran.returncode == 1
+    assert "events/geo.md:3: notebook" in ran.stdout and "ZeroDivisionError" in ran.stdout
+    write_notebook(notebook, "print(1 + 1)")
+    ran = cli("check", ".", cwd=project)
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    assert "site theme could not be fetched" in ran.stderr or "site built" in ran.stderr
+    index = json.loads((project / "_build" / "events" / "site-index.json").read_text())
+    assert index["events"][0]["content_checked"] is True
+    report = json.loads((project / "_build" / "site" / "public" / "_events" / "geo" / "execution.json").read_text())
+    assert [n["path"] for n in report["notebooks"]] == ["intro.ipynb"]
+    assert report["notebooks"][0]["status"] == "passed"
+
+
+def test_check_proves_role_and_table_links_in_the_content_copy(tmp_path, myst, cli):
+    options = GOOD_OPTIONS + ":id: geo\n:content-repo: https://github.com/org/geo-content\n:content-path: geo-content\n"
+    page = "# Geo\n\n" + event_block("Geo", options) + "\nOpen {nbgitpuller}`the intro <intro.ipynb>`.\n"
+    page += "\n```{event-links}\nlesson.ipynb\n```\n"
+    project = write_project(tmp_path / "site", {"geo": page})
+    write_notebook(project / "geo-content" / "intro.ipynb", "print(1)")
+    write_notebook(project / "geo-content" / "lessons.ipynb", "print(2)")
+    ran = cli("check", ".", cwd=project)
+    assert ran.returncode == 1
+    # The event's fence takes lines 3 to 14; the role is on line 16, the table's fence on line 18.
+    assert "geo.md:18: event-links: 'lesson.ipynb' is not in the content-path copy 'geo-content'" in ran.stdout
+    assert "closest: 'lessons.ipynb'" in ran.stdout
+    assert "geo.md:16" not in ran.stdout
+    (project / "geo.md").write_text(page.replace("lesson.ipynb", "lessons.ipynb"), "utf-8")
+    ran = cli("check", ".", cwd=project)
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    index = json.loads((project / "_build" / "events" / "site-index.json").read_text())
+    assert index["events"][0]["links_checked"] is True
+    tree = json.loads((project / "_build" / "site" / "content" / "geo.json").read_text())["mdast"]
+    hub = [n["url"] for n in walk(tree) if n["type"] == "link" and text_of(n) == "Open on the hub"]
+    assert any(url.endswith("urlpath=lab%2Ftree%2Fgeo-content%2Flessons.ipynb") for url in hub)
+
+
+def test_check_fails_when_the_hub_team_is_told_too_late(tmp_path, myst, cli):
+    late = GOOD_OPTIONS.replace(":notified: 2027-01-05\n", "").replace("2027-03-10", "2025-12-10")
+    late = late.replace("2027-03-11", "2025-12-11")
+    project = write_project(tmp_path / "site", {"late": "# Late\n\n" + event_block("Late", late + ":id: late\n")})
+    ran = cli("check", ".", cwd=project)
+    assert ran.returncode == 1
+    assert "late.md:3: event 'late' starts on 2025-12-10: notice was due 2025-11-19" in ran.stdout
+
+
+def test_validate_reports_every_problem_of_a_myst_project(tmp_path, cli):
+    bad = GOOD_OPTIONS.replace(":attendees: 80", ":attendees: many").replace("2027-03-10", "2027-13-10")
+    project = write_project(tmp_path / "site", {"bad": "# Bad\n\n" + event_block("Bad", bad)})
+    ran = cli("validate", ".", cwd=project)
+    assert ran.returncode == 1
+    assert "bad.md:5: start:" in ran.stdout and "bad.md:9: attendees:" in ran.stdout
+
+
+def test_init_engine_myst_gives_a_project_whose_check_passes(tmp_path, myst, cli):
+    ran = cli("init", "--engine", "myst", "site", cwd=tmp_path)
+    assert ran.returncode == 0, ran.stderr
+    site = tmp_path / "site"
+    assert "path: event_plugin.py" in (site / "myst.yml").read_text()
+    ran = cli("check", ".", cwd=site)
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    tree = json.loads((site / "_build" / "site" / "content" / "example-workshop.json").read_text())["mdast"]
+    assert [n for n in walk(tree) if n["type"] == "card"]
+    index = json.loads((site / "_build" / "site" / "content" / "index.json").read_text())["mdast"]
+    assert "Example workshop" in text_of(index)  # event-list read the index the check wrote
+    (row,) = [n for n in walk(index) if n["type"] == "crossReference"]
+    assert row["resolved"] is True and row["url"] == "/example-workshop"  # mystmd found the card on its page
