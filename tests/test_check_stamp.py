@@ -10,14 +10,12 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from checkruns import UNCHANGED, check, passing
 from gitrepos import GIT_ENV, git_daemon, make_bare_repo, push_commit
 from sites import GOOD_OPTIONS, event_block, write_notebook
 
 from sphinx_event_ext.cli.check_stamp import STAMP_NAME, Stamp
-from sphinx_event_ext.cli.main import main
-
-UNCHANGED = "nothing changed since the check that passed"
-BUILT = "site built in"
+from sphinx_event_ext.content.store import evidence_folder, rehearsal_record
 
 
 def _notebook_text(source: str) -> str:
@@ -48,19 +46,6 @@ def _site(root: Path, options: str) -> Path:
     return src
 
 
-def _check(src: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[int, str]:
-    status = main(["check", str(src), "--jobs", "1", *extra])
-    captured = capsys.readouterr()
-    return status, captured.out + captured.err
-
-
-def _result(src: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> str:
-    status, output = _check(src, capsys, *extra)
-    assert status == 0, output
-    assert (UNCHANGED in output) != (BUILT in output), output
-    return "unchanged" if UNCHANGED in output else "built"
-
-
 def test_an_unchanged_site_stands_and_every_kind_of_change_builds(tmp_path, capsys, monkeypatch):
     remotes = tmp_path / "remotes"
     remotes.mkdir()
@@ -69,55 +54,56 @@ def test_an_unchanged_site_stands_and_every_kind_of_change_builds(tmp_path, caps
         repo = f"{base}/workshop.git"
         src = _site(tmp_path, f":content-repo: {repo}\n:content-branch: main\n")
         page = src / "_build" / "html" / "event.html"
-        assert _result(src, capsys) == "built"
+        assert passing(src, capsys) == "built"
         written = page.stat().st_mtime_ns
 
-        assert _result(src, capsys) == "unchanged"
+        assert passing(src, capsys) == "unchanged"
         assert page.stat().st_mtime_ns == written, "no build ran"
-        stamp = Stamp.load(src / "_build" / "doctrees" / STAMP_NAME)
+        stamp = Stamp.load(evidence_folder(src / "_build" / "doctrees") / STAMP_NAME)
         assert stamp is not None and [remote[:2] for remote in stamp.remotes] == [(repo, "main")]
 
         event = src / "event.md"
         event.write_text(event.read_text("utf-8") + "\nOne more line.\n", "utf-8")
-        assert _result(src, capsys) == "built"
-        assert _result(src, capsys) == "unchanged"
+        assert passing(src, capsys) == "built"
+        assert passing(src, capsys) == "unchanged"
 
         (src / "conf.py").write_text((src / "conf.py").read_text("utf-8") + "html_title = 'Events'\n", "utf-8")
-        assert _result(src, capsys) == "built"
+        assert passing(src, capsys) == "built"
 
         monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")
-        assert _result(src, capsys) == "built"
-        assert _result(src, capsys) == "unchanged"
+        assert passing(src, capsys) == "built"
+        assert passing(src, capsys) == "unchanged"
 
         moved = push_commit((remotes / "workshop.git").as_uri(), "main", {"README.md": "# New\n"}, tmp_path)
-        assert _result(src, capsys) == "built"
-        stamp = Stamp.load(src / "_build" / "doctrees" / STAMP_NAME)
+        assert passing(src, capsys) == "built"
+        stamp = Stamp.load(evidence_folder(src / "_build" / "doctrees") / STAMP_NAME)
         assert stamp is not None and [remote[2] for remote in stamp.remotes] == [moved]
-        assert _result(src, capsys) == "unchanged"
+        assert passing(src, capsys) == "unchanged"
 
-        assert _result(src, capsys, "--fresh") == "built"
-        assert _result(src, capsys, "--force") == "built"
+        assert passing(src, capsys, "--fresh") == "built"
+        assert passing(src, capsys, "--force") == "built"
 
 
 def test_a_changed_notebook_in_the_content_copy_builds(tmp_path, capsys):
     src = _site(tmp_path, ":content-repo: https://github.com/example-org/workshop\n:content-path: content\n")
     write_notebook(src / "content" / "lesson.ipynb", "print('hello')")
     (src / "conf.py").write_text((src / "conf.py").read_text("utf-8").replace('"_build"', '"_build", "content"'))
-    assert _result(src, capsys) == "built"
-    assert _result(src, capsys) == "unchanged"
+    assert passing(src, capsys) == "built"
+    assert passing(src, capsys) == "unchanged"
     write_notebook(src / "content" / "lesson.ipynb", "print('hello, again')")
-    assert _result(src, capsys) == "built"
-    assert _result(src, capsys) == "unchanged"
+    assert passing(src, capsys) == "built"
+    assert passing(src, capsys) == "unchanged"
     # sphinx-event rehearse records its run beside the event's other files, for the checklist.
-    (src / "_build" / "html" / "_events" / "event" / "rehearsal.json").write_text("{}", "utf-8")
-    assert _result(src, capsys) == "built"
-    assert _result(src, capsys) == "unchanged"
+    rehearsal_record(src / "_build" / "doctrees", "event").parent.mkdir(parents=True)
+    rehearsal_record(src / "_build" / "doctrees", "event").write_text("{}", "utf-8")
+    assert passing(src, capsys) == "built"
+    assert passing(src, capsys) == "unchanged"
 
 
 def test_a_failed_check_is_never_taken_as_standing(tmp_path, capsys):
     src = _site(tmp_path, "")
     (src / "index.md").write_text("# Home\n\n```{toctree}\nevent\n```\n\nSee {doc}`missing`.\n", "utf-8")
     for _ in range(2):
-        status, output = _check(src, capsys)
+        status, output = check(src, capsys)
         assert status == 1 and "unknown document" in output and UNCHANGED not in output
-    assert not (src / "_build" / "doctrees" / STAMP_NAME).exists()
+    assert not (evidence_folder(src / "_build" / "doctrees") / STAMP_NAME).exists()

@@ -102,7 +102,7 @@ def test_a_check_ends_with_what_it_proved(tmp_path):
     tail = result.stderr.splitlines()
     at = tail.index("events: 2 event(s) checked")
     assert tail[at + 1] == (
-        "  geo: 2 link(s) proven against the local copy geo only (the repository itself was not pulled); "
+        "  geo: 2 link(s) checked against the local copy; the default branch not verified; "
         "2 notebook(s) ran, 0 from the cache of an earlier check, 0 failed"
     )
     assert tail[at + 2] == "  no content to check (no content-repo or content-path): hack"

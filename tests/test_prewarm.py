@@ -241,7 +241,11 @@ def test_events_index_orders_by_first_session_in_utc_and_validates() -> None:
     index = events_index([later, denver, tokyo])
     INDEX_VALIDATOR.validate(index)
     assert [item["event_id"] for item in index["events"]] == ["tokyo", "denver", "april"]
-    assert index["schema_version"] == "2"
+    assert index["schema_version"] == "3" and "proofs" not in index
+    proven = {"step": "click", "what": "Click", "result": "proven", "proven_by": "the link check"}
+    with_proofs = events_index([denver], {"denver": [{**proven, "summary": "resolved", "checked_on": "2027-01-01"}]})
+    INDEX_VALIDATOR.validate(with_proofs)
+    assert not INDEX_VALIDATOR.is_valid({**with_proofs, "proofs": {"denver": [{**proven, "log": "/tmp/x.log"}]}})
     assert not INDEX_VALIDATOR.is_valid({"schema_version": "2", "events": [{"event_id": "x"}]})
 
 

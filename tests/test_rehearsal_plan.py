@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from sites import GOOD_OPTIONS, event_block, make_event
 
 from sphinx_event_ext.content.hub_api import Hub, HubError, offered_profiles, redact
+from sphinx_event_ext.content.store import rehearsal_record
 from sphinx_event_ext.model.schema import validator
 from sphinx_event_ext.plan.packages import Declared, declared_packages, version_problems
 from sphinx_event_ext.plan.rehearsal import (
@@ -258,6 +259,9 @@ def test_a_passing_rehearsal_proves_the_hub_test_step_on_the_next_incremental_bu
     failed = build_site({})  # no page is written again, so Sphinx reads none
     assert failed.status == 0, failed.warnings
     assert not _checkbox(failed, "test").has_attr("checked")
+    assert not report.exists(), "a record in the published folder moves into the evidence store"
+    report = rehearsal_record(first.out / ".doctrees", "geo")
+    assert json.loads(report.read_text("utf-8")) == _report(False)
     report.write_text(json.dumps(_report(True)), "utf-8")
     proven = build_site({})
     for box in (_checkbox(proven, "test"), _plan_checkbox(proven, "test")):

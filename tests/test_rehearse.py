@@ -28,6 +28,7 @@ from gitrepos import git_daemon, make_bare_repo
 from hubs import IMAGE_CHOICES, NAMED_SERVER_LIMIT, PROFILES, SPAWN_LIMIT, RunningHub, require_proxy, start_hub
 
 from sphinx_event_ext.content.hub_api import Hub, offered_profiles
+from sphinx_event_ext.content.store import rehearsal_record
 from sphinx_event_ext.model.schema import validator
 from sphinx_event_ext.plan.rehearsal import arrival_offsets
 
@@ -112,12 +113,12 @@ def _rehearse(docs: Path, *args: str, token: str) -> subprocess.CompletedProcess
 
 
 def _report(docs: Path) -> dict:
-    return json.loads((docs / "_build" / "html" / "_events" / "workshop" / "rehearsal.json").read_text("utf-8"))
+    return json.loads((rehearsal_record(docs / "_build" / "doctrees", "workshop")).read_text("utf-8"))
 
 
 def _assert_token_hidden(token: str, result: subprocess.CompletedProcess, docs: Path, hub: RunningHub) -> None:
     """Not in the output, the report, or the hub's and proxy's request log (a token in a URL would be there)."""
-    report = docs / "_build" / "html" / "_events" / "workshop" / "rehearsal.json"
+    report = rehearsal_record(docs / "_build" / "doctrees", "workshop")
     written = report.read_text("utf-8") if report.exists() else ""
     places = (("stdout", result.stdout), ("stderr", result.stderr), ("rehearsal.json", written))
     for where, text in (*places, ("the hub's log", hub.log.read_text("utf-8", "replace"))):

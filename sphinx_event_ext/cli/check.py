@@ -7,6 +7,7 @@ The command line reaches Sphinx only here, through ``sphinx.cmd.build``, as a us
 from __future__ import annotations
 
 import argparse
+import json
 import signal
 import sys
 from collections.abc import Iterator
@@ -16,18 +17,25 @@ from types import FrameType
 from typing import Any
 
 from ..content.extra import INSTALL_LINE, missing_modules
-from ..plan.site_layout import EVENTS_FOLDER
+from ..content.inputs import FileState, file_state
+from ..content.store import (
+    evidence_folder,
+    move_published_rehearsals,
+    read_remotes,
+    rehearsal_records,
+    remotes_record,
+    state_folder,
+)
+from ..util.atomic import dumps, write_atomic
 from . import check_stamp, workflow_commands
 from .myst_project import find_myst_project
-from .scan import scan
-from .site import annotate_metadata, find_confdir, relative, report
+from .scan import FoundEvent, markdown_files, scan_text
+from .site import annotate_metadata, conf_values, find_confdir, relative, report
 
 
 def run_check(args: argparse.Namespace) -> int:
     """Validate every event, then build the site with warnings as errors, proving links and running the content."""
     from sphinx.cmd.build import build_main
-
-    from ..content.pull import recording_resolutions
 
     source: Path = args.source
     missing = missing_modules()
@@ -51,15 +59,18 @@ def run_check(args: argparse.Namespace) -> int:
         print(f"sphinx-event check: error: no conf.py or myst.yml in {source} or the folders above it", file=sys.stderr)
         return 2
     out: Path = args.out or source / "_build" / "html"
-    doctrees = out.parent / "doctrees" if args.out is None else out / ".doctrees"
+    # The build's state (doctrees, evidence, logs) stays beside the source, never in the published folder.
+    doctrees = state_folder(source)
+    evidence = evidence_folder(doctrees)
     flags = ["-b", "html", "-W", "--keep-going", "-q", "-D", "event_verify_links=1", "-D", "event_execute=1"]
     flags += ["-D", f"event_execute_jobs={args.jobs}", "-D", f"event_execute_force={int(args.force)}"]
-    rehearsals = sorted((out / EVENTS_FOLDER).glob("*/rehearsal.json"))  # written by sphinx-event rehearse
-    key = check_stamp.inputs_key(_roots(source, confdir), [out, doctrees], flags, rehearsals)
-    stamp_path = doctrees / check_stamp.STAMP_NAME
+    move_published_rehearsals(out, doctrees)
+    rehearsals = rehearsal_records(doctrees)  # written by sphinx-event rehearse
+    roots, skip = _roots(source, confdir), [out, doctrees]
+    stamp_path = evidence / check_stamp.STAMP_NAME
     # --fresh and --force ask for a new run; a ticket can change with no trace here.
     if not (args.fresh or args.force or args.verify_ticket) and out.is_dir():
-        passed = check_stamp.unchanged(stamp_path, key)
+        passed = check_stamp.unchanged(stamp_path, flags, out, roots, skip, rehearsals)
         if passed is not None:
             print(
                 f"sphinx-event check: nothing changed since the check that passed at {passed.checked} (pages, "
@@ -68,7 +79,9 @@ def run_check(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return 0
-    found = scan([source])
+    previous = check_stamp.Stamp.load(stamp_path)
+    known = dict(previous.files) if previous else {}
+    found = _scan_changed(source, known)
     lines = report(found)
     for line in lines:
         print(line)
@@ -77,18 +90,25 @@ def run_check(args: argparse.Namespace) -> int:
         print(f"sphinx-event check: {len(lines)} problem(s) in event metadata; not building", file=sys.stderr)
         return 1
     stamp_path.unlink(missing_ok=True)
+    content = sorted({*_content_folders(found), *(previous.content if previous else ())})
+    before = check_stamp.file_inputs(roots, skip, content, (), rehearsals, known)
     # Incremental: Sphinx re-reads what changed, and the extension gives again the warnings
     # of the pages it skipped, so -W fails on an unchanged broken page as a fresh build does.
+    build_flags = list(flags)
     if args.fresh:
-        flags.append("-E")
+        build_flags.append("-E")
+    elif _written_by_another_build(evidence, out):
+        build_flags.append("-a")  # a plain build replaced the checked pages: write every page again
     if args.verify_ticket:
-        flags += ["-D", "event_verify_ticket=1"]
-    warnings = doctrees / "check-warnings.txt"
-    doctrees.mkdir(parents=True, exist_ok=True)
-    with _interrupts() as interrupted, recording_resolutions() as resolved, redirect_stderr(_Until(interrupted)):
+        build_flags += ["-D", "event_verify_ticket=1"]
+    warnings = evidence / "check-warnings.txt"
+    evidence.mkdir(parents=True, exist_ok=True)
+    remotes_record(doctrees).unlink(missing_ok=True)
+    with _interrupts() as interrupted, redirect_stderr(_Until(interrupted)):
         status = build_main(
-            [*flags, "-w", str(warnings), "-c", str(confdir), "-d", str(doctrees), str(source), str(out)]
+            [*build_flags, "-w", str(warnings), "-c", str(confdir), "-d", str(doctrees), str(source), str(out)]
         )
+    _note_written(evidence, out)
     if interrupted:
         name = signal.Signals(interrupted[0]).name
         print(f"sphinx-event check: the check was interrupted ({name}); its kernels were ended", file=sys.stderr)
@@ -103,10 +123,64 @@ def run_check(args: argparse.Namespace) -> int:
         )
         print(f"sphinx-event check: the build failed; {problem}", file=sys.stderr)
         return 1
-    if not args.verify_ticket:
-        check_stamp.passed(stamp_path, key, resolved)
+    variables = None if args.verify_ticket else _execute_env(confdir)
+    if variables is not None:
+        resolved = read_remotes(doctrees)
+        check_stamp.passed(stamp_path, before, content, flags, variables, out, roots, skip, rehearsals, resolved)
     print(f"sphinx-event check: passed; site built in {relative(out)}", file=sys.stderr)
     return 0
+
+
+def _content_folders(found: list[FoundEvent]) -> list[str]:
+    """The content copies (``content-path``) of the site's events: read whole, whatever their folders' names."""
+    folders = set()
+    for item in found:
+        event = item.result.event
+        if event is not None and event.content_path:
+            folders.add(str((item.path.parent / event.content_path).resolve()))
+    return sorted(folders)
+
+
+def _scan_changed(source: Path, known: dict[str, FileState]) -> list[FoundEvent]:
+    """Validate the pages changed since the last passing check (``known`` holds what it read; every page when
+    there is none). The others validated then, and the build reports any problem again at its line."""
+    found = []
+    for path, base in markdown_files([source]):
+        key = str(path.resolve())
+        if key in known and file_state(key, known) == known[key]:
+            continue
+        docname = path.relative_to(base).with_suffix("").as_posix()
+        found.extend(scan_text(path.read_text("utf-8"), path, docname))
+    return found
+
+
+_WRITTEN = "written.json"
+
+
+def _written_by_another_build(evidence: Path, out: Path) -> bool:
+    """Whether the published folder is not as the last check left it (a plain build wrote over it)."""
+    if not out.is_dir():
+        return False
+    try:
+        recorded = json.loads((evidence / _WRITTEN).read_text("utf-8")).get("output")
+    except (OSError, ValueError, AttributeError):
+        recorded = None
+    return recorded != check_stamp.output_fingerprint(out)
+
+
+def _note_written(evidence: Path, out: Path) -> None:
+    if out.is_dir():
+        write_atomic(evidence / _WRITTEN, dumps({"output": check_stamp.output_fingerprint(out)}))
+
+
+def _execute_env(confdir: Path) -> list[str] | None:
+    """The site's ``event_execute_env``: the variables its results also depend on, for the stamp; None when
+    ``conf.py`` cannot be run again here, and then the check's result is not stamped."""
+    try:
+        value = conf_values(confdir).get("event_execute_env", ())
+    except Exception:  # whatever a second run of the organizer's conf.py raises, it only costs the stamp
+        return None
+    return [str(name) for name in value] if isinstance(value, (list, tuple)) else []
 
 
 def _roots(source: Path, confdir: Path) -> list[Path]:

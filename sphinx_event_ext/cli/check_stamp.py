@@ -1,12 +1,15 @@
 """When nothing has changed since the last check that passed, its result stands without a build.
 
-A check's result depends on the site's files, ``conf.py``, the content copies, the installed
-packages (this extension included), the interpreter, the command's options, "today", and the
-commits of the branches it pulled. After a check passes, a fingerprint of all of them is kept
-beside Sphinx's own records; the next check recomputes it from file sizes and modification
-times, asks each remote branch for its commit (one ``git ls-remote`` each, as a build does), and
-when all are the same says so instead of starting Sphinx. Anything it cannot tell leads to the
-ordinary incremental build, and ``--fresh`` always builds.
+A check's result depends on the site's files, ``conf.py`` and the modules it imports from
+outside the installed packages, the content copies (every folder of them, since any may hold
+a notebook the check runs), the environment's identity (interpreter and resolved packages,
+this extension's files included), the kernels' environment variables, the command's options,
+"today", the commits of the branches it pulled, and the published folder it wrote. After a
+check passes, the contents of every file it read are hashed and kept beside Sphinx's own
+records; the next check re-hashes only files whose size, times or inode moved, asks each
+remote branch for its commit (one ``git ls-remote`` each, as a build does), and when all are
+the same says so instead of starting Sphinx. Anything it cannot tell leads to the ordinary
+incremental build, and ``--fresh`` always builds.
 """
 
 from __future__ import annotations
@@ -16,28 +19,37 @@ import hashlib
 import json
 import os
 import sys
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+import sysconfig
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .._version import __version__
+from ..content.inputs import FileState, environment_identity, file_state, kernel_environment, walk_files
+from ..content.select import NEVER_RUN
 from ..util.atomic import dumps, write_atomic
 from .scan import SKIP_FOLDERS
 
 STAMP_NAME = "check-stamp.json"
-#: Environment variables that change what a check concludes.
-_ENVIRONMENT = ("SOURCE_DATE_EPOCH",)
+#: Options that steer how a check runs, not what it concludes: a check passed with them stands for one without.
+CHECK_ONLY = ("event_execute_jobs=", "event_execute_force=")
 _PACKAGE = Path(__file__).resolve().parents[1]
 
 
 @dataclass(frozen=True)
 class Stamp:
-    """What the last passing check read: the fingerprint of its inputs and the remote commits it pulled."""
+    """What the last passing check read: the fingerprint of its settings, every file with its hash, the
+    content folders and outside modules it read whole, the remote commits it pulled, and the site it wrote."""
 
     key: str
+    files: dict[str, FileState]
     remotes: tuple[tuple[str, str | None, str], ...]
     checked: str
+    content: tuple[str, ...] = ()
+    modules: tuple[str, ...] = ()
+    variables: tuple[str, ...] = ()
+    output: str = ""
 
     @classmethod
     def load(cls, path: Path) -> Stamp | None:
@@ -47,8 +59,18 @@ class Stamp:
             if data.get("version") != __version__:
                 return None
             remotes = tuple((str(repo), branch, str(commit)) for repo, branch, commit in data["remotes"])
-            return cls(str(data["key"]), remotes, str(data["checked"]))
-        except (OSError, ValueError, KeyError, TypeError):
+            files = {str(name): _state(value) for name, value in data["files"].items()}
+            return cls(
+                str(data["key"]),
+                files,
+                remotes,
+                str(data["checked"]),
+                tuple(map(str, data["content"])),
+                tuple(map(str, data["modules"])),
+                tuple(map(str, data["variables"])),
+                str(data["output"]),
+            )
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None
 
     def save(self, path: Path) -> None:
@@ -58,83 +80,168 @@ class Stamp:
             "checked": self.checked,
             "key": self.key,
             "remotes": [list(remote) for remote in self.remotes],
+            "content": list(self.content),
+            "modules": list(self.modules),
+            "variables": list(self.variables),
+            "output": self.output,
+            "files": {name: list(state) for name, state in sorted(self.files.items())},
         }
         write_atomic(path, dumps(data))
 
 
-def _files(root: Path, skip: set[Path]) -> Iterator[tuple[str, int, int]]:
-    """(path, size, modification time) of every file under ``root``, in a stable order."""
-    for folder, folders, names in os.walk(root):
-        folders[:] = sorted(
-            name for name in folders if name not in SKIP_FOLDERS and Path(folder, name).resolve() not in skip
-        )
-        for name in sorted(names):
-            path = os.path.join(folder, name)
-            try:
-                stat = os.stat(path)
-            except OSError:
-                continue
-            yield os.path.relpath(path, root), stat.st_size, stat.st_mtime_ns
+def _state(value: Any) -> FileState:
+    size, mtime, ctime, inode, digest = value
+    return int(size), int(mtime), int(ctime), int(inode), str(digest)
 
 
-def _size_and_time(path: Path) -> tuple[int, int]:
-    stat = path.stat()
-    return stat.st_size, stat.st_mtime_ns
-
-
-def _folder_times(paths: Iterable[str]) -> list[tuple[str, int]]:
-    """Each existing folder of ``sys.path`` with its modification time: installing or removing a package changes it."""
-    times = []
-    for entry in paths:
-        try:
-            times.append((entry, os.stat(entry).st_mtime_ns))
-        except OSError:
-            continue
-    return times
-
-
-def inputs_key(roots: Sequence[Path], skip: Iterable[Path], flags: Sequence[str], files: Sequence[Path] = ()) -> str:
-    """The fingerprint of everything a check reads but the remote branches; equal keys mean equal inputs.
-
-    ``files`` are single files read besides the folders (a rehearsal's record in the output).
-    """
-    skipped = {path.resolve() for path in skip}
+def settings_key(flags: Sequence[str], output: Path, variables: Iterable[str] = ()) -> str:
+    """The fingerprint of what a check reads besides files: options, environment, variables, today, output."""
     data = {
-        "roots": [(str(root.resolve()), list(_files(root, skipped))) for root in roots],
-        "files": [(str(path), *_size_and_time(path)) for path in files if path.is_file()],
-        "package": list(_files(_PACKAGE, set())),
-        "packages": _folder_times(sys.path),
-        "python": sys.executable,
-        "flags": list(flags),
+        "flags": [flag for flag in _pairs(flags) if not flag.startswith(CHECK_ONLY)],
+        "environment": environment_identity(),
+        "variables": kernel_environment(variables),
         "today": dt.date.today().isoformat(),
-        "environment": [(name, os.environ.get(name)) for name in _ENVIRONMENT],
+        "output": str(output.resolve()),
     }
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode("utf-8")).hexdigest()
 
 
-def unchanged(path: Path, key: str) -> Stamp | None:
-    """The stamp of the last passing check when nothing it read has changed since (``key`` is the
-    fingerprint of the inputs now, from :func:`inputs_key`); else None."""
+def _pairs(flags: Sequence[str]) -> list[str]:
+    """The flags with each ``-D`` joined to its value, so a setting is kept or left out whole."""
+    joined: list[str] = []
+    for flag in flags:
+        if joined and joined[-1] == "-D":
+            joined[-1] = flag
+        else:
+            joined.append(flag)
+    return joined
+
+
+def file_inputs(
+    roots: Sequence[Path],
+    skip: Iterable[Path],
+    content: Iterable[str] = (),
+    modules: Iterable[str] = (),
+    files: Iterable[Path] = (),
+    known: Mapping[str, FileState] | None = None,
+) -> dict[str, FileState]:
+    """Every file a check reads, with its hash: the site's folders (less tools' folders and the output), the
+    content folders whole (a notebook may be anywhere in them, ``node_modules`` included), this extension,
+    the outside modules ``conf.py`` imported, and single ``files``. ``known`` spares re-hashing."""
+    skipped = list(skip)
+    paths: list[str] = []
+    for root in roots:
+        paths.extend(walk_files(root, SKIP_FOLDERS, skipped))
+    for folder in content:
+        paths.extend(walk_files(Path(folder), NEVER_RUN, skipped))
+    paths.extend(walk_files(_PACKAGE, ("__pycache__",)))
+    paths.extend(str(path) for path in files)
+    paths.extend(modules)
+    states = {}
+    for path in dict.fromkeys(paths):
+        state = file_state(path, known)
+        if state is not None:
+            states[path] = state
+    return states
+
+
+def output_fingerprint(output: Path) -> str:
+    """A fingerprint of the published folder as written (names, sizes, times, inodes): any build that
+    rewrites a page changes it, so a plain build over a checked site is never taken for the check."""
+    digest = hashlib.sha256()
+    for path in walk_files(output):
+        try:
+            stat = os.stat(path)
+        except OSError:
+            continue
+        digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ctime_ns}\0{stat.st_ino}\0".encode())
+    return digest.hexdigest()
+
+
+def outside_modules(roots: Sequence[Path]) -> tuple[str, ...]:
+    """The files of the modules loaded now (after a build: those ``conf.py`` and its extensions imported)
+    that are neither installed packages, the standard library, this extension, nor inside the site."""
+    installed = {
+        os.path.realpath(path)
+        for path in (
+            sys.prefix,
+            sys.base_prefix,
+            sys.exec_prefix,
+            *(sysconfig.get_paths().get(name, "") for name in ("stdlib", "platstdlib", "purelib", "platlib")),
+        )
+        if path
+    }
+    inside = [str(root.resolve()) for root in roots] + [str(_PACKAGE)]
+    found = set()
+    for module in list(sys.modules.values()):
+        path = getattr(module, "__file__", None)
+        if not isinstance(path, str) or not os.path.isfile(path):
+            continue
+        real = os.path.realpath(path)
+        parts = Path(real).parts
+        if "site-packages" in parts or "dist-packages" in parts:
+            continue
+        if any(real.startswith(prefix + os.sep) for prefix in (*installed, *inside)):
+            continue
+        found.add(real)
+    return tuple(sorted(found))
+
+
+def unchanged(
+    path: Path,
+    flags: Sequence[str],
+    output: Path,
+    roots: Sequence[Path],
+    skip: Iterable[Path],
+    files: Iterable[Path] = (),
+) -> Stamp | None:
+    """The stamp of the last passing check when nothing it read has changed since; else None."""
     stamp = Stamp.load(path)
-    if stamp is None or stamp.key != key:
+    if stamp is None or stamp.key != settings_key(flags, output, stamp.variables):
+        return None
+    if not output.is_dir() or output_fingerprint(output) != stamp.output:
+        return None
+    now = file_inputs(roots, skip, stamp.content, stamp.modules, files, stamp.files)
+    if now != stamp.files:
         return None
     return stamp if remotes_unmoved(stamp.remotes) else None
 
 
-def passed(path: Path, key: str, resolved: Mapping[tuple[str, str | None], str | None]) -> None:
-    """Keep the stamp of a check that passed, unless a branch it asked for could not be resolved."""
-    remotes = tuple((repo, branch, commit) for (repo, branch), commit in resolved.items() if commit)
-    if len(remotes) == len(resolved):
-        Stamp(key, remotes, _now()).save(path)
+def passed(
+    path: Path,
+    before: Mapping[str, FileState],
+    content: Sequence[str],
+    flags: Sequence[str],
+    variables: Sequence[str],
+    output: Path,
+    roots: Sequence[Path],
+    skip: Iterable[Path],
+    files: Iterable[Path],
+    resolved: Mapping[tuple[str, str | None], str | None],
+) -> bool:
+    """Keep the stamp of a check that passed, unless a file it read changed during the build (``before`` is
+    what it read before). ``variables`` are the site's own ``event_execute_env``; the outside modules are those
+    loaded now, after the build ran ``conf.py``. A branch that could not be reached (a ``content-path`` copy's,
+    offline) is kept as unreached: the result stands only while it still cannot be reached."""
+    remotes = tuple((repo, branch, commit or "") for (repo, branch), commit in resolved.items())
+    modules = outside_modules(roots)
+    after = file_inputs(roots, skip, content, modules, files, before)
+    if any(after.get(name) != state for name, state in before.items()):
+        return False
+    key = settings_key(flags, output, variables)
+    kept = Stamp(key, after, remotes, _now(), tuple(content), modules, tuple(variables), output_fingerprint(output))
+    kept.save(path)
+    return True
 
 
 def remotes_unmoved(remotes: Iterable[tuple[str, str | None, str]]) -> bool:
-    """Whether every branch still points at the commit the check pulled (False when one cannot be read)."""
-    from ..content.pull import PullError, resolve
+    """Whether every branch still points at the commit the check pulled, and every branch it could not reach
+    still cannot be reached (False when one is missing now)."""
+    from ..content.pull import PullError, branch_commit
 
     for repo, branch, commit in remotes:
         try:
-            if resolve(repo, branch)[1] != commit:
+            if (branch_commit(repo, branch) or "") != commit:
                 return False
         except PullError:
             return False

@@ -268,7 +268,8 @@ def run_myst_check(project: Path, jobs: int = 0, force: bool = False) -> int:
     outputs = project / SITE_FILES
     events = [event for _, event in valid]
     reports = {event_id: proof.report for event_id, proof in proofs.items() if proof.report is not None}
-    write_event_files(outputs, events, site_settings(), site_today(), _project_title(project), reports)
+    evidence = {event_id: proof.evidence for event_id, proof in proofs.items()}
+    write_event_files(outputs, events, site_settings(), site_today(), _project_title(project), reports, evidence)
     status, output = myst_build(project, myst)
     # mystmd prints each error as it happens and again in its summary: once is enough.
     errors = list(dict.fromkeys(one_line(line.strip()) for line in output.splitlines() if "⛔" in line))

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ..content.rehearsal_record import read_execution, read_rehearsal
+from ..content.store import state_folder
 from ..model.config import EventConfig, resolve_today
 from ..model.event import Event
 from ..plan.placeholders import placeholder_calendar, placeholders_index, site_schedule
@@ -38,8 +39,10 @@ class SiteRequests:
 def gather(
     paths: list[Path], out: Path | None, wanted: str | None, command: str, builder: str = "html"
 ) -> SiteRequests | int:
-    """Every event's request as the build writes it, the advice read from the rehearsal records under ``out``
-    (default: the first path's ``_build/html``); an exit status, with the problems printed, when it cannot be."""
+    """Every event's request as the build writes it, the advice read from the rehearsal records in the evidence
+    store (the first path's ``_build/doctrees``; records an older version left in ``out``, default the first
+    path's ``_build/html``, still count) and the content checks' ``execution.json`` under ``out``; an exit
+    status, with the problems printed, when it cannot be."""
     found = scan_site(paths)
     lines = report(found)
     if lines:
@@ -69,7 +72,7 @@ def gather(
             notice_days=config.notice_days,
             lead_minutes=config.prewarm_lead_minutes,
             page_url=page_url(docname, event.id, builder, settings),
-            rehearsal=read_rehearsal(records, event.id),
+            rehearsal=read_rehearsal(state_folder(folder), event.id, records),
             node_pool=config.node_pool,
             execution=read_execution(records, event.id),
         )
@@ -125,6 +128,7 @@ def add_out_option(command: argparse.ArgumentParser) -> None:
         type=Path,
         default=None,
         metavar="DIR",
-        help="HTML output folder whose _events/<id>/rehearsal.json records decide the pre-warm advice "
-        "(default: the first FILE_OR_DIR's _build/html)",
+        help="HTML output folder whose _events/<id>/execution.json records say what the content check proved "
+        "(default: the first FILE_OR_DIR's _build/html); rehearsals are read from the evidence store in "
+        "FILE_OR_DIR's _build/doctrees",
     )

@@ -15,12 +15,12 @@ from pathlib import Path
 from types import FrameType
 
 from ..content.extra import MissingExtra, require_check_extra
+from ..content.store import rehearsal_record, state_folder
 from ..model.config import resolve_today
 from ..model.event import Event
 from ..model.schema import load_schema
 from ..plan.capacity import suggest_capacity
 from ..plan.rehearsal import BURST, SLOW_START_SECONDS, SPREAD, arrival_offsets, console_table, wave_lines
-from ..plan.site_layout import event_file
 from ..util.atomic import dumps, write_atomic
 from ..util.sanitize import one_line
 from .scan import scan
@@ -41,8 +41,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         "content through the event's nbgitpuller link, and run every notebook in a kernel on the hub, measuring "
         "start times and memory. The token (in the variable named by --hub-token-env) needs the scopes "
         "admin:users, admin:servers and access:servers. Afterwards the servers are stopped and the users deleted, "
-        "also when the rehearsal fails or is interrupted (unless --keep). The result is written as "
-        "_events/<id>/rehearsal.json, which the next build shows.",
+        "also when the rehearsal fails or is interrupted (unless --keep). The result is written into the build's "
+        "evidence store (--state, default SOURCE_DIR/_build/doctrees: event-evidence/rehearsals/<id>.json), which "
+        "the next build shows.",
     )
     add_source(command, "the Sphinx source folder with the event")
     add_event_flag(command, "the event to rehearse (needed when the folder has several)")
@@ -109,7 +110,11 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
     )
     command.add_argument("--hub", metavar="URL", help="the hub's API address, when it differs from the event's hub")
     command.add_argument(
-        "--out", type=Path, default=None, metavar="DIR", help="HTML output folder (default: SOURCE_DIR/_build/html)"
+        "--state",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="the build's state folder, where the record goes into event-evidence/ (default: SOURCE_DIR/_build/doctrees)",
     )
     command.set_defaults(func=run)
     return command
@@ -198,7 +203,7 @@ def _dry_run(args: argparse.Namespace, event: Event, offsets: list[float], optio
 
 
 def run(args: argparse.Namespace) -> int:
-    """Rehearse, print the table, write ``rehearsal.json``; exit 1 when anything failed."""
+    """Rehearse, print the table, keep the record in the evidence store; exit 1 when anything failed."""
     try:
         require_check_extra(NAME)
     except MissingExtra as error:
@@ -252,8 +257,7 @@ def run(args: argparse.Namespace) -> int:
     except HubError as error:
         return _fail(one_line(redact(str(error), token)))
     data = record.to_json()
-    out: Path = args.out or args.source / "_build" / "html"
-    target = out / event_file(picked.id, "rehearsal.json")
+    target = rehearsal_record(args.state or state_folder(args.source), picked.id)
     write_atomic(target, redact(dumps(data), token))
     for problem in data["problems"]:
         print(one_line(redact(f"{NAME}: {problem}", token)), file=sys.stderr)

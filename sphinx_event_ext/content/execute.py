@@ -4,8 +4,11 @@ No Sphinx here: the check pipeline and the CLI call these. Each notebook runs wi
 in its own fresh kernel, inside a temporary copy of the content (a notebook that writes
 files never touches the source) with the notebook's folder as working directory. Notebooks
 run in parallel, and kernels are started ahead of need so a worker never waits for one.
-A notebook that passed and has not changed is not run again: the cache is one small JSON
-file per content hash, written atomically, so parallel builds need no database and no lock.
+A notebook that passed is not run again while every input of its result is byte-identical
+(its code, every non-notebook file of its content, the pulled commit, the environment's
+identity, the kernels' environment variables, the options and the date): the cache is one
+small JSON file per key, written atomically, so parallel builds need no database and no lock.
+A run that changed a file outside its copy caches nothing.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from jupyter_core.utils import ensure_async
 from ..util.atomic import dumps, write_atomic
 from .cleanup import RunFolder, sweep_dead_runs, terminate_as_interrupt
 from .environment_files import PACKAGE_NAMES
+from .inputs import environment_identity, kernel_environment, tree_hash
 from .kernel_output import KernelOutput
 from .kernels import EnvironmentKernels, is_python_kernel
 from .notebooks import load_notebook, notebook_settings
@@ -56,7 +60,7 @@ if TYPE_CHECKING:
 DEFAULT_TIMEOUT = 300
 ENVIRONMENT_FILES = ("requirements.txt", "environment.yml", "pyproject.toml")
 
-_CACHE_VERSION = "1"
+_CACHE_VERSION = "2"
 _ENVIRONMENT_FOLDERS = (".binder", "binder")  # repo2docker reads these instead of the root when present
 _SKIP_TAG = "skip-execution"
 _RAISES_TAG = "raises-exception"
@@ -122,9 +126,10 @@ def environment_file(content_dir: str | os.PathLike[str]) -> str:
 
 
 def environment_digest(content_dir: str | os.PathLike[str]) -> str:
-    """A hash of everything that defines the environment: the declaration files and this Python."""
+    """A hash of everything that defines the environment: the declaration files and this Python's identity
+    (its version and resolved packages, not the folder of the virtual environment that holds them)."""
     root = Path(content_dir)
-    digest = hashlib.sha256(sys.executable.encode("utf-8"))
+    digest = hashlib.sha256(environment_identity().encode("utf-8"))
     for folder in ("", *_ENVIRONMENT_FOLDERS):
         for name in ENVIRONMENT_FILES:
             path = root / folder / name
@@ -202,6 +207,8 @@ def run_event_content(
     kernel_manager_class: type[KernelManager] | None = None,
     probe: str | None = None,
     on_progress: OnProgress | None = None,
+    environment_variables: Iterable[str] = (),
+    proven_against: Mapping[str, str | None] | None = None,
 ) -> ExecutionReport:
     """Run every selected notebook of an event's content in a temporary copy, in parallel.
 
@@ -221,6 +228,8 @@ def run_event_content(
     ``probe`` is code run in each notebook's kernel once its cells ran (unless the kernel died or
     timed out); its standard output is the result's ``probe_output`` (the rehearsal reads memory so).
     ``on_progress`` hears of each notebook as it starts and ends, for a live display.
+    ``environment_variables`` are the site's own variables the results depend on (besides
+    :data:`.inputs.KERNEL_ENVIRONMENT`), and ``proven_against`` what the content is (the pulled commit).
     """
     started = time.monotonic()
     root = Path(content_dir).resolve()
@@ -244,6 +253,12 @@ def run_event_content(
         on_progress=on_progress,
     )
     environment = environment_digest(root)
+    inputs = {
+        "content": tree_hash(root, NEVER_RUN, ".ipynb"),
+        "variables": kernel_environment(environment_variables),
+        "today": dt.date.today().isoformat(),
+        "proven_against": dict(proven_against or {}),
+    }
     cache = Path(cache_dir) if cache_dir is not None else None
     logs = Path(log_dir) if log_dir is not None else None
     results: dict[str, NotebookResult] = {}
@@ -259,7 +274,7 @@ def run_event_content(
             kernel = kernel_name or _kernel_of(notebook)
             if kernel not in argv_of:
                 argv_of[kernel] = list(argv) if argv and is_python_kernel(kernel) else _kernel_argv(kernel)
-            key = _cache_key(notebook, name, environment, argv_of[kernel], options)
+            key = _cache_key(notebook, name, environment, argv_of[kernel], options, inputs)
         except Exception as error:  # whatever a notebook holds, it is that notebook's failure
             results[name] = _record(_unreadable(name, error), "", None, logs)
             _notify(options, ProgressEvent(FINISHED, name, result=results[name]))
@@ -280,7 +295,8 @@ def run_event_content(
         ran = _run_copies(root, notebooks, options, workers)
         changed = changed_paths(before, fingerprint(watched, ours))
         for result in ran:
-            result = _record(result, pending[result.path], cache, logs)
+            # A run that changed the source proves nothing about the next one: nothing is cached.
+            result = _record(result, pending[result.path], None if changed else cache, logs)
             results[result.path] = result
     ordered = tuple(results[name] for name in sorted(results))
     return ExecutionReport(ordered, workers, time.monotonic() - started, unmatched, tuple(changed))
@@ -302,9 +318,15 @@ def _source(cell: Mapping[str, Any]) -> str:
 
 
 def _cache_key(
-    notebook: Mapping[str, Any], name: str, environment: str, kernel_argv: list[str] | None, options: _Options
+    notebook: Mapping[str, Any],
+    name: str,
+    environment: str,
+    kernel_argv: list[str] | None,
+    options: _Options,
+    inputs: Mapping[str, Any],
 ) -> str:
-    """The sha256 of all that decides a run's outcome: code, execution tags, kernel, environment, options.
+    """The sha256 of all that decides a run's outcome: code, execution tags, kernel, environment, options,
+    and the ``inputs`` shared by the event's notebooks (its other files, variables, date, commit).
 
     Markdown, outputs other than saved errors (all saved outputs when they are compared),
     and other metadata are left out, so fixing a typo in the prose does not re-run a notebook.
@@ -323,7 +345,7 @@ def _cache_key(
         "version": _CACHE_VERSION,
         "notebook": name,
         "kernel": options.kernel_name or _kernel_of(notebook),
-        "kernel_argv": kernel_argv,
+        "kernel_argv": _portable(kernel_argv),
         "settings": notebook_settings(notebook),
         "options": {
             "timeout": options.timeout,
@@ -333,8 +355,16 @@ def _cache_key(
         },
         "environment": environment,
         "cells": cells,
+        "inputs": inputs,
     }
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+def _portable(kernel_argv: list[str] | None) -> list[str] | None:
+    """The kernel's command with the checker's own interpreter named by its identity, not its path."""
+    if not kernel_argv or os.path.realpath(kernel_argv[0]) != os.path.realpath(sys.executable):
+        return kernel_argv
+    return [f"checker:{environment_identity()}", *kernel_argv[1:]]
 
 
 def _kernel_argv(kernel: str) -> list[str] | None:

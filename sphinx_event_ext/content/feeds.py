@@ -18,7 +18,7 @@ from urllib.request import HTTPRedirectHandler, Request, build_opener
 
 from .._version import __version__
 from ..model.schema import validator
-from ..plan.prewarm import SCHEMA_VERSION
+from ..plan.prewarm import INDEX_VERSION, SCHEMA_VERSION
 from ..util.atomic import dumps, write_atomic
 
 #: The most bytes read from one feed, and the seconds one fetch may take.
@@ -94,12 +94,16 @@ def _read_file(path: Path) -> bytes:
         return handle.read(MAX_FEED_BYTES + 1)
 
 
+#: The ``events.json`` versions read: their requests are all of ``SCHEMA_VERSION`` (3 only added ``proofs``).
+READS = (SCHEMA_VERSION, INDEX_VERSION)
+
+
 def events_of(data: Any) -> tuple[list[dict[str, Any]], str | None]:
     """The events of an ``events.json``, or why it is not one this version reads (the first problems)."""
     if not isinstance(data, dict) or not isinstance(data.get("events"), list):
         return [], "not an events.json (no 'events' list)"
-    if data.get("schema_version") != SCHEMA_VERSION:
-        return [], f"schema version {data.get('schema_version')!r}, this board reads {SCHEMA_VERSION!r}"
+    if data.get("schema_version") not in READS:
+        return [], f"schema version {data.get('schema_version')!r}, this board reads {' or '.join(map(repr, READS))}"
     check = validator("prewarm")
     problems = []
     for index, event in enumerate(data["events"]):

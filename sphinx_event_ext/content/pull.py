@@ -14,8 +14,6 @@ import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -118,40 +116,28 @@ def list_refs(repo: str) -> RemoteRefs:
     return RemoteRefs(default, heads, tags)
 
 
-_RECORDS: list[dict[tuple[str, str | None], str | None]] = []
-
-
-@contextmanager
-def recording_resolutions() -> Iterator[dict[tuple[str, str | None], str | None]]:
-    """Every (repository, branch) resolved inside the block, with the commit found (None: it failed).
-
-    A check keeps them, so that its next run can tell with one ``git ls-remote`` each whether
-    anything it pulled has moved.
-    """
-    record: dict[tuple[str, str | None], str | None] = {}
-    _RECORDS.append(record)
-    try:
-        yield record
-    finally:
-        _RECORDS.remove(record)
-
-
-def _record(repo: str, branch: str | None, commit: str | None) -> None:
-    for record in _RECORDS:
-        record[(repo, branch)] = commit
-
-
 def resolve(repo: str, branch: str | None = None) -> tuple[str, str]:
     """The branch nbgitpuller would pull (the default one when None) and its current commit."""
-    _record(repo, branch, None)
-    refs = list_refs(repo)
+    return _commit_of(repo, branch, list_refs(repo))
+
+
+def branch_commit(repo: str, branch: str | None) -> str | None:
+    """The commit ``branch`` of ``repo`` points at, or None when the repository cannot be reached (offline);
+    a branch the repository does not have is a :class:`PullError`, as in :func:`resolve`."""
+    try:
+        refs = list_refs(repo)
+    except PullError:
+        return None
+    return _commit_of(repo, branch, refs)[1]
+
+
+def _commit_of(repo: str, branch: str | None, refs: RemoteRefs) -> tuple[str, str]:
     name = branch or refs.default_branch
     if name is None:
         raise PullError(f"{repo} has no default branch; give a branch")
     commit = refs.commit_of(name)
     if commit is None:
         raise MissingBranchError(_missing_ref_message(repo, name, refs))
-    _record(repo, branch, commit)
     return name, commit
 
 

@@ -1,5 +1,6 @@
-"""The records of what was proven about an event beside the build's outputs (the last rehearsal, the content
-check), read back for the pre-warm request by the command line, as the build reads them."""
+"""The records of what was proven about an event, read back for the checklist, the pre-warm request and mail,
+by the build and by the command line alike: the last rehearsal from the evidence store (content/store.py), the
+content check's ``execution.json`` from the build's outputs."""
 
 from __future__ import annotations
 
@@ -8,14 +9,10 @@ from pathlib import Path
 from typing import Any
 
 from ..plan.site_layout import event_file
+from .store import rehearsal_record
 
 #: The most of a record read: a wave of thousands of servers stays far below it.
 _MAX_BYTES = 20_000_000
-
-
-def rehearsal_path(outdir: str | Path, event_id: str) -> Path:
-    """Where ``sphinx-event rehearse`` writes the event's ``rehearsal.json``: beside the build's other outputs."""
-    return Path(outdir) / event_file(event_id, "rehearsal.json")
 
 
 def _read_object(path: Path) -> dict[str, Any] | None:
@@ -27,9 +24,14 @@ def _read_object(path: Path) -> dict[str, Any] | None:
     return data if isinstance(data, dict) else None
 
 
-def read_rehearsal(outdir: str | Path, event_id: str) -> dict[str, Any] | None:
-    """The event's last ``rehearsal.json``, or None when there is none or it is not a JSON object."""
-    return _read_object(rehearsal_path(outdir, event_id))
+def read_rehearsal(doctrees: str | Path, event_id: str, outdir: str | Path | None = None) -> dict[str, Any] | None:
+    """The event's last rehearsal record in the evidence store of the state folder ``doctrees``; else, when
+    ``outdir`` is given, a ``rehearsal.json`` an older version wrote into that published folder (until the next
+    check or build moves it into the store); None when there is none or it is not a JSON object."""
+    found = _read_object(rehearsal_record(doctrees, event_id))
+    if found is None and outdir is not None:
+        found = _read_object(Path(outdir) / event_file(event_id, "rehearsal.json"))
+    return found
 
 
 def read_execution(outdir: str | Path, event_id: str) -> dict[str, Any] | None:

@@ -58,6 +58,14 @@ def _check_non_negative_int(value: Any) -> None:
         raise ValueError(f"expected a whole number, 0 or more, got {value!r}")
 
 
+def _check_variable_names(value: Any) -> None:
+    if not isinstance(value, (list, tuple)) or not all(isinstance(name, str) for name in value):
+        raise ValueError(f"expected a list of environment variable names, got {value!r}")
+    bad = [name for name in value if not name or "=" in name or "\0" in name or len(name) > 200]
+    if bad:
+        raise ValueError(f"expected environment variable names, got {bad!r}")
+
+
 def _check_text(value: Any) -> None:
     if not isinstance(value, str) or not value.strip():
         raise ValueError(f"expected a non-empty string, got {value!r}")
@@ -245,6 +253,16 @@ class EventConfig:
             "check": _check_bool,
         },
     )
+    execute_env: tuple[str, ...] = field(
+        default=(),
+        metadata={
+            "help": "Names of environment variables the site's notebooks read, besides the fixed set a result always "
+            "depends on (`SOURCE_DATE_EPOCH`, `TZ`, `LANG`, `LC_ALL`, `LC_CTYPE`, `PYTHONPATH`, `PYTHONHASHSEED`, "
+            "`PYTHONWARNINGS`, `PYTHONIOENCODING`, `PYTHONUTF8`, `MPLBACKEND`, `JUPYTER_PATH`): a notebook's passing "
+            "result is reused only while each of them has the value it had.",
+            "check": _check_variable_names,
+        },
+    )
     execute_timeout: int = field(
         default=300,
         metadata={
@@ -363,6 +381,25 @@ def _defaults_with(values: Mapping[str, Any]) -> Any:
     return SimpleNamespace(**{**attributes, **{name: value for name, value in values.items() if name in attributes}})
 
 
+#: Settings that steer only how the check runs (it runs on every build), never what a page shows: changing one
+#: re-reads nothing (Sphinx's rebuild kind ``""``). Every other setting re-reads the pages (``"env"``).
+CHECK_ONLY = frozenset(
+    {
+        "content_cache",
+        "execute_jobs",
+        "execute_force",
+        "execute_env",
+        "execute_timeout",
+        "execute_output_limit",
+        "environment_build",
+        "environment_cache",
+        "environment_index",
+        "environment_find_links",
+        "environment_offline",
+    }
+)
+
+
 def config_values() -> list[tuple[str, Any, str, str]]:
     """(name, default, type, help) for each setting: used to register them and to document them."""
     rows = []
@@ -379,7 +416,7 @@ def _factory_default(item: Any) -> Any:
 def rebuild_kind(name: str) -> Literal["", "env"]:
     """Sphinx's rebuild kind of ``event_<name>``: "env" (every page read again) unless the field says otherwise."""
     item = next(item for item in fields(EventConfig) if f"event_{item.name}" == name)
-    return "" if item.metadata.get("rebuild") == "" else "env"
+    return "" if item.metadata.get("rebuild") == "" or item.name in CHECK_ONLY else "env"
 
 
 def settings(sphinx_config: Any) -> EventConfig:

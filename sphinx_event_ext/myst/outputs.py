@@ -17,6 +17,7 @@ from typing import Any
 from ..model.config import EventConfig
 from ..model.event import Event
 from ..model.schema import schema_text
+from ..plan.checklist import Evidence, build_checklist, proof_summaries
 from ..plan.ics import combined_calendar, event_calendar
 from ..plan.prewarm import events_index, prewarm_request
 from ..util.atomic import dumps, write_atomic
@@ -43,10 +44,12 @@ def write_event_files(
     today: dt.date,
     name: str,
     reports: Mapping[str, dict[str, Any]],
+    evidence: Mapping[str, Evidence] | None = None,
 ) -> None:
     """Per event ``prewarm.json``, ``event.ics`` and (when its content ran) ``execution.json``; for the site
-    ``events.json``, ``events.ics``, ``execution.json`` and the schema. Folders of events that no longer
-    exist are removed, and files of a check that no longer applies."""
+    ``events.json`` (with each event's proofs, from what the check proved: ``evidence``), ``events.ics``,
+    ``execution.json`` and the schema. Folders of events that no longer exist are removed, and files of a
+    check that no longer applies."""
     requests = []
     for event in events:
         request = write_event(root, event, config, today)
@@ -55,7 +58,13 @@ def write_event_files(
         else:
             (root / event.id / "execution.json").unlink(missing_ok=True)
         requests.append(request)
-    write_atomic(root / "events.json", dumps(events_index(requests)))
+    proofs = {
+        event.id: proof_summaries(
+            build_checklist(event, config.notice_days, (evidence or {}).get(event.id, Evidence())), today
+        )
+        for event in events
+    }
+    write_atomic(root / "events.json", dumps(events_index(requests, proofs)))
     write_atomic(root / "events.ics", combined_calendar(events, today=today, page_urls={}, name=name))
     write_atomic(root / "prewarm.schema.json", schema_text("prewarm"))
     if reports:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import ipaddress
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 from ..model.event import Event
@@ -30,6 +31,9 @@ class Evidence:
     content_checked: bool = False  # every notebook ran top to bottom, in the environment the hub builds
     # Every notebook ran, but in an environment that only approximates the hub's: how it differs.
     content_approximated: tuple[str, ...] = ()
+    #: Links resolved in the local ``content-path`` copy only: the branch it stands for, not verified
+    #: (``""`` for the default branch); None when that is not the case.
+    unverified_branch: str | None = None
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,8 @@ class ChecklistItem:
     done_because: str | None
     proven_by: str | None = None
     approximated_because: str | None = None
+    #: What a check proved of this step short of proving it (a local copy checked, its branch not).
+    unverified_branch: str | None = None
 
     @property
     def done(self) -> bool:
@@ -271,6 +277,39 @@ REHEARSAL = "a rehearsal on the hub"
 PROOF_SOURCES = {"ticket": "reading the hub team's issue back"}
 
 
+#: The steps a check or a rehearsal can prove, whose result the published site summarises.
+PROVABLE_STEPS = ("click", "test", "ticket")
+
+
+def proof_summaries(items: Iterable[ChecklistItem], checked_on: dt.date) -> list[dict[str, Any]]:
+    """One line per provable step, for ``events.json``: what, by what, the result, and the build's date.
+
+    Never a log, a traceback or a path: the summary is the checklist's own sentence.
+    """
+    summaries = []
+    for item in items:
+        if item.key not in PROVABLE_STEPS:
+            continue
+        if item.done_because:
+            result, summary = "proven", item.done_because
+        elif item.unverified_branch is not None:
+            branch = f"branch `{item.unverified_branch}`" if item.unverified_branch else "the default branch"
+            result, summary = "not proven", f"checked against the local copy; {branch} not verified"
+        else:
+            result, summary = "not proven", "not proven in this build"
+        summaries.append(
+            {
+                "step": item.key,
+                "what": item.title,
+                "result": result,
+                "proven_by": item.proven_by,
+                "summary": summary,
+                "checked_on": checked_on.isoformat(),
+            }
+        )
+    return summaries
+
+
 def build_checklist(
     event: Event | None,
     notice_days: int,
@@ -297,6 +336,7 @@ def build_checklist(
                 proven_by = PROOF_SOURCES.get(step.key, REHEARSAL)
             if done_because is None and step.approximation:
                 approximated_because = step.approximation(event, evidence or Evidence())
+        unverified = (evidence or Evidence()).unverified_branch if step.key == "click" and not done_because else None
         items.append(
             ChecklistItem(
                 step.key,
@@ -308,6 +348,7 @@ def build_checklist(
                 done_because,
                 proven_by,
                 approximated_because,
+                unverified,
             )
         )
     return items

@@ -20,6 +20,8 @@ from .rehearsal import MIB, rehearsal_evidence
 from .timing import UTC, NoticeState, notice, notify_by, session_bounds, sessions_utc
 
 SCHEMA_VERSION = "2"
+#: ``events.json``'s own version: 3 added each event's ``proofs`` (its requests stay at ``SCHEMA_VERSION``).
+INDEX_VERSION = "3"
 DEFAULT_NOTICE_DAYS = 21
 DEFAULT_LEAD_MINUTES = 60
 
@@ -201,11 +203,17 @@ def mybinder(event: Event, today: dt.date, page_url: str | None) -> dict[str, An
     }
 
 
-def events_index(requests: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
-    """``events.json``: every request, ordered by first session (UTC) then id, whatever order they came in."""
+def events_index(
+    requests: Iterable[Mapping[str, Any]], proofs: Mapping[str, list[dict[str, Any]]] | None = None
+) -> dict[str, Any]:
+    """``events.json``: every request, ordered by first session (UTC) then id, whatever order they came in, and
+    per event id the one-line summary of each proof the build carries (``proofs``)."""
     ordered = sorted(requests, key=lambda request: (request["sessions"][0]["start"], request["event_id"]))
     ids = [request["event_id"] for request in ordered]
     duplicates = sorted({event_id for event_id in ids if ids.count(event_id) > 1})
     if duplicates:
         raise ValueError(f"event ids must be unique across the site; repeated: {', '.join(duplicates)}")
-    return {"schema_version": SCHEMA_VERSION, "events": [dict(request) for request in ordered]}
+    index: dict[str, Any] = {"schema_version": INDEX_VERSION, "events": [dict(request) for request in ordered]}
+    if proofs is not None:
+        index["proofs"] = {event_id: list(proofs.get(event_id, [])) for event_id in ids}
+    return index

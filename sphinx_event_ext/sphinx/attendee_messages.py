@@ -13,6 +13,7 @@ from ..model.config import settings
 from ..model.event import Event
 from ..plan.attendees import AttendeeMessage, MessageTemplateError, message_values, render_messages
 from ..plan.links import LinkError, event_binder_link, event_nbgitpuller_link
+from ..plan.site_layout import event_file
 from .collector import ValidRecord
 
 logger = logging.getLogger(__name__)
@@ -34,7 +35,7 @@ def attendee_messages(app: Sphinx, record: ValidRecord, page_url: str | None) ->
         hub_link=_link(event_nbgitpuller_link, event) or event.hub,
         binder_link=_link(event_binder_link, event),
         page_url=page_url,
-        calendar_url=f"{base}/_events/{event.id}/event.ics" if base else None,
+        calendar_url=f"{base}/{event_file(event.id, 'event.ics')}" if base else None,
     )
     folder = settings(app.config).attendee_templates
     try:

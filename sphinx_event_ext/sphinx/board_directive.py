@@ -14,12 +14,13 @@ from sphinx.util.docutils import SphinxDirective
 from ..content.feeds import Feed, cached_feed, read_feed
 from ..model.config import settings, today_for
 from ..plan.board import Board, BoardEvent, board, merged_calendar, placeholders_text, span_text
+from ..plan.site_layout import EVENTS_FOLDER
 from ..util.atomic import write_atomic
 from .card import button
 
 logger = logging.getLogger(__name__)
 #: Where the merged calendar is published, and where feeds are cached under the doctree folder.
-CALENDAR = "_events/board-placeholders.ics"
+CALENDAR = f"{EVENTS_FOLDER}/board-placeholders.ics"
 CACHE = "event-board"
 
 

@@ -10,9 +10,9 @@ from sphinx.util import logging
 from ..content.results import CACHED, EXPECTED_ERRORS, FAILED, PASSED
 from ..model.config import settings
 from .collector import ValidRecord, event_for, pages, valid_events
-from .content_check import RESULTS as EXECUTION_RESULTS
-from .link_roles import LINKS_PROVEN
+from .link_roles import branch_not_verified
 from .progress import line_writer
+from .state import site_state
 
 logger = logging.getLogger(__name__)
 
@@ -59,11 +59,12 @@ def _link_counts(app: Sphinx) -> dict[str, int]:
 
 
 def _against(record: ValidRecord) -> str:
-    """What an event's links were proven against: the repository nbgitpuller pulls, or only a local copy."""
+    """What an event's links were proven against: the repository nbgitpuller pulls, or a local copy whose branch
+    the repository was asked for."""
     event = record.event
-    if event.content_path:
-        return f"the local copy {event.content_path} only (the repository itself was not pulled)"
     branch = f" at {event.content_branch}" if event.content_branch else " at its default branch"
+    if event.content_path:
+        return f"the local copy {event.content_path} (the branch found in {event.content_repo}{branch})"
     return f"{event.content_repo}{branch}"
 
 
@@ -71,8 +72,9 @@ def check_summary(app: Sphinx) -> list[str]:
     """What a check proved, said at its end: events, links and what they were proven against, notebooks run,
     taken from an earlier check's cache, or failed, and the events that have no content to check."""
     records = list(valid_events(app.env))
-    proven: set[str] = getattr(app.env, LINKS_PROVEN, set())
-    results: dict[str, dict[str, Any]] = getattr(app.env, EXECUTION_RESULTS, {})
+    state = site_state(app.env)
+    proven, unverified = state.links.proven, state.links.unverified_branches
+    results: dict[str, dict[str, Any]] = state.execution
     counts = _link_counts(app)
     lines = [f"events: {len(records)} event(s) checked"]
     for record in records:
@@ -82,6 +84,8 @@ def check_summary(app: Sphinx) -> list[str]:
         parts = []
         if event.id in proven:
             parts.append(f"{counts.get(event.id, 0)} link(s) proven against {_against(record)}")
+        elif event.id in unverified:
+            parts.append(f"{counts.get(event.id, 0)} link(s) {branch_not_verified(unverified[event.id])}")
         elif counts.get(event.id):
             parts.append(f"{counts[event.id]} link(s) not all proven")
         report = results.get(event.id)

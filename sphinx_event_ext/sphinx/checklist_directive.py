@@ -15,23 +15,22 @@ from sphinx.util.docutils import SphinxDirective
 
 from ..content.rehearsal_record import read_rehearsal
 from ..content.results import FAILED
-from ..model.config import settings
+from ..content.store import move_published_rehearsals
+from ..model.config import settings, today_for
 from ..model.event import Event
 from ..plan.attendees import AttendeeMessage
-from ..plan.checklist import APPROXIMATED, PHASES, PROVEN, ChecklistItem, Evidence, build_checklist
+from ..plan.checklist import APPROXIMATED, PHASES, PROVEN, ChecklistItem, Evidence, build_checklist, proof_summaries
 from ..plan.rehearsal import rehearsal_proofs
+from ..plan.site_layout import event_file
 from .attendee_messages import attendee_messages
 from .card import button
 from .collector import event_for, page, pages
-from .content_check import RESULTS as EXECUTION_RESULTS
-from .link_roles import LINKS_PROVEN
 from .nodes import checkbox_label, checklist_item, checklist_placeholder
-from .outputs import page_url
+from .page_urls import page_url
+from .state import site_state
 from .ticket_check import ticket_evidence
 
 logger = logging.getLogger(__name__)
-#: Per page, what its checklists showed when last written (kept in the environment between builds).
-CHECKLISTS_SHOWN = "sphinx_event_checklists_shown"
 
 
 class EventChecklistDirective(SphinxDirective):
@@ -42,9 +41,7 @@ class EventChecklistDirective(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         event_id = self.options.get("event", "")
-        data = page(self.env, self.env.docname)
-        data.lists_events = True
-        data.checklists.append(event_id)
+        page(self.env, self.env.docname).checklists.append(event_id)
         placeholder = checklist_placeholder(event_id=event_id)
         self.set_source_info(placeholder)
         return [placeholder]
@@ -55,7 +52,7 @@ def _message_row(message: AttendeeMessage, event_id: str) -> nodes.paragraph:
     row = nodes.paragraph(classes=["event-checklist-message"])
     row += button("Draft the message", message.mailto, outline=True)
     row += nodes.Text(" ")
-    row += button("Plain text", event_asset=f"_events/{event_id}/attendees/{message.key}.txt", outline=True)
+    row += button("Plain text", event_asset=event_file(event_id, f"attendees/{message.key}.txt"), outline=True)
     row += nodes.Text(f" Send it on {message.send_on.isoformat()} (the attendees in BCC).")
     return row
 
@@ -87,20 +84,41 @@ def _item_node(
         note += nodes.strong(text, text, classes=["event-approximation"])
         note += nodes.Text(f": {item.approximated_because}.")
         node += note
+    if item.unverified_branch is not None:
+        scope = nodes.paragraph(classes=["event-checklist-scope"])
+        scope += nodes.Text("Link check: checked against the local copy; ")
+        if item.unverified_branch:
+            scope += nodes.Text("branch ")
+            scope += nodes.literal(item.unverified_branch, item.unverified_branch)
+        else:
+            scope += nodes.Text("the default branch")
+        scope += nodes.Text(" not verified.")
+        node += scope
     return node
 
 
 def evidence_for(app: Sphinx, event: Event) -> Evidence:
     """What this build's link check and content check proved about the event."""
-    report = getattr(app.env, EXECUTION_RESULTS, {}).get(event.id)
+    state = site_state(app.env)
+    report = state.execution.get(event.id)
+    unverified = state.links.unverified_branches
     passed = bool(report and report["notebooks"] and not report["summary"].get(FAILED, 0))
     environment = (report or {}).get("environment") or {}
     approximations = tuple(environment.get("approximations", ())) if environment.get("approximated") else ()
     return Evidence(
-        links_checked=event.id in getattr(app.env, LINKS_PROVEN, set()),
+        links_checked=event.id in state.links.proven,
         content_checked=passed and not approximations,
         content_approximated=approximations if passed else (),
+        unverified_branch=(unverified[event.id] or "") if event.id in unverified else None,
     )
+
+
+def proofs_of(app: Sphinx, event: Event) -> list[dict[str, Any]]:
+    """The one-line summary of each proof the event's checklist carries, for ``events.json``."""
+    items = build_checklist(
+        event, settings(app.config).notice_days, evidence_for(app, event), proofs_for(app, event.id)
+    )
+    return proof_summaries(items, today_for(app.config))
 
 
 def render_checklist(
@@ -169,13 +187,14 @@ def refresh_checklists(app: Sphinx, env: BuildEnvironment) -> list[str]:
     A check's result, a rehearsal's record or the hub team's issue can change with no page
     changing, and a checklist may name an event on another page.
     """
-    previous: dict[str, list[Any]] = getattr(env, CHECKLISTS_SHOWN, {})
+    state = site_state(env)
+    previous = state.checklists_shown
     shown = {
         docname: [_shown(app, env, docname, wanted) for wanted in data.checklists]
         for docname, data in pages(env).items()
         if data.checklists
     }
-    setattr(env, CHECKLISTS_SHOWN, shown)
+    state.checklists_shown = shown
     return sorted(docname for docname, state in shown.items() if state != previous.get(docname))
 
 
@@ -185,6 +204,12 @@ def proofs_for(app: Sphinx, event_id: str) -> dict[str, str]:
 
 
 def _rehearsal_proofs(app: Sphinx, event_id: str) -> dict[str, str]:
-    """What the event's last ``sphinx-event rehearse`` proved, from its ``rehearsal.json`` beside the other outputs."""
-    data = read_rehearsal(app.outdir, event_id)
+    """What the event's last ``sphinx-event rehearse`` proved, from its record in the evidence store."""
+    data = read_rehearsal(app.doctreedir, event_id)
     return rehearsal_proofs(data, event_id) if data is not None else {}
+
+
+def adopt_published_rehearsals(app: Sphinx) -> None:
+    """``builder-inited``: rehearsal records that older versions wrote into the published folder move into the
+    evidence store, once, so past rehearsals still count and the published folder holds the site only."""
+    move_published_rehearsals(app.outdir, app.doctreedir)

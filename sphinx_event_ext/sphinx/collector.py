@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass, field
 from typing import Any
 
 from sphinx.application import Sphinx
@@ -15,33 +14,7 @@ from sphinx.environment.collectors import EnvironmentCollector
 from .._version import __version__
 from ..model.config import today_for
 from ..model.event import Event, Problem
-
-ATTR = "sphinx_event_pages"
-TODAY_ATTR = "sphinx_event_today"
-VERSION_ATTR = "sphinx_event_version"
-INDEX_ATTR = "sphinx_event_index"
-
-
-@dataclass(frozen=True)
-class EventRecord:
-    """One ``event`` directive: where it is, and the event or the problems it has."""
-
-    docname: str
-    lineno: int
-    event: Event | None
-    problems: tuple[Problem, ...] = field(default_factory=tuple)
-    option_lines: tuple[tuple[str, int], ...] = ()  # (option, line) of each option written
-
-    def line_of(self, option: str) -> int:
-        """The line of an option, or the directive's line when the option is not written."""
-        return dict(self.option_lines).get(option, self.lineno)
-
-
-@dataclass(frozen=True)
-class ValidRecord(EventRecord):
-    """An ``event`` directive whose metadata validated: its ``event`` is always there."""
-
-    event: Event
+from .state import EventRecord, PageData, ValidRecord, site_state
 
 
 def record(
@@ -57,36 +30,9 @@ def record(
     return ValidRecord(docname, lineno, event, problems, option_lines)
 
 
-@dataclass(frozen=True)
-class LinkUse:
-    """A link into an event's content: ``path`` inside the content, or ``None`` for the content folder.
-
-    ``event_id`` is ``None`` for the page's own event, which may be written below the link.
-    """
-
-    docname: str
-    lineno: int
-    kind: str
-    event_id: str | None
-    path: str | None
-
-
-@dataclass
-class PageData:
-    """Everything the extension remembers about one page."""
-
-    events: list[EventRecord] = field(default_factory=list)
-    links: list[LinkUse] = field(default_factory=list)
-    lists_events: bool = False
-    #: The event ids the page's checklists name ("" for the page's own event).
-    checklists: list[str] = field(default_factory=list)
-
-
 def pages(env: BuildEnvironment) -> dict[str, PageData]:
     """Per-page data; created on first use."""
-    if not hasattr(env, ATTR):
-        setattr(env, ATTR, {})
-    return getattr(env, ATTR)
+    return site_state(env).pages
 
 
 def page(env: BuildEnvironment, docname: str) -> PageData:
@@ -123,18 +69,17 @@ def duplicate_ids(env: BuildEnvironment) -> list[tuple[ValidRecord, ValidRecord]
 
 def find_event(env: BuildEnvironment, event_id: str) -> ValidRecord | None:
     """The first valid event with this id (looked up in an index made once all pages are read)."""
-    index: dict[str, ValidRecord] | None = getattr(env, INDEX_ATTR, None)
-    if index is None:
-        index = {}
+    state = site_state(env)
+    if state.index is None:
+        state.index = {}
         for record in valid_events(env):
-            index.setdefault(record.event.id, record)
-        setattr(env, INDEX_ATTR, index)
-    return index.get(event_id)
+            state.index.setdefault(record.event.id, record)
+    return state.index.get(event_id)
 
 
 def forget_index(app: Sphinx, env: BuildEnvironment, *args: Any) -> list[str]:
     """``env-before-read-docs`` and ``env-updated``: pages change, so the id index is made again."""
-    setattr(env, INDEX_ATTR, None)
+    site_state(env).index = None
     return []
 
 
@@ -165,12 +110,26 @@ class EventCollector(EnvironmentCollector):
         outdated = {record.docname for record in all_records(env) if record.problems}
         outdated.update(duplicate.docname for _, duplicate in duplicate_ids(env))
         today = today_for(app.config)
-        if getattr(env, TODAY_ATTR, None) != today:
-            outdated.update(docname for docname, data in pages(env).items() if data.events or data.lists_events)
-        setattr(env, TODAY_ATTR, today)
-        if getattr(env, VERSION_ATTR, __version__) != __version__:  # what this version renders may differ
+        state = site_state(env)
+        if state.today != today:
+            outdated.update(
+                docname for docname, data in pages(env).items() if data.events or data.lists_events or data.checklists
+            )
+        state.today = today
+        if state.version not in (None, __version__):  # what this version renders may differ
             outdated.update(pages(env))
-        setattr(env, VERSION_ATTR, __version__)
-        if added or changed or removed or outdated:
-            outdated.update(docname for docname, data in pages(env).items() if data.lists_events or data.links)
+        state.version = __version__
+        # Nothing else is read again: what a page shows of other pages' events (lists, links, checklists) is
+        # resolved when it is written, and ``listing_pages`` has it written again when those events change.
         return sorted(outdated - removed)
+
+
+def listing_pages(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """``env-updated``: the pages that list or link to other pages' events, when any event changed, so Sphinx
+    writes them again without reading them (checklists are refreshed by what they show, in their module)."""
+    events = sorted((record.docname, record.lineno, repr(record.event)) for record in all_records(env))
+    state = site_state(env)
+    previous, state.events_seen = state.events_seen, events
+    if previous == events:
+        return []
+    return sorted(docname for docname, data in pages(env).items() if data.lists_events)

@@ -14,6 +14,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 from sphinx_design.shared import create_component
 
+from ..content import store
 from ..content.environment import (
     EnvironmentBuildError,
     Installer,
@@ -32,15 +33,13 @@ from ..plan.site_layout import event_file
 from . import warning_replay
 from .card import badge, button
 from .collector import ValidRecord, find_event, valid_events
-from .content_source import content_folder, content_root, environment_candidates
-from .link_roles import UNPULLED
+from .content_source import content_and_commit, content_folder, environment_candidates
 from .progress import content_progress, line_writer
+from .state import site_state
 from .tables import table
 
 logger = logging.getLogger(__name__)
 
-RESULTS = "sphinx_event_execution"
-FAILURES = "sphinx_event_execution_failures"
 REPORT_CLASS = "event-report"
 STATUS_COLOURS = {PASSED: "success", EXPECTED_ERRORS: "info", CACHED: "secondary", SKIPPED: "warning", FAILED: "danger"}
 
@@ -51,8 +50,8 @@ class execution_report(nodes.General, nodes.Element):
 
 
 def execution_folder(app: Sphinx) -> Path:
-    """Cache and logs of the content check, with the build's own cache (the doctrees), never in the site."""
-    return Path(app.doctreedir) / "event-execution"
+    """Cache and logs of the content check, in the evidence store beside the build, never in the site."""
+    return store.execution_folder(app.doctreedir)
 
 
 def _environment(app: Sphinx, record: ValidRecord, config: EventConfig) -> KernelEnvironment:
@@ -93,7 +92,7 @@ def _unpulled(app: Sphinx, record: ValidRecord) -> bool:
     """Whether the link check has already said, once, that this event's content cannot be pulled."""
     event = record.event
     key = (event.content_repo, event.content_branch)
-    return content_folder(app.env, record) is None and key in getattr(app.env, UNPULLED, set())
+    return content_folder(app.env, record) is None and key in site_state(app.env).links.unpulled
 
 
 def _run(app: Sphinx, record: ValidRecord, config: EventConfig) -> dict[str, Any] | None:
@@ -117,7 +116,7 @@ def _run(app: Sphinx, record: ValidRecord, config: EventConfig) -> dict[str, Any
         # The runner and its Jupyter dependencies load only when content is run.
         from ..content.execute import run_event_content
 
-        root = content_root(app, record)
+        root, commit = content_and_commit(app, record)
         with content_progress(app, event.id) as progress:
             report = run_event_content(
                 root,
@@ -136,6 +135,8 @@ def _run(app: Sphinx, record: ValidRecord, config: EventConfig) -> dict[str, Any
                 kernel_argv=environment.kernel_argv,
                 module_hint=environment.missing_module_hint,
                 on_progress=progress,
+                environment_variables=config.execute_env,
+                proven_against=commit,
             )
     except (MissingExtra, PullError, OSError, ValueError) as error:
         logger.error(
@@ -203,7 +204,8 @@ def run_content_checks(app: Sphinx, env: BuildEnvironment) -> list[str]:
     Returns the pages whose report changed, so Sphinx writes them again even when they
     were not edited (the content can change without its page).
     """
-    previous: dict[str, dict[str, Any]] = getattr(env, RESULTS, {})
+    state = site_state(env)
+    previous = state.execution
     results: dict[str, dict[str, Any]] = {}
     config = settings(app.config)
     failures = 0
@@ -228,8 +230,8 @@ def run_content_checks(app: Sphinx, env: BuildEnvironment) -> list[str]:
     changed.extend(
         record.docname for record in valid_events(env) if record.event.id in previous.keys() - results.keys()
     )
-    setattr(env, RESULTS, results)
-    setattr(env, FAILURES, failures)
+    state.execution = results
+    state.execution_failures = failures
     return sorted(set(changed))
 
 
@@ -342,7 +344,7 @@ def _section_of(node: nodes.Element) -> nodes.Element | None:
 
 def resolve_execution_reports(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """Fill each card's status line and organizers' report, or drop both when the content was not run."""
-    results = getattr(app.env, RESULTS, {})
+    results = site_state(app.env).execution
     today = today_for(app.config)
     executed = settings(app.config).execute
     for node in list(doctree.findall(execution_report)):

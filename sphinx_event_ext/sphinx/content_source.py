@@ -31,13 +31,20 @@ def cache_folder(app: Sphinx) -> Path | None:
 
 def content_root(app: Sphinx, record: ValidRecord) -> Path:
     """The content as the hub gets it: the local copy when there is one, else pulled (and cached)."""
+    return content_and_commit(app, record)[0]
+
+
+def content_and_commit(app: Sphinx, record: ValidRecord) -> tuple[Path, dict[str, str | None]]:
+    """The content as :func:`content_root` finds it, and what it is: the pulled repository, branch and
+    commit (empty for a local copy, whose files are its identity)."""
     local = content_folder(app.env, record)
     if local is not None:
-        return local
+        return local, {}
     event = record.event
     if event.content_repo is None:
         raise PullError("the event has neither a content-path copy nor a content-repo to pull")
-    return pull_with_progress(app, event.content_repo, event.content_branch, cache_folder(app)).path
+    checkout = pull_with_progress(app, event.content_repo, event.content_branch, cache_folder(app))
+    return checkout.path, {"repo": checkout.repo, "branch": checkout.branch, "commit": checkout.commit}
 
 
 def environment_candidates(app: Sphinx, record: ValidRecord) -> Iterator[tuple[Path, EnvironmentSource]]:

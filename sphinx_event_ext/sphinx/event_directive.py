@@ -21,8 +21,9 @@ from ..plan.prewarm import event_prewarm_text
 from ..plan.site_layout import event_file
 from ..plan.timing import late_notice_advice, notice
 from .card import button, button_row, event_card
-from .collector import LinkUse, page, record
+from .collector import page, record
 from .content_check import execution_report, report_section
+from .state import LinkUse
 
 logger = logging.getLogger(__name__)
 

@@ -7,23 +7,28 @@ from typing import Any
 
 from sphinx.application import Sphinx
 from sphinx.util import logging
+from sphinx.util.fileutil import copy_asset_file
 
 from .._version import __version__
+from ..content.store import write_remotes
 from ..model.config import EventConfig, config_values, rebuild_kind
 from ..model.schema import defer_slow_format_backend
 from . import warning_replay
 from .board_directive import EventBoardDirective, write_board_calendar
 from .build_summary import report_check, report_unchecked
 from .card import drop_repeated_titles
-from .checklist_directive import EventChecklistDirective, refresh_checklists, resolve_checklists
-from .collector import EventCollector, all_records, duplicate_ids, forget_index
+from .checklist_directive import (
+    EventChecklistDirective,
+    adopt_published_rehearsals,
+    refresh_checklists,
+    resolve_checklists,
+)
+from .collector import EventCollector, all_records, duplicate_ids, forget_index, listing_pages
 from .config_check import check_markdown_is_read
-from .content_check import FAILURES as EXECUTION_FAILURES
 from .content_check import execution_report, resolve_execution_reports, run_content_checks
 from .event_directive import EventDirective
 from .event_list import EventListDirective, event_list_placeholder, resolve_event_lists
 from .link_roles import (
-    LINK_FAILURES,
     ContentLinkRole,
     EventLinksDirective,
     content_link,
@@ -53,6 +58,7 @@ from .reference import (
     OptionsReferenceDirective,
     SecretParametersDirective,
 )
+from .state import site_state
 from .ticket_check import verify_tickets
 
 logger = logging.getLogger(__name__)
@@ -63,9 +69,26 @@ def _check_config(app: Sphinx, config: Any) -> None:
     for problem in EventConfig.from_sphinx(config)[1]:
         logger.error("conf.py: %s", problem, type="event", subtype="config")
         app.statuscode = 1
-    static = list(config.html_static_path)
-    if str(STATIC) not in static:
-        config.html_static_path = [*static, str(STATIC)]
+
+
+def _copy_static(app: Sphinx, exception: Exception | None) -> None:
+    """``build-finished``: the stylesheet and script go into the output's ``_static``, as sphinx-design's own do,
+    without touching ``html_static_path``: a changed configuration would have every page written again."""
+    if exception is None and app.builder.format == "html":
+        for path in sorted(STATIC.iterdir()):
+            copy_asset_file(str(path), str(Path(app.outdir) / "_static"))
+
+
+def _start_build(app: Sphinx) -> None:
+    """``builder-inited``: this build's record of the branches it asks for starts empty."""
+    site_state(app.env).remotes = {}
+
+
+def _keep_remotes(app: Sphinx, exception: Exception | None) -> None:
+    """``build-finished``: the branches this build asked for go into the evidence store, where the check's
+    stamp reads them (the command line reads the record from disk, never from this process)."""
+    if exception is None and app.env is not None:
+        write_remotes(app.doctreedir, site_state(app.env).remotes)
 
 
 def _report_duplicates(app: Sphinx, env: Any) -> None:
@@ -87,8 +110,8 @@ def _finish(app: Sphinx, exception: Exception | None) -> None:
         return
     invalid = sum(len(record.problems) for record in all_records(app.env))
     duplicates = len(duplicate_ids(app.env))
-    links = getattr(app.env, LINK_FAILURES, 0)
-    notebooks = getattr(app.env, EXECUTION_FAILURES, 0)
+    state = site_state(app.env)
+    links, notebooks = state.links.failures, state.execution_failures
     if invalid or duplicates or links or notebooks:
         # Not typed, so suppress_warnings cannot hide why the build failed.
         logger.error(
@@ -135,6 +158,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_js_file("sphinx_event_ext.js", loading_method="defer")
     app.connect("config-inited", _check_config)
     app.connect("builder-inited", check_markdown_is_read)
+    app.connect("builder-inited", _start_build)
+    app.connect("builder-inited", adopt_published_rehearsals)
     app.connect("env-check-consistency", _report_duplicates)
     # Links and content are checked on every build, even when no page changed: the content can
     # change without the pages. Their warnings speak for themselves and are never replayed.
@@ -143,6 +168,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-updated", verify_tickets)
     app.connect("env-updated", refresh_checklists, priority=600)  # after the checks above
     app.connect("env-updated", refresh_overlaps, priority=600)
+    app.connect("env-updated", listing_pages, priority=90)  # before the id index is forgotten
     app.connect("env-before-read-docs", forget_index)
     app.connect("env-updated", forget_index, priority=100)
     app.connect("env-updated", report_missing_hub_teams)
@@ -162,6 +188,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-resolved", resolve_overlaps)
     app.connect("build-finished", _finish)
     app.connect("build-finished", write_board_calendar)
+    app.connect("build-finished", _copy_static)
+    app.connect("build-finished", _keep_remotes)
     app.connect("build-finished", report_unchecked)
     app.connect("build-finished", report_check)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

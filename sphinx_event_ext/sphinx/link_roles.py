@@ -16,7 +16,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective, SphinxRole
 from sphinx.util.nodes import split_explicit_title
 
-from ..content.pull import Checkout, MissingBranchError, PullError, verify_in_folder, verify_path
+from ..content.pull import Checkout, MissingBranchError, PullError, branch_commit, verify_in_folder, verify_path
 from ..content.select import select_notebooks
 from ..model.config import settings
 from ..model.event import Event
@@ -24,17 +24,14 @@ from ..model.formats import check_content_glob
 from ..plan.links import LinkError, event_binder_link, event_nbgitpuller_link
 from . import warning_replay
 from .card import button
-from .collector import LinkUse, ValidRecord, event_for, page, page_event, pages
+from .collector import ValidRecord, event_for, page, page_event, pages
 from .content_source import cache_folder, content_folder, content_root
 from .progress import pull_with_progress
+from .state import LinkResults, LinkUse, site_state
 from .tables import table
 
 logger = logging.getLogger(__name__)
 
-LINK_FAILURES = "sphinx_event_link_failures"
-#: The (repository, branch) pairs link verification could not pull: already reported once, with their links.
-UNPULLED = "sphinx_event_unpulled"
-LINKS_PROVEN = "sphinx_event_links_proven"  # ids of events all of whose links resolved in this build
 BADGE = "https://mybinder.org/badge_logo.svg"
 BUILDERS = {"nbgitpuller": event_nbgitpuller_link, "binder": event_binder_link}
 
@@ -152,19 +149,31 @@ def resolve_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
             placeholder.replace_self(_links_table(record.event, paths, placeholder))
         except (LinkError, PullError, ValueError) as error:
             key = (record.event.content_repo, record.event.content_branch)
-            if not (isinstance(error, PullError) and key in getattr(app.env, UNPULLED, set())):
+            if not (isinstance(error, PullError) and key in site_state(app.env).links.unpulled):
                 _warn(f"event-links: {error}", placeholder)
             placeholder.replace_self([])
 
 
-def _verify(app: Sphinx, use: LinkUse, record: ValidRecord, pulled: dict[tuple[str, str | None], Checkout]) -> None:
+def _verify(
+    app: Sphinx,
+    use: LinkUse,
+    record: ValidRecord,
+    pulled: dict[tuple[str, str | None], Checkout],
+    branches: dict[tuple[str, str | None], str | None] | None = None,
+) -> bool:
     """Prove one link resolves: in the local copy when there is one, else in what nbgitpuller pulls
-    (once per repository and branch in a build)."""
+    (once per repository and branch in a build). With ``branches`` (a full check), a local copy's branch
+    is asked of the repository too, once; False when it could not be reached, so the branch is unproven."""
     event = record.event
     root = content_folder(app.env, record)
     if root is not None:
         verify_in_folder(root, use.path or ".", f"the content-path copy {event.content_path!r}")
-        return
+        if branches is None or event.content_repo is None:
+            return branches is not None
+        key = (event.content_repo, event.content_branch)
+        if key not in branches:
+            branches[key] = site_state(app.env).remotes[key] = branch_commit(*key)
+        return branches[key] is not None
     if event.content_repo is None:
         raise PullError("the event has neither a content-path copy nor a content-repo to pull")
     key = (event.content_repo, event.content_branch)
@@ -172,6 +181,7 @@ def _verify(app: Sphinx, use: LinkUse, record: ValidRecord, pulled: dict[tuple[s
         pulled[key] = pull_with_progress(app, event.content_repo, event.content_branch, cache_folder(app))
     if use.path is not None:
         verify_path(pulled[key], use.path)
+    return True
 
 
 def _where(uses: list[tuple[str, LinkUse]]) -> str:
@@ -200,22 +210,30 @@ def verify_links(app: Sphinx, env: BuildEnvironment) -> list[str]:
     link with the count of links that depend on it, not once per link. The events all of whose
     links resolved in a full check are kept, for the checklist to show the step proven.
     """
-    setattr(env, LINK_FAILURES, 0)
-    setattr(env, UNPULLED, set())
-    setattr(env, LINKS_PROVEN, set())
+    results = site_state(env).links = LinkResults()
     remote = settings(app.config).verify_links
     with warning_replay.live(app):
-        failures, proven = _verify_all(app, env, remote)
-    setattr(env, LINK_FAILURES, failures)
+        failures, proven, unverified = _verify_all(app, env, remote)
+    results.failures = failures
+    results.unverified_branches = unverified
     if remote:
-        setattr(env, LINKS_PROVEN, proven)
+        results.proven = proven
     return []
 
 
-def _verify_all(app: Sphinx, env: BuildEnvironment, remote: bool) -> tuple[int, set[str]]:
-    """The number of broken links, and the ids of the events all of whose links resolved."""
+def branch_not_verified(branch: str | None) -> str:
+    """What a link check against a local copy alone proved, in words (the page and the build's output)."""
+    shown = f"branch `{branch}`" if branch else "the default branch"
+    return f"checked against the local copy; {shown} not verified"
+
+
+def _verify_all(app: Sphinx, env: BuildEnvironment, remote: bool) -> tuple[int, set[str], dict[str, str | None]]:
+    """The number of broken links, the ids of the events all of whose links resolved, and the events whose
+    links resolved in their local copy only (with the branch that copy stands for, not verified)."""
     failures = 0
     pulled: dict[tuple[str, str | None], Checkout] = {}
+    branches: dict[tuple[str, str | None], str | None] | None = {} if remote else None
+    local_only: dict[str, tuple[str | None, tuple[str, int | None]]] = {}
     unpulled: dict[tuple[str, str | None], tuple[PullError | LinkError, list[tuple[str, LinkUse]]]] = {}
     verified: set[str] = set()
     broken: set[str] = set()
@@ -233,8 +251,10 @@ def _verify_all(app: Sphinx, env: BuildEnvironment, remote: bool) -> tuple[int, 
                 broken.add(record.event.id)
                 continue
             try:
-                _verify(app, use, record, pulled)
-                verified.add(record.event.id)
+                if _verify(app, use, record, pulled, branches) or pulls:
+                    verified.add(record.event.id)
+                else:
+                    local_only.setdefault(record.event.id, (record.event.content_branch, (docname, use.lineno)))
             except (PullError, LinkError) as error:
                 broken.add(record.event.id)
                 if pulls and key not in pulled:
@@ -262,5 +282,10 @@ def _verify_all(app: Sphinx, env: BuildEnvironment, remote: bool) -> tuple[int, 
             type="event",
             subtype="link",
         )
-    setattr(env, UNPULLED, set(unpulled))
-    return failures, verified - broken
+    site_state(env).links.unpulled = set(unpulled)
+    unverified = {event_id: branch for event_id, (branch, _) in local_only.items() if event_id not in broken}
+    for event_id in sorted(unverified):
+        branch, location = local_only[event_id]
+        # Information, not a warning: an offline site still passes under -W, and says what it did not prove.
+        logger.info("event %r: links %s", event_id, branch_not_verified(branch), location=location)
+    return failures, verified - broken - set(unverified), unverified

@@ -37,21 +37,16 @@ from ..plan.notify import (
 )
 from ..plan.placeholders import placeholder_calendar, placeholders_index
 from ..plan.prewarm import events_index, prewarm_request
-from ..plan.site_layout import HTML_SETTINGS, HtmlSettings
 from ..util.atomic import dumps, write_atomic
 from .attendee_messages import attendee_messages
+from .checklist_directive import proofs_of
 from .collector import ValidRecord, find_event, valid_events
-from .content_check import RESULTS as EXECUTION_RESULTS
+from .page_urls import page_url
 from .placeholder_files import add_overlap_warnings, report_schedule, schedule
+from .state import site_state
 
 FOLDER = site_layout.EVENTS_FOLDER
 logger = logging.getLogger(__name__)
-
-
-def page_url(app: Sphinx, record: ValidRecord) -> str | None:
-    """The event's public address, when ``html_baseurl`` says where the site is published, for this build's builder."""
-    values = {name: getattr(app.config, name, None) for name in HTML_SETTINGS}
-    return site_layout.page_url(record.docname, record.event.id, app.builder.name, HtmlSettings.from_values(values))
 
 
 def request_for(app: Sphinx, record: ValidRecord) -> dict[str, Any]:
@@ -63,9 +58,9 @@ def request_for(app: Sphinx, record: ValidRecord) -> dict[str, Any]:
         notice_days=config.notice_days,
         lead_minutes=config.prewarm_lead_minutes,
         page_url=page_url(app, record),
-        rehearsal=read_rehearsal(app.outdir, record.event.id),
+        rehearsal=read_rehearsal(app.doctreedir, record.event.id),
         node_pool=config.node_pool,
-        execution=getattr(app.env, EXECUTION_RESULTS, {}).get(record.event.id),
+        execution=site_state(app.env).execution.get(record.event.id),
     )
 
 
@@ -120,10 +115,6 @@ def resolve_buttons(app: Sphinx, doctree: nodes.document, docname: str) -> None:
             node["refuri"] = _action_url(app, node["event_action"], record, requests[record.event.id])
 
 
-#: What each page's overlap warnings said at the last build, so a page is written again when they change.
-OVERLAPS_SHOWN = "sphinx_event_overlaps_shown"
-
-
 def _overlaps_by_page(app: Sphinx) -> dict[str, list[tuple[str, ...]]]:
     plan = schedule(app, {record.event.id: request_for(app, record) for record in valid_events(app.env)})
     shown: dict[str, list[tuple[str, ...]]] = {}
@@ -138,9 +129,9 @@ def _overlaps_by_page(app: Sphinx) -> dict[str, list[tuple[str, ...]]]:
 def refresh_overlaps(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """``env-updated``: the pages whose overlap warnings now say something else, although the pages did not
     change (another page's event moved, a rehearsal changed the advice)."""
-    previous: dict[str, list[tuple[str, ...]]] = getattr(env, OVERLAPS_SHOWN, {})
-    shown = _overlaps_by_page(app)
-    setattr(env, OVERLAPS_SHOWN, shown)
+    state = site_state(env)
+    previous, shown = state.overlaps_shown, _overlaps_by_page(app)
+    state.overlaps_shown = shown
     return sorted(name for name in set(previous) | set(shown) if previous.get(name) != shown.get(name))
 
 
@@ -190,7 +181,7 @@ def write_event_files(app: Sphinx) -> None:
     root = Path(app.outdir) / FOLDER
     files = _OutputFiles(app)
     requests, events, urls = [], [], {}
-    execution = getattr(app.env, EXECUTION_RESULTS, {})
+    execution = site_state(app.env).execution
     for record in valid_events(app.env):
         event, url = record.event, page_url(app, record)
         folder = Path(app.outdir) / site_layout.event_output_dir(event.id)
@@ -202,7 +193,9 @@ def write_event_files(app: Sphinx) -> None:
             partial(event_calendar, event, today=today, page_url=url),
         )
         for message in attendee_messages(app, record, url):
-            files.write(root / event.id / "attendees" / f"{message.key}.txt", message.text)
+            files.write(
+                Path(app.outdir) / site_layout.event_file(event.id, f"attendees/{message.key}.txt"), message.text
+            )
         report = execution.get(event.id)
         if report:
             files.write(folder / "execution.json", dumps(report))
@@ -212,7 +205,8 @@ def write_event_files(app: Sphinx) -> None:
         events.append(event)
         if url:
             urls[event.id] = url
-    files.write(root / "events.json", dumps(events_index(requests)))
+    proofs = {event.id: proofs_of(app, event) for event in events}
+    files.write(root / "events.json", dumps(events_index(requests, proofs)))
     if execution:
         files.write(root / "execution.json", dumps({"schema_version": "1", "events": dict(sorted(execution.items()))}))
     else:

@@ -27,6 +27,7 @@ from ..content.pull import Checkout, pull_content
 from ..content.results import FAILED
 from ..content.sanitize import one_line
 from ..content.summary import progress_text
+from .state import site_state
 
 logger = logging.getLogger(__name__)
 
@@ -162,8 +163,11 @@ def pull_with_progress(app: Sphinx, repo: str, branch: str | None, cache_dir: Pa
     started = time.monotonic()
     if is_terminal(sys.stderr):
         with LiveLine(sys.stderr, lambda: f"pulling {shown} ({time.monotonic() - started:.0f} s)"):
-            return pull_content(repo, branch, cache_dir)
+            checkout = pull_content(repo, branch, cache_dir)
+        site_state(app.env).remotes[(repo, branch)] = checkout.commit
+        return checkout
     checkout = pull_content(repo, branch, cache_dir)
+    site_state(app.env).remotes[(repo, branch)] = checkout.commit
     how = "from the cache" if checkout.from_cache else f"in {time.monotonic() - started:.1f} s"
     line_writer(app)(f"pulled {checkout.repo} at {checkout.branch} ({checkout.commit[:7]}) {how}")
     return checkout

@@ -14,10 +14,10 @@ from ..model.config import settings
 from ..plan.ticket_compare import compare_ticket, differences, ticket_proof
 from . import warning_replay
 from .collector import ValidRecord, pages, valid_events
+from .state import site_state
 
 logger = logging.getLogger(__name__)
 
-PROOFS = "sphinx_event_ticket_proofs"
 _FENCE = re.compile(r"^\s*(`{3,}|:{3,})")
 
 
@@ -75,7 +75,8 @@ def verify_tickets(app: Sphinx, env: BuildEnvironment) -> list[str]:
 
     Returns the pages with checklists when a proof changed, so Sphinx writes them again.
     """
-    previous: dict[str, str] = getattr(env, PROOFS, {})
+    state = site_state(env)
+    previous = state.ticket_proofs
     proofs: dict[str, str] = {}
     if settings(app.config).verify_ticket:
         with warning_replay.live(app):
@@ -84,13 +85,13 @@ def verify_tickets(app: Sphinx, env: BuildEnvironment) -> list[str]:
                     proof = _check(env, record)
                     if proof:
                         proofs[record.event.id] = proof
-    setattr(env, PROOFS, proofs)
+    state.ticket_proofs = proofs
     if proofs == previous:
         return []
-    return sorted(docname for docname, data in pages(env).items() if data.lists_events)
+    return sorted(docname for docname, data in pages(env).items() if data.lists_events or data.checklists)
 
 
 def ticket_evidence(env: BuildEnvironment, event_id: str) -> dict[str, str]:
     """What the checklist of an event may mark done because of its issue."""
-    proof = getattr(env, PROOFS, {}).get(event_id)
+    proof = site_state(env).ticket_proofs.get(event_id)
     return {"ticket": proof} if proof else {}

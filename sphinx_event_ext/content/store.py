@@ -1,0 +1,87 @@
+"""Where a site's evidence lives: beside the build, in its state folder, never in the published output.
+
+The state folder is Sphinx's doctrees folder (``SOURCE/_build/doctrees`` for the commands, whatever
+``-d`` names for a ``sphinx-build``); the evidence is ``event-evidence/`` inside it::
+
+    _build/doctrees/event-evidence/
+        check-stamp.json          what the last passing check read (cli/check_stamp.py)
+        remotes.json              the commit of every branch the last build asked for (None: unreachable)
+        written.json              the published folder as the last check wrote it
+        execution/cache/<key>.json  a notebook's pass, keyed on every input of its result
+        execution/logs/<event>/<notebook>.log  a failure's full traceback
+        rehearsals/<event>.json   the last ``sphinx-event rehearse`` of the event
+    _build/doctrees/event-warnings.json, event-outputs.json  (beside it) what the build reported and wrote
+
+The published folder carries only each proof's one-line summary, in the pages and ``events.json``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+
+from ..plan.site_layout import EVENTS_FOLDER
+from ..util.atomic import dumps, write_atomic
+
+EVIDENCE = "event-evidence"
+
+
+def state_folder(source: Path) -> Path:
+    """The state folder of a site's build from the commands: ``SOURCE/_build/doctrees``, whatever the output."""
+    return source / "_build" / "doctrees"
+
+
+def evidence_folder(doctrees: str | Path) -> Path:
+    """The evidence store inside a build's state folder."""
+    return Path(doctrees) / EVIDENCE
+
+
+def execution_folder(doctrees: str | Path) -> Path:
+    """The notebook results' cache and failure logs."""
+    return evidence_folder(doctrees) / "execution"
+
+
+def remotes_record(doctrees: str | Path) -> Path:
+    """The branches the last build asked for, with their commits: the check's stamp keeps them."""
+    return evidence_folder(doctrees) / "remotes.json"
+
+
+def write_remotes(doctrees: str | Path, remotes: Mapping[tuple[str, str | None], str | None]) -> None:
+    """Keep the branches a build asked for, sorted, written atomically."""
+    rows = sorted(([repo, branch, commit] for (repo, branch), commit in remotes.items()), key=repr)
+    write_atomic(remotes_record(doctrees), dumps({"remotes": rows}))
+
+
+def read_remotes(doctrees: str | Path) -> dict[tuple[str, str | None], str | None]:
+    """The branches the last build asked for; empty when it wrote no record."""
+    try:
+        rows = json.loads(remotes_record(doctrees).read_text("utf-8"))["remotes"]
+        return {(str(repo), branch): commit for repo, branch, commit in rows}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
+def rehearsal_record(doctrees: str | Path, event_id: str) -> Path:
+    """The record of an event's last rehearsal on a hub."""
+    return evidence_folder(doctrees) / "rehearsals" / f"{event_id}.json"
+
+
+def rehearsal_records(doctrees: str | Path) -> list[Path]:
+    """Every event's rehearsal record, sorted."""
+    return sorted((evidence_folder(doctrees) / "rehearsals").glob("*.json"))
+
+
+def move_published_rehearsals(output: str | Path, doctrees: str | Path) -> list[Path]:
+    """Move ``rehearsal.json`` files that older versions wrote into the published folder into the store,
+    once, so past rehearsals still count; a record already in the store is newer and kept."""
+    moved = []
+    for old in sorted(Path(output).glob(f"{EVENTS_FOLDER}/*/rehearsal.json")):
+        target = rehearsal_record(doctrees, old.parent.name)
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            old.replace(target)
+            moved.append(target)
+        else:
+            old.unlink()
+    return moved
