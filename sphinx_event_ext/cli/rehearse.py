@@ -154,10 +154,6 @@ def _pick(source: Path, wanted: str | None) -> Event | str:
     return event
 
 
-def _interrupt(signum: int, frame: FrameType | None) -> None:
-    raise KeyboardInterrupt
-
-
 def _size_problem(args: argparse.Namespace, event: Event) -> str | None:
     """Why the wave's size (or the --profile given) is refused, or None."""
     profile = load_schema()["properties"]["profile"]
@@ -247,9 +243,20 @@ def run(args: argparse.Namespace) -> int:
     )
     rehearsal = Rehearsal(hub, picked, options, say)
     today = resolve_today(conf_values(args.source).get("event_today"))
-    signal.signal(signal.SIGTERM, _interrupt)
+    signals: list[int] = []
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        signals.append(signum)
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+    signal.signal(signal.SIGINT, interrupt)
     try:
         record = rehearsal.run(today)
+        if signals:
+            # The interrupt landed inside a kernel's connection, which turned it into that notebook's failure;
+            # the run still cleaned up, and it is reported as interrupted, not as a result.
+            raise KeyboardInterrupt
     except KeyboardInterrupt:
         done = "left running (--keep)" if args.keep else "stopped, and the users it created deleted"
         print(f"{NAME}: interrupted; the servers it started were {done}", file=sys.stderr)
