@@ -8,16 +8,11 @@ solve (channel order, versions, dependencies) and the install into a prefix.
 from __future__ import annotations
 
 import asyncio
-import functools
 import hashlib
-import http.server
 import io
 import json
 import socket
 import tarfile
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -69,25 +64,6 @@ def index_channel(channel: Path) -> None:
 
     (channel / "noarch").mkdir(parents=True, exist_ok=True)
     asyncio.run(rattler.index.index_fs(channel, write_zst=False, write_shards=False))
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-@contextmanager
-def serve(folder: Path) -> Iterator[str]:
-    """``folder`` over HTTP on 127.0.0.1, in a thread, for the duration; yields its base URL."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(folder)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
 
 
 def closed_port_url() -> str:

@@ -17,7 +17,8 @@ import re
 from pathlib import Path
 
 import pytest
-from condachannel import closed_port_url, index_channel, make_conda_package, serve
+from browser import serve
+from condachannel import closed_port_url, index_channel, make_conda_package
 from gitrepos import git_daemon, make_bare_repo
 from sites import GOOD_OPTIONS, event_block
 from sites import write_notebook as _notebook
