@@ -62,13 +62,33 @@ os._exit(3)
 """
 
 
-def test_what_a_kernel_writes_to_its_file_descriptors_stays_out_of_the_check_output(tmp_path: Path) -> None:
+#: Sphinx's own colours (select graphic rendition), which it prints when ``CI`` or ``FORCE_COLOR`` is set.
+COLOURS = re.compile("\x1b\\[[0-9;]{0,12}m")
+NO_COLOUR = {"NO_COLOR": "1", "CI": "", "FORCE_COLOR": ""}
+
+
+@pytest.mark.parametrize("colour", [NO_COLOUR, {"CI": "true"}], ids=["plain", "ci-colours"])
+def test_what_a_kernel_writes_to_its_file_descriptors_stays_out_of_the_check_output(
+    tmp_path: Path, colour: dict[str, str]
+) -> None:
+    """In CI (``CI=true``) Sphinx colours its own messages; nothing the kernel wrote may reach the terminal."""
     src = _content_site(tmp_path, {"flood.ipynb": (FLOOD,), "dies.ipynb": (DIES,)})
-    result = _run("check", str(src), "--jobs", "1", cwd=tmp_path)
+    environment = {name: value for name, value in {**os.environ, **colour}.items() if value}
+    result = subprocess.run(
+        _command("check", str(src), "--jobs", "1"),
+        cwd=tmp_path,
+        capture_output=True,
+        check=False,
+        timeout=300,
+        env={**environment, "SOURCE_DATE_EPOCH": TODAY_EPOCH},
+    )
     output = result.stdout + result.stderr
     text = output.decode("utf-8", "replace")
     assert len(output) < 64 * 1024, f"{len(output)} bytes: {text[:300]!a}"
-    assert CONTROL.findall(text) == [], ascii(text[:300])
+    if colour is NO_COLOUR:
+        assert COLOURS.findall(text) == [], ascii(text[:300])
+    assert CONTROL.findall(COLOURS.sub("", text)) == [], ascii(text[:300])
+    assert "owned-title" not in text and "child-title" not in text
     assert result.returncode == 1, text
     assert "dies.ipynb" in text
     # The dead kernel's own last words are kept, escaped, for its failure's log.
