@@ -17,6 +17,7 @@ from bs4 import BeautifulSoup
 from hypothesis import settings
 from sites import TODAY_EPOCH
 from sphinx.cmd.build import build_main
+from sphinx.util.docutils import docutils_namespace
 
 from sphinx_event_ext.cli import main
 
@@ -46,6 +47,15 @@ class Build:
 
 
 BuildSite = Callable[..., Build]
+
+
+@pytest.fixture(autouse=True)
+def _own_docutils_registry():
+    """Each test starts with docutils' directives and roles as they were: a test that makes a ``Sphinx``
+    application in-process registers the extensions' directives globally, and a later ``-W`` build in the same
+    worker would otherwise warn that they are "already registered" (as ``sphinx.testing`` does it)."""
+    with docutils_namespace():
+        yield
 
 
 @pytest.fixture

@@ -9,8 +9,11 @@ import json
 from ical.calendar_stream import IcsCalendarStream
 from jsonschema import Draft202012Validator, FormatChecker
 from scaler import scaler_counts
+from sites import make_event
 
+from sphinx_event_ext.content.store import rehearsal_record
 from sphinx_event_ext.model.schema import load_schema
+from sphinx_event_ext.plan.rehearsal import MIB, NotebookUsage, rehearsal_json, wave_stats
 
 CONF = "event_today = '2026-12-01'\nevent_node_pool = 'user-pool'\n"
 UTC = dt.timezone.utc
@@ -207,3 +210,40 @@ def test_a_rehearsal_that_measured_memory_sizes_the_placeholders(build_site):
     assert advice["reason"].endswith(
         "the heaviest notebook peaked at 3500 MiB, above memory-per-user 2G: 36 users per node"
     )
+
+
+def _prewarm_fact(build, page: str) -> str:
+    soup = build.soup(page)
+    facts = {
+        dt.get_text().rstrip(":"): dd.get_text(" ", strip=True) for dt, dd in zip(soup("dt"), soup("dd"), strict=True)
+    }
+    return facts["Pre-warming"]
+
+
+def test_a_rehearsal_that_measured_memory_resizes_the_card_as_it_resizes_prewarm_json(build_site):
+    """The rehearsal arrives with no page edited: the card's sentence is written again and agrees with the JSON."""
+    first = build_site(_pages(), conf=CONF)
+    before = json.loads((first.out / "_events" / "beta" / "prewarm.json").read_text("utf-8"))
+    assert _prewarm_fact(first, "b") == before["prewarm_text"]
+    record = rehearsal_json(
+        make_event(id="beta", attendees="300"),
+        date=dt.date(2027, 2, 1),
+        hub="https://geo.2i2c.cloud",
+        mode="users",
+        link="https://geo.2i2c.cloud/hub/user-redirect/git-pull?repo=x",
+        servers=[],
+        wave=wave_stats([2.0]),
+        usage=[NotebookUsage("a.ipynb", 3_500 * MIB, 4.0)],
+        execution=None,
+        placement={"a.ipynb": "rehearsal-1"},
+        problems=[],
+    )
+    path = rehearsal_record(first.out / ".doctrees", "beta")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(record), "utf-8")
+    again = build_site(_pages(), conf=CONF, src=first.src)
+    after = json.loads((again.out / "_events" / "beta" / "prewarm.json").read_text("utf-8"))
+    warm = after["capacity"]["nodes_to_prewarm"]
+    assert warm > before["capacity"]["nodes_to_prewarm"]
+    assert f"{warm} nodes ready" in after["prewarm_text"]
+    assert _prewarm_fact(again, "b") == after["prewarm_text"]

@@ -81,9 +81,21 @@ def event_capacity(event: Event, memory_per_user: str | None = None) -> Capacity
     )
 
 
-def event_prewarm_text(event: Event, lead_minutes: int = DEFAULT_LEAD_MINUTES) -> str:
-    """:func:`prewarm_text` for ``event``: what its card says and its ``prewarm.json`` and mails repeat."""
-    return prewarm_text(event.pre_initialize, event_capacity(event).nodes_to_prewarm, lead_minutes)
+def measured_memory(event: Event, rehearsal: Mapping[str, Any] | None) -> str | None:
+    """The memory per attendee the event's last rehearsal planned from its measurements, when it is above the
+    event's ``memory-per-user`` (a rehearsal only ever raises the sizing), as a ``memory-per-user`` value."""
+    evidence = rehearsal_evidence(rehearsal, event.id) if rehearsal is not None else None
+    planned = evidence["planned_memory_per_user_bytes"] if evidence else 0
+    return f"{planned // MIB}M" if planned > parse_memory(event.memory_per_user) else None
+
+
+def event_prewarm_text(
+    event: Event, lead_minutes: int = DEFAULT_LEAD_MINUTES, rehearsal: Mapping[str, Any] | None = None
+) -> str:
+    """:func:`prewarm_text` for ``event``: what its card says and its ``prewarm.json`` and mails repeat, sized
+    as ``prewarm.json``'s capacity is (by the last ``rehearsal``'s measured memory when it is higher)."""
+    capacity = event_capacity(event, measured_memory(event, rehearsal))
+    return prewarm_text(event.pre_initialize, capacity.nodes_to_prewarm, lead_minutes)
 
 
 def prewarm_request(
@@ -108,10 +120,8 @@ def prewarm_request(
     windows = prewarm_windows(sessions, lead_minutes)
     deadline = notify_by(event, notice_days)
     evidence = rehearsal_evidence(rehearsal, event.id) if rehearsal is not None else None
-    planned = evidence["planned_memory_per_user_bytes"] if evidence else 0
-    measured = f"{planned // MIB}M" if planned > parse_memory(event.memory_per_user) else None
     verdict = notice(event, today, notice_days)
-    capacity = event_capacity(event, measured)
+    capacity = event_capacity(event, measured_memory(event, rehearsal))
     data: dict[str, Any] = {
         "schema_version": SCHEMA_VERSION,
         "event_id": event.id,
@@ -129,7 +139,7 @@ def prewarm_request(
         "enough_notice": (event.notified or today) <= deadline,
         "notice_state": verdict.state.value,
         "notice_text": notice_text(verdict.state, deadline, event.notified, notice_days),
-        "prewarm_text": event_prewarm_text(event, lead_minutes),
+        "prewarm_text": event_prewarm_text(event, lead_minutes, rehearsal),
     }
     if event.pre_initialize:
         data["prewarm_windows"] = windows

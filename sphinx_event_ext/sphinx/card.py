@@ -81,7 +81,7 @@ def _content(event: Event) -> list[nodes.Node | str]:
     return [f"in this repository: {event.content_path}"]
 
 
-def summary_fields(event: Event, prewarm: str) -> nodes.field_list:
+def summary_fields(event: Event, prewarm: nodes.Node | str) -> nodes.field_list:
     """The facts the hub team and attendees need, as a field list."""
     fields = nodes.field_list(classes=["event-facts"], support_smartquotes=False)
     if event.cancelled:
@@ -119,7 +119,7 @@ def event_card(
     attend: nodes.Node,
     body: list[nodes.Node],
     organize: list[nodes.Node],
-    prewarm: str,
+    prewarm: nodes.Node | str,
 ) -> nodes.container:
     """The card: the title and notice badge; the attendees' buttons first, where a phone shows them without
     scrolling, then the facts and the directive's own text; the organizers' buttons and report at the foot."""

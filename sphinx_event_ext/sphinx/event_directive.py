@@ -23,6 +23,7 @@ from ..plan.timing import late_notice_advice, notice
 from .card import button, button_row, event_card
 from .collector import page, record
 from .content_check import execution_report, report_section
+from .prewarm_sentence import prewarm_sentence
 from .state import LinkUse
 
 logger = logging.getLogger(__name__)
@@ -86,7 +87,8 @@ class EventDirective(EventDirectiveShape, SphinxDirective):
         if config.execute and config.execution_report != "hidden":
             organize.append(report_section(event.id, opened=config.execution_report == "inline"))
         attend = button_row("For attendees:", self._attendee_buttons(event))
-        prewarm = event_prewarm_text(event, config.prewarm_lead_minutes)
+        text = event_prewarm_text(event, config.prewarm_lead_minutes)
+        prewarm = prewarm_sentence(text, text, event_id=event.id)
         return [event_card(event, verdict, attend, body, organize, prewarm)]
 
     def _warn_mybinder(self, event: Event, today: dt.date) -> None:

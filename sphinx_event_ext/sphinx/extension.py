@@ -52,6 +52,7 @@ from .outputs import (
     resolve_overlaps,
     write_event_files,
 )
+from .prewarm_sentence import prewarm_sentence, refresh_prewarm_sentences, resolve_prewarm_sentences
 from .reference import (
     CliReferenceDirective,
     ConfigReferenceDirective,
@@ -153,6 +154,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_node(links_placeholder)
     app.add_node(content_link)
     app.add_node(execution_report)
+    app.add_node(prewarm_sentence)
     app.add_env_collector(EventCollector)
     app.add_css_file("sphinx_event_ext.css")
     app.add_js_file("sphinx_event_ext.js", loading_method="defer")
@@ -168,6 +170,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-updated", verify_tickets)
     app.connect("env-updated", refresh_checklists, priority=600)  # after the checks above
     app.connect("env-updated", refresh_overlaps, priority=600)
+    app.connect("env-updated", refresh_prewarm_sentences, priority=600)
     app.connect("env-updated", listing_pages, priority=90)  # before the id index is forgotten
     app.connect("env-before-read-docs", forget_index)
     app.connect("env-updated", forget_index, priority=100)
@@ -186,6 +189,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-resolved", resolve_execution_reports)
     app.connect("doctree-resolved", resolve_buttons)
     app.connect("doctree-resolved", resolve_overlaps)
+    app.connect("doctree-resolved", resolve_prewarm_sentences)
     app.connect("build-finished", _finish)
     app.connect("build-finished", write_board_calendar)
     app.connect("build-finished", _copy_static)

@@ -98,6 +98,8 @@ class SiteState:
     ticket_proofs: dict[str, str] = field(default_factory=dict)
     #: Per page, what its overlap warnings said when last written, so it is written again when they change.
     overlaps_shown: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
+    #: Per page, the pre-warm sentences its event cards showed when last written.
+    prewarm_shown: dict[str, list[str]] = field(default_factory=dict)
     #: Per page, what its checklists showed when last written.
     checklists_shown: dict[str, list[Any]] = field(default_factory=dict)
     #: Every (repository, branch) this build asked for, with its commit (None: it could not be reached).
