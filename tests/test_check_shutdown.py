@@ -11,6 +11,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -18,7 +19,7 @@ import nbformat
 import pytest
 from sites import GOOD_OPTIONS, event_block
 
-from sphinx_event_ext.content.cleanup import process_start
+from sphinx_event_ext.content.cleanup import RunFolder, process_start, sweep_dead_runs
 
 CONF = 'extensions = ["myst_parser", "sphinx_event_ext"]\nexclude_patterns = ["_build", "content"]\n'
 CONF += "event_today = '2026-12-01'\n"
@@ -114,3 +115,22 @@ def test_the_next_check_clears_what_a_killed_check_left(tmp_path: Path) -> None:
     after.wait(timeout=120)
     assert after.returncode == 0, _stderr(src)
     _assert_nothing_left(tmp_path, pids)
+
+
+def test_a_live_check_is_not_taken_for_a_dead_one_when_the_clock_is_adjusted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another check's sweep must leave a running check's folder alone when NTP moves the clock.
+
+    The clock cannot be moved here: psutil's boot time (which Linux moves with the clock, and psutil adds to
+    every process's start) is shifted by a second instead, as the kernel shifts it.
+    """
+    from psutil import _pslinux
+
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr(tempfile, "tempdir", None)
+    with RunFolder() as run:
+        real = _pslinux.boot_time
+        monkeypatch.setattr(_pslinux, "boot_time", lambda: real() + 1.0)
+        assert sweep_dead_runs() == []
+        assert run.path.is_dir()

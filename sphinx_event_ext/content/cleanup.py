@@ -16,6 +16,7 @@ import json
 import os
 import shutil
 import signal
+import sys
 import tempfile
 import threading
 import time
@@ -33,20 +34,29 @@ MARKER = "sphinx-event-run.json"
 #: Levels above the content's copy that stay inside the run's folder (and one more, ``ABOVE`` itself).
 DEPTH = 8
 ABOVE = "above-the-copy"
-#: The marker's key for the checker's start time as psutil reads it. Versions that read /proc named it
-#: "started" (in clock ticks): each version leaves the other's runs alone rather than misjudge them.
-_STARTED = "created"
+#: The marker's key for the checker's start time, in seconds since boot. Earlier versions kept it as wall-clock
+#: time ("created"), which moves when the clock is adjusted and made a live checker look gone, or in clock ticks
+#: ("started"): each version leaves the others' runs alone rather than misjudge them.
+_STARTED = "since_boot"
 _GRACE = 1.0  # seconds between asking processes to end and killing them
 _ROUNDS = 5  # a process may start another while the others end; look again this often
 
 
 def process_start(pid: int) -> str | None:
-    """When ``pid`` started (as psutil reads it on this system), or None when there is no such process."""
+    """When ``pid`` started, in seconds since boot, or None when there is no such process.
+
+    Since boot where the system keeps it so: on Linux psutil adds the boot time to the ticks since boot, and
+    the boot time moves whenever the clock is adjusted (NTP on a CI machine), so a wall-clock start read twice
+    can differ by a second and a live checker would look gone. Elsewhere the start is recorded once.
+    """
     try:
         process = psutil.Process(pid)
         if process.status() == psutil.STATUS_ZOMBIE:  # a zombie has ended: only its exit status is left
             return None
-        return repr(process.create_time())
+        created = process.create_time()
+        if sys.platform.startswith("linux"):
+            return f"{created - psutil.boot_time():.2f}"  # clock ticks are hundredths of a second
+        return repr(created)
     except psutil.Error:
         return None
 
@@ -139,8 +149,8 @@ def sweep_dead_runs() -> list[Path]:
             run, pid, started = str(marker["run"]), int(marker["pid"]), marker[_STARTED]
         except (OSError, ValueError, KeyError, TypeError):
             continue  # not one of ours (or another version's), or its marker is still being written
-        if started is None or process_start(pid) == started:
-            continue  # its checker is still running, or its start time could not be read
+        if started is None or started in (process_start(pid), process_start(pid)):
+            continue  # its checker is still running (read twice: the clock may move between two reads)
         end_processes(run)
         shutil.rmtree(folder, ignore_errors=True)
         cleared.append(folder)
