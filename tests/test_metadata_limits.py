@@ -192,7 +192,9 @@ SECRET_NAMES = ["token", "api_key", "apikey", "access_token", "password", "secre
                 "client_secret", "private_token", "sig", "Authorization", "sessionId",
                 # One lower-case word that ends in a secret word: found by the normalised name's ending.
                 "accesstoken", "privatetoken", "authtoken", "ghtoken", "clientsecret", "X-Amz-Signature",
-                "dbpassword", "xapikey", "oauthcredentials"]  # fmt: skip
+                "dbpassword", "xapikey", "oauthcredentials",
+                # A short word (key, auth) run together with one that makes it a secret's name.
+                "passkey", "privatekey", "AWSAccessKey", "secretkey", "xoauth", "passcode"]  # fmt: skip
 
 
 @pytest.mark.parametrize("name", SECRET_NAMES)
@@ -215,6 +217,7 @@ def test_secret_looking_parameters_are_refused_and_named(name: str, where: str) 
         "https://support.example.org/t/1#key-dates",
         "https://support.example.org/t/1?monkey=1&author=me&keyword=x",
         "https://support.example.org/t/1?design=1&donkey=2&turkey=3&tokens_left=4&assign=5",
+        "https://support.example.org/t/1?hotkey=1&whiskey=2&keystone=3&hockey=4",
         "https://support.example.org/t/1?token",
     ],
 )

@@ -38,8 +38,13 @@ SECRET_WORDS = frozenset(
 )  # fmt: skip
 #: Endings that make a parameter look like a secret when its whole name, lower case with every character but
 #: letters and digits removed, is or ends in one (``accesstoken``, ``clientsecret``, ``X-Amz-Signature``). The
-#: short words ``key``, ``auth`` and ``sig`` count only as whole words, since ordinary words end in them (monkey).
-SECRET_ENDINGS = ("token", "secret", "password", "passwd", "apikey", "credential", "credentials", "signature")
+#: short words ``key``, ``auth`` and ``sig`` count only as whole words, since ordinary words end in them (monkey),
+#: or run together with a word that makes them a secret's name (``passkey``, ``privatekey``, ``oauth``).
+SECRET_ENDINGS = (
+    "token", "secret", "password", "passwd", "apikey", "credential", "credentials", "signature",
+    "passkey", "privatekey", "secretkey", "accesskey", "signingkey", "sessionkey", "authkey", "masterkey",
+    "accountkey", "clientkey", "encryptionkey", "licensekey", "subscriptionkey", "oauth", "basicauth", "passcode",
+)  # fmt: skip
 _NAME_WORDS = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
 _CONTROL_NAMES = {"\t": "a tab", "\n": "a line feed", "\r": "a carriage return", "\x1b": "an escape character"}
 _OWNER_REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
