@@ -13,7 +13,8 @@ from sites import make_event
 
 from sphinx_event_ext.content.store import rehearsal_record
 from sphinx_event_ext.model.schema import load_schema
-from sphinx_event_ext.plan.rehearsal import MIB, NotebookUsage, rehearsal_json, wave_stats
+from sphinx_event_ext.plan.login_wave import wave_stats
+from sphinx_event_ext.plan.rehearsal import MIB, NotebookUsage, rehearsal_json
 
 CONF = "event_today = '2026-12-01'\nevent_node_pool = 'user-pool'\n"
 UTC = dt.timezone.utc

@@ -26,9 +26,10 @@ from sphinx_event_ext.model.validate import parse_event
 from sphinx_event_ext.plan.checklist import build_checklist
 from sphinx_event_ext.plan.ics import combined_calendar, event_calendar
 from sphinx_event_ext.plan.links import LinkError, decode_nbgitpuller_link, event_binder_link, event_nbgitpuller_link
+from sphinx_event_ext.plan.login_wave import wave_stats
 from sphinx_event_ext.plan.notify import heads_up_email, issue_form_url, notification_email
 from sphinx_event_ext.plan.prewarm import events_index, prewarm_request
-from sphinx_event_ext.plan.rehearsal import prewarm_advice, wave_stats
+from sphinx_event_ext.plan.rehearsal import prewarm_advice
 from sphinx_event_ext.plan.timing import format_utc_hours, late_notice_advice, notice
 from sphinx_event_ext.util.atomic import dumps
 

@@ -14,23 +14,25 @@ from sites import GOOD_OPTIONS, event_block, make_event
 from sphinx_event_ext.content.hub_api import Hub, HubError, offered_profiles, redact
 from sphinx_event_ext.content.store import rehearsal_record
 from sphinx_event_ext.model.schema import validator
-from sphinx_event_ext.plan.packages import Declared, declared_packages, version_problems
-from sphinx_event_ext.plan.rehearsal import (
+from sphinx_event_ext.plan.login_wave import (
     SLOW_START_SECONDS,
-    NotebookUsage,
     SpawnLimit,
     arrival_offsets,
-    console_table,
-    measured_memory_per_user,
-    memory_findings,
     percentile,
-    prewarm_advice,
-    rehearsal_json,
-    rehearsal_proofs,
     spread,
     starting_at_refusals,
     wave_stats,
 )
+from sphinx_event_ext.plan.packages import Declared, declared_packages, version_problems
+from sphinx_event_ext.plan.rehearsal import (
+    NotebookUsage,
+    measured_memory_per_user,
+    memory_findings,
+    prewarm_advice,
+    rehearsal_json,
+    rehearsal_proofs,
+)
+from sphinx_event_ext.plan.rehearsal_text import console_table
 
 MIB, GIB = 1024**2, 1024**3
 

@@ -30,7 +30,7 @@ from hubs import IMAGE_CHOICES, NAMED_SERVER_LIMIT, PROFILES, SPAWN_LIMIT, Runni
 from sphinx_event_ext.content.hub_api import Hub, offered_profiles
 from sphinx_event_ext.content.store import rehearsal_record
 from sphinx_event_ext.model.schema import validator
-from sphinx_event_ext.plan.rehearsal import arrival_offsets
+from sphinx_event_ext.plan.login_wave import arrival_offsets
 
 pytestmark = pytest.mark.xdist_group("jupyterhub")  # one hub for the module, under pytest-xdist too
 

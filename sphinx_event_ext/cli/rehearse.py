@@ -20,7 +20,8 @@ from ..model.config import resolve_today
 from ..model.event import Event
 from ..model.schema import load_schema
 from ..plan.capacity import suggest_capacity
-from ..plan.rehearsal import BURST, SLOW_START_SECONDS, SPREAD, arrival_offsets, console_table, wave_lines
+from ..plan.login_wave import BURST, SLOW_START_SECONDS, SPREAD, arrival_offsets
+from ..plan.rehearsal_text import console_table, wave_lines
 from ..util.atomic import dumps, write_atomic
 from ..util.sanitize import one_line
 from .scan import scan

@@ -26,19 +26,9 @@ from urllib.parse import urlsplit
 from ..model.event import Event
 from ..model.memory import parse_memory
 from ..plan.links import PullLink, decode_nbgitpuller_link, event_nbgitpuller_link
+from ..plan.login_wave import SLOW_START_SECONDS, SpawnLimit, spread, starting_at_refusals, wave_stats
 from ..plan.packages import declared_packages, version_problems
-from ..plan.rehearsal import (
-    SLOW_START_SECONDS,
-    NotebookUsage,
-    RehearsalRecord,
-    ServerFacts,
-    SpawnLimit,
-    memory_findings,
-    mib_text,
-    spread,
-    starting_at_refusals,
-    wave_stats,
-)
+from ..plan.rehearsal import NotebookUsage, RehearsalRecord, ServerFacts, memory_findings, mib_text
 from .execute import DEFAULT_TIMEOUT, environment_file, run_event_content
 from .hub_api import Hub, HubError, offered_profiles
 from .pull import PullError, pull_content

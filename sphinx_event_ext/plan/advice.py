@@ -15,7 +15,7 @@ from typing import Any
 
 from ..model.event import Event
 from .capacity import Capacity, suggest_capacity
-from .rehearsal import SLOW_START_SECONDS
+from .login_wave import SLOW_START_SECONDS
 
 NODE_SHARING = "node-sharing"
 PLACEHOLDERS = "placeholders"

@@ -1,14 +1,12 @@
-"""The arithmetic of a dress rehearsal: which server runs which notebook, when attendees arrive, the
-login wave's numbers, the spawn limit's cost, measured memory, the pre-warm advice, and the record
-(``rehearsal.json``). Pure functions, no network.
+"""The record of a dress rehearsal (``rehearsal.json``): measured memory, the pre-warm advice from the login
+wave (:mod:`.login_wave`), the proofs it gives the checklist and what the hub team's mail quotes. Pure
+functions, no network.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-import random
-import statistics
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,166 +14,14 @@ from typing import Any
 from ..model.event import Event
 from ..model.memory import GIB, parse_memory
 from ..model.schema import validator
-from .capacity import MAX_WAITING_DENOMINATOR, MAX_WAITING_NUMERATOR, suggest_capacity
+from .capacity import suggest_capacity
 from .checklist import REHEARSAL_STEPS
+from .login_wave import MAX_SLOW_SHARE, SpawnLimit, WaveStats
 
 REHEARSAL_VERSION = "2"
 #: Versions whose records a build still reads (each version only adds to the one before).
 READABLE_VERSIONS = ("1", "2")
-#: A server that takes this long (or longer) to start waited for a new node: the hub scaled up.
-SLOW_START_SECONDS = 60.0
-#: The hub provider's guidance: no more than this share of attendees should wait for a new node.
-MAX_SLOW_SHARE = MAX_WAITING_NUMERATOR / MAX_WAITING_DENOMINATOR
-BURST = "burst"
-SPREAD = "spread"
 MIB = 1024**2
-
-
-def spread(notebooks: Sequence[str], servers: int) -> list[list[str]]:
-    """Deal the notebooks, sorted, over ``servers`` servers in turn, so each runs about as many."""
-    if servers < 1:
-        raise ValueError(f"servers must be at least 1, got {servers}")
-    shares: list[list[str]] = [[] for _ in range(servers)]
-    for index, name in enumerate(sorted(notebooks)):
-        shares[index % servers].append(name)
-    return shares
-
-
-def arrival_offsets(users: int, over_seconds: float, seed: int) -> list[float]:
-    """When each attendee arrives, in seconds after the wave starts, in order.
-
-    ``over_seconds`` 0 is a burst (everyone at once). Otherwise the arrivals of a Poisson
-    process that brings ``users`` people within the window: given their number, such arrivals
-    are independent and uniform over it, so they are drawn that way from a generator seeded
-    with ``seed`` (the same seed, the same wave).
-    """
-    if users < 1:
-        raise ValueError(f"users must be at least 1, got {users}")
-    if over_seconds <= 0:
-        return [0.0] * users
-    generator = random.Random(seed)
-    return sorted(math.floor(generator.uniform(0.0, over_seconds) * 1000) / 1000 for _ in range(users))  # ms, inside
-
-
-def percentile(values: Sequence[float], share: float) -> float:
-    """The nearest-rank percentile (``share`` 0.9 for the 90th): a value that was actually measured."""
-    if not values:
-        raise ValueError("no values")
-    ordered = sorted(values)
-    rank = max(1, math.ceil(share * len(ordered)))
-    return ordered[rank - 1]
-
-
-@dataclass(frozen=True)
-class WaveStats:
-    """How a login wave went: servers asked for, started, failed, the start-time distribution, and how many
-    were slow (took ``slow_after`` seconds or more, or never started)."""
-
-    servers: int
-    started: int
-    failures: int
-    median: float | None
-    p90: float | None
-    maximum: float | None
-    p95: float | None = None
-    slow: int = 0
-    slow_after: float = SLOW_START_SECONDS
-
-    @property
-    def slow_share(self) -> float:
-        """The share of the wave's attendees who waited too long (a server that never started counts)."""
-        return self.slow / self.servers if self.servers else 0.0
-
-    def to_json(self) -> dict[str, Any]:
-        """The ``wave`` object of ``rehearsal.json``; times in seconds."""
-        return {
-            "servers": self.servers,
-            "started": self.started,
-            "failures": self.failures,
-            "start_seconds": {
-                "median": _round(self.median),
-                "p90": _round(self.p90),
-                "max": _round(self.maximum),
-                "p95": _round(self.p95),
-            },
-            "slow_after_seconds": self.slow_after,
-            "slow": self.slow,
-            "slow_share": round(self.slow_share, 3),
-            "max_slow_share": MAX_SLOW_SHARE,
-        }
-
-
-def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, 2)
-
-
-def wave_stats(start_seconds: Sequence[float | None], slow_after: float = SLOW_START_SECONDS) -> WaveStats:
-    """The wave's numbers from each server's start time (None for a server that did not start)."""
-    times = [value for value in start_seconds if value is not None]
-    failures = len(start_seconds) - len(times)
-    slow = failures + sum(1 for value in times if value >= slow_after)
-    if not times:
-        return WaveStats(len(start_seconds), 0, failures, None, None, None, None, slow, slow_after)
-    return WaveStats(
-        len(start_seconds),
-        len(times),
-        failures,
-        statistics.median(times),
-        percentile(times, 0.9),
-        max(times),
-        percentile(times, 0.95),
-        slow,
-        slow_after,
-    )
-
-
-@dataclass(frozen=True)
-class SpawnLimit:
-    """What the hub's concurrent spawn limit did to the wave: its 429 refusals and the time they cost."""
-
-    refusals: int = 0
-    seconds_lost: float = 0.0
-    at_once: int | None = None  # the most servers the hub was starting when it refused one
-
-    def finding(self, attendees: int, median_start: float | None) -> str | None:
-        """The refusals in words, with what they mean for the event's head count; None without refusals."""
-        if not self.refusals:
-            return None
-        text = (
-            f"the hub refused {self.refusals} start(s) with 429 (its concurrent spawn limit); "
-            f"the rehearsal waited {self.seconds_lost:.0f} s in all before retrying"
-        )
-        if self.at_once is None:
-            return text
-        text += f"; at most {self.at_once} server(s) start at once"
-        if attendees > self.at_once and median_start is not None:
-            waiting = attendees - self.at_once
-            rounds = math.ceil(waiting / self.at_once)
-            text += (
-                f": with {attendees} attendees the last {waiting} wait about {rounds * median_start:.0f} s "
-                f"({rounds} round(s) of a {median_start:.0f} s start) before their server even begins to start"
-            )
-        return text
-
-    def to_json(self, attendees: int, median_start: float | None) -> dict[str, Any]:
-        """The ``spawn_limit`` object of ``rehearsal.json``."""
-        return {
-            "refusals": self.refusals,
-            "seconds_lost": round(self.seconds_lost, 2),
-            "started_at_once": self.at_once,
-            "finding": self.finding(attendees, median_start),
-        }
-
-
-def starting_at_refusals(refusals: Sequence[float], starting: Sequence[tuple[float, float]]) -> int | None:
-    """How many servers the hub was starting when it refused one: the fewest starting at any refusal.
-
-    ``starting`` holds, per server that started, the moment its accepted request was sent and the
-    moment it was ready. A request sent at the same moment as a refused one may have been accepted
-    after it, so the fewest is the estimate; None without refusals.
-    """
-    counts = [sum(1 for begin, end in starting if begin <= moment < end) for moment in refusals]
-    return max(1, min(counts)) if counts else None
 
 
 @dataclass(frozen=True)
@@ -322,7 +168,7 @@ class RehearsalRecord:
     environment: Mapping[str, Any] | None = None
     profile: Mapping[str, str] = field(default_factory=dict)
     arrivals: Mapping[str, Any] | None = None
-    spawn_limit: SpawnLimit = SpawnLimit()
+    spawn_limit: SpawnLimit = field(default_factory=SpawnLimit)
     usage: Sequence[NotebookUsage] = ()
     server: ServerFacts | None = None
     warnings: Sequence[str] = ()
@@ -397,67 +243,6 @@ def rehearsal_proofs(data: Mapping[str, Any], event_id: str) -> dict[str, str]:
     else:
         text = f"a rehearsal on the hub passed on {data.get('date')}: the link was clicked and every notebook ran there"
     return {key: text for key in REHEARSAL_STEPS}
-
-
-def _seconds(value: Any) -> str:
-    return "-" if value is None else f"{value:.1f} s"
-
-
-def console_table(data: Mapping[str, Any]) -> list[str]:
-    """A line per server of a ``rehearsal.json``: start and pull times, its notebooks' outcome, its failure."""
-    notebooks = (data.get("execution") or {}).get("notebooks", [])
-    status = {notebook["path"]: notebook["status"] for notebook in notebooks}
-    rows = [("server", "start", "pull", "notebooks", "result")]
-    for server in data["servers"]:
-        label = f"{server['user']}/{server['server']}" if server["server"] else server["user"]
-        mine = [status[path] for path, where in data["placement"].items() if where == label and path in status]
-        counts = ", ".join(f"{mine.count(name)} {name}" for name in sorted(set(mine))) or "-"
-        failure = server["failure"]
-        result = f"failed at {failure['step']}" if failure else "ok"
-        rows.append((label, _seconds(server["start_seconds"]), _seconds(server["pull_seconds"]), counts, result))
-    widths = [max(len(row[column]) for row in rows) for column in range(len(rows[0]))]
-    return ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip() for row in rows]
-
-
-def _size(value: Any) -> str:
-    return mib_text(value) if isinstance(value, int) else "not reported"
-
-
-def wave_lines(data: Mapping[str, Any]) -> list[str]:
-    """The wave, the spawn limit, the measured resources, the server and the advice, a line each, from a record."""
-    wave = data["wave"]
-    times = wave["start_seconds"]
-    lines = [
-        f"wave     {wave['started']} of {wave['servers']} server(s) started; start time median {times['median']} s, "
-        f"90th percentile {times['p90']} s, 95th {times.get('p95')} s, max {times['max']} s; "
-        f"{wave.get('slow', 0)} ({wave.get('slow_share', 0):.0%}) took {wave.get('slow_after_seconds', 60):.0f} s "
-        "or more (the provider's guidance: at most 30%)"
-    ]
-    finding = (data.get("spawn_limit") or {}).get("finding")
-    if finding:
-        lines.append(f"limit    {finding}")
-    resources = data.get("resources") or {}
-    heaviest = resources.get("heaviest")
-    if heaviest:
-        lines.append(
-            f"memory   heaviest notebook {heaviest['path']}: peak {_size(heaviest['peak_rss_bytes'])}, "
-            f"CPU {heaviest['cpu_seconds']:.1f} s; planned per attendee "
-            f"{_size(resources.get('planned_memory_per_user_bytes'))}"
-        )
-    server = data.get("server")
-    if server:
-        lines.append(
-            f"server   image {server['image'] or 'not reported'}; memory limit {_size(server['memory_limit_bytes'])}, "
-            f"guarantee {_size(server['memory_guarantee_bytes'])}; content {_size(server['content_bytes'])} on disk, "
-            f"home volume {_size(server['home_volume']['free_bytes'])} free of {_size(server['home_volume']['total_bytes'])}"
-        )
-    advice = data["recommendation"]
-    capacity = advice["capacity"]
-    lines.append(
-        f"pre-warm {'ask for it' if advice['prewarm'] else 'not needed by this evidence'}: {advice['reason']}; "
-        f"{capacity['users_per_node']} attendees per node, {capacity['nodes_to_prewarm']} node(s) to pre-warm"
-    )
-    return lines
 
 
 def rehearsal_evidence(data: Mapping[str, Any], event_id: str) -> dict[str, Any] | None:
