@@ -16,16 +16,11 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from ..content.check_record import SiteCheck, read_record, record_path
+from ..content.check_summary import summary_lines
 from ..content.extra import INSTALL_LINE, missing_modules
 from ..content.inputs import FileState, file_state
-from ..content.store import (
-    evidence_folder,
-    move_published_rehearsals,
-    read_remotes,
-    rehearsal_records,
-    remotes_record,
-    state_folder,
-)
+from ..content.store import evidence_folder, move_published_rehearsals, rehearsal_records, state_folder
 from ..util.atomic import dumps, write_atomic
 from . import check_stamp, workflow_commands
 from .myst_project import find_myst_project
@@ -103,7 +98,7 @@ def run_check(args: argparse.Namespace) -> int:
         build_flags += ["-D", "event_verify_ticket=1"]
     warnings = evidence / "check-warnings.txt"
     evidence.mkdir(parents=True, exist_ok=True)
-    remotes_record(doctrees).unlink(missing_ok=True)
+    record_path(doctrees).unlink(missing_ok=True)
     with _interrupts() as interrupted, redirect_stderr(_Until(interrupted)):
         status = build_main(
             [*build_flags, "-w", str(warnings), "-c", str(confdir), "-d", str(doctrees), str(source), str(out)]
@@ -113,6 +108,8 @@ def run_check(args: argparse.Namespace) -> int:
         name = signal.Signals(interrupted[0]).name
         print(f"sphinx-event check: the check was interrupted ({name}); its kernels were ended", file=sys.stderr)
         return 128 + interrupted[0]
+    record = read_record(doctrees)  # what the check core proved, as the build kept it
+    _say_what_was_proven(record)
     if status:
         reported = warnings.is_file() and warnings.read_text("utf-8", "replace").strip()
         if reported and workflow_commands.enabled():
@@ -124,11 +121,18 @@ def run_check(args: argparse.Namespace) -> int:
         print(f"sphinx-event check: the build failed; {problem}", file=sys.stderr)
         return 1
     variables = None if args.verify_ticket else _execute_env(confdir)
-    if variables is not None:
-        resolved = read_remotes(doctrees)
+    if variables is not None and record is not None:
+        resolved = record.resolved
         check_stamp.passed(stamp_path, before, content, flags, variables, out, roots, skip, rehearsals, resolved)
     print(f"sphinx-event check: passed; site built in {relative(out)}", file=sys.stderr)
     return 0
+
+
+def _say_what_was_proven(record: SiteCheck | None) -> None:
+    """The check's closing summary, from the record the check core kept in the evidence store."""
+    if record is not None and record.verify_links and record.execute:
+        for line in summary_lines(record):
+            print(line, file=sys.stderr)
 
 
 def _content_folders(found: list[FoundEvent]) -> list[str]:

@@ -5,7 +5,9 @@ The state folder is Sphinx's doctrees folder (``SOURCE/_build/doctrees`` for the
 
     _build/doctrees/event-evidence/
         check-stamp.json          what the last passing check read (cli/check_stamp.py)
-        remotes.json              the commit of every branch the last build asked for (None: unreachable)
+        site-check.json           the last build's check (content/check_record.py): per event, the link proof and
+                                  what it was proven against, the content run and its environment; the
+                                  commit of every branch asked for (None: unreachable)
         written.json              the published folder as the last check wrote it
         execution/cache/<key>.json  a notebook's pass, keyed on every input of its result
         execution/logs/<event>/<notebook>.log  a failure's full traceback
@@ -17,12 +19,9 @@ The published folder carries only each proof's one-line summary, in the pages an
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping
 from pathlib import Path
 
 from ..plan.site_layout import EVENTS_FOLDER
-from ..util.atomic import dumps, write_atomic
 
 EVIDENCE = "event-evidence"
 
@@ -40,26 +39,6 @@ def evidence_folder(doctrees: str | Path) -> Path:
 def execution_folder(doctrees: str | Path) -> Path:
     """The notebook results' cache and failure logs."""
     return evidence_folder(doctrees) / "execution"
-
-
-def remotes_record(doctrees: str | Path) -> Path:
-    """The branches the last build asked for, with their commits: the check's stamp keeps them."""
-    return evidence_folder(doctrees) / "remotes.json"
-
-
-def write_remotes(doctrees: str | Path, remotes: Mapping[tuple[str, str | None], str | None]) -> None:
-    """Keep the branches a build asked for, sorted, written atomically."""
-    rows = sorted(([repo, branch, commit] for (repo, branch), commit in remotes.items()), key=repr)
-    write_atomic(remotes_record(doctrees), dumps({"remotes": rows}))
-
-
-def read_remotes(doctrees: str | Path) -> dict[tuple[str, str | None], str | None]:
-    """The branches the last build asked for; empty when it wrote no record."""
-    try:
-        rows = json.loads(remotes_record(doctrees).read_text("utf-8"))["remotes"]
-        return {(str(repo), branch): commit for repo, branch, commit in rows}
-    except (OSError, ValueError, KeyError, TypeError):
-        return {}
 
 
 def rehearsal_record(doctrees: str | Path, event_id: str) -> Path:

@@ -27,7 +27,7 @@ from .card import button
 from .collector import event_for, page, pages
 from .nodes import checkbox_label, checklist_item, checklist_placeholder
 from .page_urls import page_url
-from .state import site_state
+from .state import event_check, site_state
 from .ticket_check import ticket_evidence
 
 logger = logging.getLogger(__name__)
@@ -99,17 +99,17 @@ def _item_node(
 
 def evidence_for(app: Sphinx, event: Event) -> Evidence:
     """What this build's link check and content check proved about the event."""
-    state = site_state(app.env)
-    report = state.execution.get(event.id)
-    unverified = state.links.unverified_branches
+    checked = event_check(app.env, event.id)
+    report = checked.execution if checked else None
     passed = bool(report and report["notebooks"] and not report["summary"].get(FAILED, 0))
     environment = (report or {}).get("environment") or {}
     approximations = tuple(environment.get("approximations", ())) if environment.get("approximated") else ()
+    links = checked.links if checked else None
     return Evidence(
-        links_checked=event.id in state.links.proven,
+        links_checked=bool(links and links.proven),
         content_checked=passed and not approximations,
         content_approximated=approximations if passed else (),
-        unverified_branch=(unverified[event.id] or "") if event.id in unverified else None,
+        unverified_branch=(links.branch or "") if links and links.unverified else None,
     )
 
 

@@ -10,12 +10,11 @@ from sphinx.util import logging
 from sphinx.util.fileutil import copy_asset_file
 
 from .._version import __version__
-from ..content.store import write_remotes
 from ..model.config import EventConfig, config_values, rebuild_kind
 from ..model.schema import defer_slow_format_backend
 from . import warning_replay
 from .board_directive import EventBoardDirective, write_board_calendar
-from .build_summary import report_check, report_unchecked
+from .build_summary import report_unchecked
 from .card import drop_repeated_titles
 from .checklist_directive import (
     EventChecklistDirective,
@@ -25,7 +24,7 @@ from .checklist_directive import (
 )
 from .collector import EventCollector, all_records, duplicate_ids, forget_index, listing_pages
 from .config_check import check_markdown_is_read
-from .content_check import execution_report, resolve_execution_reports, run_content_checks
+from .content_check import execution_report, resolve_execution_reports
 from .event_directive import EventDirective
 from .event_list import EventListDirective, event_list_placeholder, resolve_event_lists
 from .link_roles import (
@@ -34,7 +33,6 @@ from .link_roles import (
     content_link,
     links_placeholder,
     resolve_links,
-    verify_links,
 )
 from .nodes import (
     checkbox_label,
@@ -59,6 +57,7 @@ from .reference import (
     OptionsReferenceDirective,
     SecretParametersDirective,
 )
+from .site_check import run_site_check
 from .state import site_state
 from .ticket_check import verify_tickets
 
@@ -80,18 +79,6 @@ def _copy_static(app: Sphinx, exception: Exception | None) -> None:
             copy_asset_file(str(path), str(Path(app.outdir) / "_static"))
 
 
-def _start_build(app: Sphinx) -> None:
-    """``builder-inited``: this build's record of the branches it asks for starts empty."""
-    site_state(app.env).remotes = {}
-
-
-def _keep_remotes(app: Sphinx, exception: Exception | None) -> None:
-    """``build-finished``: the branches this build asked for go into the evidence store, where the check's
-    stamp reads them (the command line reads the record from disk, never from this process)."""
-    if exception is None and app.env is not None:
-        write_remotes(app.doctreedir, site_state(app.env).remotes)
-
-
 def _report_duplicates(app: Sphinx, env: Any) -> None:
     for first, duplicate in duplicate_ids(env):
         logger.error(
@@ -111,8 +98,8 @@ def _finish(app: Sphinx, exception: Exception | None) -> None:
         return
     invalid = sum(len(record.problems) for record in all_records(app.env))
     duplicates = len(duplicate_ids(app.env))
-    state = site_state(app.env)
-    links, notebooks = state.links.failures, state.execution_failures
+    check = site_state(app.env).check
+    links, notebooks = (check.link_failures, check.execution_failures) if check else (0, 0)
     if invalid or duplicates or links or notebooks:
         # Not typed, so suppress_warnings cannot hide why the build failed.
         logger.error(
@@ -160,13 +147,11 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_js_file("sphinx_event_ext.js", loading_method="defer")
     app.connect("config-inited", _check_config)
     app.connect("builder-inited", check_markdown_is_read)
-    app.connect("builder-inited", _start_build)
     app.connect("builder-inited", adopt_published_rehearsals)
     app.connect("env-check-consistency", _report_duplicates)
     # Links and content are checked on every build, even when no page changed: the content can
     # change without the pages. Their warnings speak for themselves and are never replayed.
-    app.connect("env-updated", verify_links)
-    app.connect("env-updated", run_content_checks)
+    app.connect("env-updated", run_site_check)
     app.connect("env-updated", verify_tickets)
     app.connect("env-updated", refresh_checklists, priority=600)  # after the checks above
     app.connect("env-updated", refresh_overlaps, priority=600)
@@ -193,7 +178,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("build-finished", _finish)
     app.connect("build-finished", write_board_calendar)
     app.connect("build-finished", _copy_static)
-    app.connect("build-finished", _keep_remotes)
     app.connect("build-finished", report_unchecked)
-    app.connect("build-finished", report_check)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,8 +1,9 @@
-"""Links into an event's content: the ``{nbgitpuller}`` and ``{binder}`` roles, the
-``event-links`` directive, and the check that every such link resolves.
+"""Links into an event's content: the ``{nbgitpuller}`` and ``{binder}`` roles and the
+``event-links`` directive.
 
 Links are recorded while pages are read and resolved once every event is known, so a
-role may come before its page's ``event`` directive.
+role may come before its page's ``event`` directive; the check core (content/link_proof.py)
+proves that each resolves.
 """
 
 from __future__ import annotations
@@ -11,23 +12,19 @@ from typing import Any, ClassVar
 
 from docutils import nodes
 from sphinx.application import Sphinx
-from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective, SphinxRole
 from sphinx.util.nodes import split_explicit_title
 
-from ..content.pull import Checkout, MissingBranchError, PullError, branch_commit, verify_in_folder, verify_path
+from ..content.pull import PullError
 from ..content.select import select_notebooks
-from ..model.config import settings
 from ..model.event import Event
 from ..model.formats import check_content_glob
 from ..plan.links import LinkError, event_binder_link, event_nbgitpuller_link
-from . import warning_replay
 from .card import button
-from .collector import ValidRecord, event_for, page, page_event, pages
-from .content_source import cache_folder, content_folder, content_root
-from .progress import pull_with_progress
-from .state import LinkResults, LinkUse, site_state
+from .collector import ValidRecord, event_for, page, page_event
+from .content_source import content_root
+from .state import LinkUse, site_state
 from .tables import table
 
 logger = logging.getLogger(__name__)
@@ -149,143 +146,7 @@ def resolve_links(app: Sphinx, doctree: nodes.document, docname: str) -> None:
             placeholder.replace_self(_links_table(record.event, paths, placeholder))
         except (LinkError, PullError, ValueError) as error:
             key = (record.event.content_repo, record.event.content_branch)
-            if not (isinstance(error, PullError) and key in site_state(app.env).links.unpulled):
+            check = site_state(app.env).check
+            if not (isinstance(error, PullError) and check and key in check.unpulled):
                 _warn(f"event-links: {error}", placeholder)
             placeholder.replace_self([])
-
-
-def _verify(
-    app: Sphinx,
-    use: LinkUse,
-    record: ValidRecord,
-    pulled: dict[tuple[str, str | None], Checkout],
-    branches: dict[tuple[str, str | None], str | None] | None = None,
-) -> bool:
-    """Prove one link resolves: in the local copy when there is one, else in what nbgitpuller pulls
-    (once per repository and branch in a build). With ``branches`` (a full check), a local copy's branch
-    is asked of the repository too, once; False when it could not be reached, so the branch is unproven."""
-    event = record.event
-    root = content_folder(app.env, record)
-    if root is not None:
-        verify_in_folder(root, use.path or ".", f"the content-path copy {event.content_path!r}")
-        if branches is None or event.content_repo is None:
-            return branches is not None
-        key = (event.content_repo, event.content_branch)
-        if key not in branches:
-            branches[key] = site_state(app.env).remotes[key] = branch_commit(*key)
-        return branches[key] is not None
-    if event.content_repo is None:
-        raise PullError("the event has neither a content-path copy nor a content-repo to pull")
-    key = (event.content_repo, event.content_branch)
-    if key not in pulled:
-        pulled[key] = pull_with_progress(app, event.content_repo, event.content_branch, cache_folder(app))
-    if use.path is not None:
-        verify_path(pulled[key], use.path)
-    return True
-
-
-def _where(uses: list[tuple[str, LinkUse]]) -> str:
-    """``index:3 (card), index:15 (nbgitpuller, binder)``: each line once, with the kinds of link on it."""
-    kinds: dict[tuple[str, int | None], list[str]] = {}
-    for docname, use in uses:
-        kinds.setdefault((docname, use.lineno), []).append(use.kind)
-    return ", ".join(f"{docname}:{line} ({', '.join(names)})" for (docname, line), names in kinds.items())
-
-
-def _cause_location(env: BuildEnvironment, docname: str, first: LinkUse, cause: Exception) -> tuple[str, int]:
-    """Where content that cannot be pulled is reported: the event's ``content-branch`` line for a missing branch,
-    its ``content-repo`` line otherwise (every link that depends on it is listed in the message)."""
-    record = event_for(env, docname, first.event_id)
-    if record is None:
-        return docname, first.lineno
-    option = "content-branch" if isinstance(cause, MissingBranchError) else "content-repo"
-    return record.docname, record.line_of(option)
-
-
-def verify_links(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """Fail at the link's line when its branch or file is missing: every link with ``event_verify_links``,
-    otherwise those into a local ``content-path`` copy, a check that is cheap and offline.
-
-    A content repository and branch that cannot be pulled is one cause, reported once at its first
-    link with the count of links that depend on it, not once per link. The events all of whose
-    links resolved in a full check are kept, for the checklist to show the step proven.
-    """
-    results = site_state(env).links = LinkResults()
-    remote = settings(app.config).verify_links
-    with warning_replay.live(app):
-        failures, proven, unverified = _verify_all(app, env, remote)
-    results.failures = failures
-    results.unverified_branches = unverified
-    if remote:
-        results.proven = proven
-    return []
-
-
-def branch_not_verified(branch: str | None) -> str:
-    """What a link check against a local copy alone proved, in words (the page and the build's output)."""
-    shown = f"branch `{branch}`" if branch else "the default branch"
-    return f"checked against the local copy; {shown} not verified"
-
-
-def _verify_all(app: Sphinx, env: BuildEnvironment, remote: bool) -> tuple[int, set[str], dict[str, str | None]]:
-    """The number of broken links, the ids of the events all of whose links resolved, and the events whose
-    links resolved in their local copy only (with the branch that copy stands for, not verified)."""
-    failures = 0
-    pulled: dict[tuple[str, str | None], Checkout] = {}
-    branches: dict[tuple[str, str | None], str | None] | None = {} if remote else None
-    local_only: dict[str, tuple[str | None, tuple[str, int | None]]] = {}
-    unpulled: dict[tuple[str, str | None], tuple[PullError | LinkError, list[tuple[str, LinkUse]]]] = {}
-    verified: set[str] = set()
-    broken: set[str] = set()
-    for docname in sorted(pages(env)):
-        for use in pages(env)[docname].links:
-            record = event_for(env, docname, use.event_id)
-            if record is None or not record.event.content_repo:
-                continue
-            pulls = content_folder(app.env, record) is None
-            if not remote and pulls:
-                continue
-            key = (record.event.content_repo, record.event.content_branch)
-            if pulls and key in unpulled:
-                unpulled[key][1].append((docname, use))
-                broken.add(record.event.id)
-                continue
-            try:
-                if _verify(app, use, record, pulled, branches) or pulls:
-                    verified.add(record.event.id)
-                else:
-                    local_only.setdefault(record.event.id, (record.event.content_branch, (docname, use.lineno)))
-            except (PullError, LinkError) as error:
-                broken.add(record.event.id)
-                if pulls and key not in pulled:
-                    unpulled[key] = (error, [(docname, use)])
-                    continue
-                failures += 1
-                logger.error(
-                    "%s link to %r does not resolve: %s",
-                    use.kind,
-                    use.path or "the content folder",
-                    error,
-                    location=(docname, use.lineno),
-                    type="event",
-                    subtype="link",
-                )
-    for cause, uses in unpulled.values():
-        failures += 1
-        docname, first = uses[0]
-        logger.error(
-            "the content cannot be pulled, so no link to it resolves: %s; %d link(s) depend on it: %s",
-            cause,
-            len(uses),
-            _where(uses),
-            location=_cause_location(env, docname, first, cause),
-            type="event",
-            subtype="link",
-        )
-    site_state(env).links.unpulled = set(unpulled)
-    unverified = {event_id: branch for event_id, (branch, _) in local_only.items() if event_id not in broken}
-    for event_id in sorted(unverified):
-        branch, location = local_only[event_id]
-        # Information, not a warning: an offline site still passes under -W, and says what it did not prove.
-        logger.info("event %r: links %s", event_id, branch_not_verified(branch), location=location)
-    return failures, verified - broken - set(unverified), unverified

@@ -43,7 +43,7 @@ from .checklist_directive import proofs_of
 from .collector import ValidRecord, find_event, valid_events
 from .page_urls import page_url
 from .placeholder_files import add_overlap_warnings, report_schedule, schedule
-from .state import site_state
+from .state import event_check, site_state
 
 FOLDER = site_layout.EVENTS_FOLDER
 logger = logging.getLogger(__name__)
@@ -60,8 +60,14 @@ def request_for(app: Sphinx, record: ValidRecord) -> dict[str, Any]:
         page_url=page_url(app, record),
         rehearsal=read_rehearsal(app.doctreedir, record.event.id),
         node_pool=config.node_pool,
-        execution=site_state(app.env).execution.get(record.event.id),
+        execution=_execution(app.env, record.event.id),
     )
+
+
+def _execution(env: BuildEnvironment, event_id: str) -> dict[str, Any] | None:
+    """The event's content report, when this build's check ran its notebooks."""
+    checked = event_check(env, event_id)
+    return checked.execution if checked else None
 
 
 def _action_url(app: Sphinx, action: str, record: ValidRecord, request: dict[str, Any]) -> str:
@@ -181,7 +187,7 @@ def write_event_files(app: Sphinx) -> None:
     root = Path(app.outdir) / FOLDER
     files = _OutputFiles(app)
     requests, events, urls = [], [], {}
-    execution = site_state(app.env).execution
+    execution = {}
     for record in valid_events(app.env):
         event, url = record.event, page_url(app, record)
         folder = Path(app.outdir) / site_layout.event_output_dir(event.id)
@@ -196,8 +202,9 @@ def write_event_files(app: Sphinx) -> None:
             files.write(
                 Path(app.outdir) / site_layout.event_file(event.id, f"attendees/{message.key}.txt"), message.text
             )
-        report = execution.get(event.id)
+        report = _execution(app.env, event.id)
         if report:
+            execution[event.id] = report
             files.write(folder / "execution.json", dumps(report))
         else:
             (folder / "execution.json").unlink(missing_ok=True)

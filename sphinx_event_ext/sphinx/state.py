@@ -1,8 +1,9 @@
 """The one typed home of what the extension keeps on Sphinx's environment, between and within builds.
 
 Pickled with the environment, so an incremental build starts from what the last one knew: the
-pages' events and links (kept right by the collector), and what this build's link, content and
-ticket checks proved, which the cards, checklists and published files are drawn from.
+pages' events and links (kept right by the collector), what this build's check core proved (one
+``SiteCheck``: links and content) and what the ticket check proved, which the cards, checklists and
+published files are drawn from.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 
 from sphinx.environment import BuildEnvironment
 
+from ..content.check_record import EventCheck, SiteCheck
 from ..model.event import Event, Problem
 
 _ATTRIBUTE = "sphinx_event_ext_state"
@@ -66,19 +68,6 @@ class PageData:
 
 
 @dataclass
-class LinkResults:
-    """What the link check found in this build."""
-
-    failures: int = 0
-    #: The (repository, branch) pairs that could not be pulled: reported once, with their links.
-    unpulled: set[tuple[str, str | None]] = field(default_factory=set)
-    #: Ids of the events all of whose links resolved in a full check.
-    proven: set[str] = field(default_factory=set)
-    #: Per event id, the branch its content-path copy stands for, when it could not be verified.
-    unverified_branches: dict[str, str | None] = field(default_factory=dict)
-
-
-@dataclass
 class SiteState:
     """Everything the extension keeps on the environment."""
 
@@ -90,10 +79,8 @@ class SiteState:
     version: str | None = None
     #: Every event as last seen, so pages that list events are written again when one changes.
     events_seen: list[tuple[str, int, str]] | None = None
-    links: LinkResults = field(default_factory=LinkResults)
-    #: Per event id, the content check's report (the ``execution.json`` data with its environment).
-    execution: dict[str, dict[str, Any]] = field(default_factory=dict)
-    execution_failures: int = 0
+    #: What this build's check core proved: each event's link proof and content run (None before the first).
+    check: SiteCheck | None = None
     #: Per event id, what reading the hub team's issue back proved.
     ticket_proofs: dict[str, str] = field(default_factory=dict)
     #: Per page, what its overlap warnings said when last written, so it is written again when they change.
@@ -102,8 +89,12 @@ class SiteState:
     prewarm_shown: dict[str, list[str]] = field(default_factory=dict)
     #: Per page, what its checklists showed when last written.
     checklists_shown: dict[str, list[Any]] = field(default_factory=dict)
-    #: Every (repository, branch) this build asked for, with its commit (None: it could not be reached).
-    remotes: dict[tuple[str, str | None], str | None] = field(default_factory=dict)
+
+
+def event_check(env: BuildEnvironment, event_id: str) -> EventCheck | None:
+    """What this build's check found about one event; None when it did not see the event."""
+    check = site_state(env).check
+    return check.event(event_id) if check else None
 
 
 def site_state(env: BuildEnvironment) -> SiteState:

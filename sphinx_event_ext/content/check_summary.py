@@ -1,0 +1,45 @@
+"""What a check proved, in words, from its record alone: the command line prints it from the evidence store."""
+
+from __future__ import annotations
+
+from .check_record import EventCheck, SiteCheck
+from .link_proof import branch_not_verified
+
+
+def _against(item: EventCheck) -> str:
+    """What an event's links were proven against: the repository nbgitpuller pulls, or a local copy whose branch
+    the repository was asked for."""
+    links = item.links
+    branch = f" at {links.branch}" if links.branch else " at its default branch"
+    commit = f" ({links.commit[:7]})" if links.commit else ""
+    if links.local:
+        return f"the local copy {item.content_path} (the branch found in {links.repo}{branch}{commit})"
+    return f"{links.repo}{branch}{commit}"
+
+
+def summary_lines(check: SiteCheck) -> list[str]:
+    """Events, links and what they were proven against, notebooks run, taken from an earlier check's cache, or
+    failed, and the events that have no content to check."""
+    lines = [f"events: {len(check.events)} event(s) checked"]
+    for item in check.events:
+        if not item.has_content:
+            continue
+        parts = []
+        links = item.links
+        if links.proven:
+            parts.append(f"{links.links} link(s) proven against {_against(item)}")
+        elif links.unverified:
+            parts.append(f"{links.links} link(s) {branch_not_verified(links.branch)}")
+        elif links.links:
+            parts.append(f"{links.links} link(s) not all proven")
+        if item.execution is None:
+            parts.append("notebooks not run")
+        else:
+            parts.append(
+                f"{item.ran} notebook(s) ran, {item.cached} from the cache of an earlier check, {item.failed} failed"
+            )
+        lines.append(f"  {item.event_id}: " + "; ".join(parts))
+    empty = sorted(item.event_id for item in check.events if not item.has_content)
+    if empty:
+        lines.append(f"  no content to check (no content-repo or content-path): {', '.join(empty)}")
+    return lines
