@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import nbformat
+from gitrepos import GIT_ENV, git_daemon, make_bare_repo
 from sites import GOOD_OPTIONS, event_block, write_notebook
 
 from sphinx_event_ext.cli.workflow_commands import Problem, command, from_sphinx_warnings
@@ -187,3 +189,33 @@ def test_a_network_error_names_the_host(tmp_path):
         assert f"cannot reach 127.0.0.1:{port}" in str(error) and "secret-token" not in str(error)
     else:
         raise AssertionError("no error from a port where nothing listens")
+
+
+def test_a_repository_is_pulled_and_said_once_per_check(tmp_path, monkeypatch):
+    """The link proof, the environment and the content run all need the content repository, and the
+    ``event-links`` table lists its notebooks: one pull, one line, in each check."""
+    for key, value in GIT_ENV.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    remotes = tmp_path / "remotes"
+    remotes.mkdir()
+    notebook = nbformat.v4.new_notebook()
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    notebook.cells = [nbformat.v4.new_code_cell("1 + 1")]
+    make_bare_repo(remotes, "workshop.git", {"main": {"one.ipynb": nbformat.writes(notebook)}})
+    with git_daemon(remotes) as base:
+        repo = f"{base}/workshop.git"
+        options = GOOD_OPTIONS + f":id: geo\n:content-repo: {repo}\n:content-branch: main\n"
+        page = "# Geo\n\n" + event_block(options=options) + "\n{nbgitpuller}`one.ipynb`\n\n```{event-links}\n```\n"
+        _pages(tmp_path / "docs", {"geo": page})
+        first = run("check", "--jobs", "1", cwd=tmp_path)
+        assert first.returncode == 0, first.stderr
+        pulled = [line for line in first.stderr.splitlines() if line.startswith("pulled ")]
+        assert len(pulled) == 1, first.stderr
+        assert pulled[0].startswith(f"pulled {repo} at main (")
+        again = run("check", "--jobs", "1", "--fresh", cwd=tmp_path)
+        assert again.returncode == 0, again.stderr
+        pulled = [line for line in again.stderr.splitlines() if line.startswith("pulled ")]
+        assert len(pulled) == 1 and pulled[0].endswith(") from the cache"), again.stderr
+        commit = pulled[0].split("(")[1].split(")")[0]
+        assert f"  geo: 3 link(s) proven against {repo} at main ({commit});" in again.stderr, again.stderr

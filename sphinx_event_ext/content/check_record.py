@@ -14,12 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..model.config import EventConfig
 from ..model.event import Event
 from ..util.atomic import dumps, write_atomic
 from .results import CACHED, EXPECTED_ERRORS, FAILED, PASSED
 from .store import evidence_folder
 
 RECORD_VERSION = 1
+_DEFAULTS = EventConfig()
 ERROR, WARNING, INFO = "error", "warning", "info"
 
 Key = tuple[str, str | None]
@@ -80,9 +82,9 @@ class CheckSettings:
     verify_links: bool = False
     execute: bool = False
     jobs: int | None = None
-    timeout: int = 600
+    timeout: int = _DEFAULTS.execute_timeout
     force: bool = False
-    output_limit: int = 0
+    output_limit: int = _DEFAULTS.execute_output_limit
     execute_env: tuple[str, ...] = ()
     content_cache: Path | None = None
     environment: EnvironmentSettings = field(default_factory=EnvironmentSettings)
