@@ -73,6 +73,14 @@ def run_check(args: argparse.Namespace) -> int:
                 "Run with --fresh to check again.",
                 file=sys.stderr,
             )
+            for repo, branch, commit in passed.remotes:
+                if not commit:
+                    shown = f"branch {branch}" if branch else "the default branch"
+                    print(
+                        f"sphinx-event check: {shown} of {repo} is still not verified: it could not be reached at "
+                        "that check (--fresh asks again)",
+                        file=sys.stderr,
+                    )
             return 0
     previous = check_stamp.Stamp.load(stamp_path)
     known = dict(previous.files) if previous else {}

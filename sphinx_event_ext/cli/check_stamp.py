@@ -235,11 +235,17 @@ def passed(
 
 
 def remotes_unmoved(remotes: Iterable[tuple[str, str | None, str]]) -> bool:
-    """Whether every branch still points at the commit the check pulled, and every branch it could not reach
-    still cannot be reached (False when one is missing now)."""
+    """Whether every branch still points at the commit the check pulled (False when one is missing now).
+
+    A branch the check could not reach (a ``content-path`` copy's, offline: ``commit`` empty) is not asked
+    again: the result it stands for never claimed that branch (the pages say "branch not verified", and so does
+    the message that the result stands), and asking an unreachable host on every warm check can cost a network
+    time-out each time. ``--fresh`` asks again."""
     from ..content.pull import PullError, branch_commit
 
     for repo, branch, commit in remotes:
+        if not commit:
+            continue
         try:
             if (branch_commit(repo, branch) or "") != commit:
                 return False
