@@ -63,6 +63,7 @@ from .ticket_check import verify_tickets
 
 logger = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
+ENV_VERSION = 2  # 2: the check core's SiteCheck replaced the link and content results
 
 
 def _check_config(app: Sphinx, config: Any) -> None:
@@ -179,4 +180,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("build-finished", write_board_calendar)
     app.connect("build-finished", _copy_static)
     app.connect("build-finished", report_unchecked)
-    return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
+    # env_version: the shape of what the extension pickles with the environment (sphinx/state.py); a change
+    # makes Sphinx read every page again instead of loading a SiteState it cannot use.
+    return {"version": __version__, "env_version": ENV_VERSION, "parallel_read_safe": True, "parallel_write_safe": True}
