@@ -19,6 +19,7 @@ from sphinx_event_ext.content.check_record import (
     CheckSettings,
     EventSite,
     LinkSite,
+    SiteCheck,
     read_record,
 )
 from sphinx_event_ext.content.check_summary import summary_lines
@@ -138,6 +139,8 @@ def test_the_content_runs_in_real_kernels_and_a_second_check_takes_the_pass_from
     again = check_site(tmp_path / "docs", [site], [], settings, lines.append).event("geo")
     statuses = [notebook["status"] for notebook in again.execution["notebooks"]]
     assert statuses == [CACHED] and again.failures == 0
+    assert again.cached_from == (dt.datetime.now(dt.timezone.utc).date(),)
+    assert "1 from the cache of the check of " in summary_lines(SiteCheck(TODAY, False, True, (again,)))[1]
     assert lines[-1].startswith("geo: [1/1] 01-good.ipynb: passed (from the check of "), lines[-1]
     forced = check_site(tmp_path / "docs", [site], [], _settings(tmp_path, execute=True, force=True), print)
     assert [notebook["status"] for notebook in forced.event("geo").execution["notebooks"]] == [PASSED]

@@ -171,6 +171,14 @@ class EventCheck:
         return self.notebooks(FAILED)
 
     @property
+    def cached_from(self) -> tuple[dt.date, ...]:
+        """The days of the checks whose passes the cache gave (UTC), each once, in order."""
+        notebooks = (self.execution or {}).get("notebooks", [])
+        stamps = [notebook.get("ran_at") for notebook in notebooks if notebook["status"] == CACHED]
+        days = {dt.datetime.fromisoformat(stamp).astimezone(dt.timezone.utc).date() for stamp in stamps if stamp}
+        return tuple(sorted(days))
+
+    @property
     def environment(self) -> dict[str, Any] | None:
         """The environment the notebooks ran in, as the report records it."""
         return (self.execution or {}).get("environment")

@@ -17,6 +17,15 @@ def _against(item: EventCheck) -> str:
     return f"{links.repo}{branch}{commit}"
 
 
+def _cached(item: EventCheck) -> str:
+    """``2 from the cache of the check of 2027-04-09``: the passes an earlier check proved, and when."""
+    days = [day.isoformat() for day in item.cached_from]
+    if not item.cached or not days:
+        return f"{item.cached} from the cache of an earlier check"
+    when = f"the check of {days[0]}" if len(days) == 1 else f"the checks of {days[0]} to {days[-1]}"
+    return f"{item.cached} from the cache of {when}"
+
+
 def summary_lines(check: SiteCheck) -> list[str]:
     """Events, links and what they were proven against, notebooks run, taken from an earlier check's cache, or
     failed, and the events that have no content to check."""
@@ -35,9 +44,7 @@ def summary_lines(check: SiteCheck) -> list[str]:
         if item.execution is None:
             parts.append("notebooks not run")
         else:
-            parts.append(
-                f"{item.ran} notebook(s) ran, {item.cached} from the cache of an earlier check, {item.failed} failed"
-            )
+            parts.append(f"{item.ran} notebook(s) ran, {_cached(item)}, {item.failed} failed")
         lines.append(f"  {item.event_id}: " + "; ".join(parts))
     empty = sorted(item.event_id for item in check.events if not item.has_content)
     if empty:
