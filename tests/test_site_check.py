@@ -130,6 +130,7 @@ def test_the_content_runs_in_real_kernels_and_a_second_check_takes_the_pass_from
     assert check.execution_failures == 1
     assert item.environment is not None and item.environment["python"]
     assert item.logs == settings.state_folder / "event-evidence" / "execution" / "logs" / "geo"
+    assert item.report_file == "_events/geo/execution.json"
     [failure] = [finding for finding in check.findings if finding.level == ERROR]
     assert (failure.docname, failure.lineno, failure.subtype) == ("geo", 3, "execution")
     assert "ZeroDivisionError" in failure.message and str(item.logs) in failure.message

@@ -16,6 +16,7 @@ from typing import Any
 
 from ..model.config import EventConfig
 from ..model.event import Event
+from ..plan.site_layout import event_file
 from ..util.atomic import dumps, write_atomic
 from .results import CACHED, EXPECTED_ERRORS, FAILED, PASSED
 from .store import evidence_folder
@@ -143,7 +144,8 @@ class LinkProof:
 @dataclass(frozen=True)
 class EventCheck:
     """One event's results: its links, its content run (the ``execution.json`` data with the environment used,
-    None when it was not run) and where the run's logs are."""
+    None when it was not run), where the run's logs are (the evidence store) and where the published site
+    carries its report (:attr:`report_file`)."""
 
     event_id: str
     has_content: bool
@@ -177,6 +179,12 @@ class EventCheck:
         stamps = [notebook.get("ran_at") for notebook in notebooks if notebook["status"] == CACHED]
         days = {dt.datetime.fromisoformat(stamp).astimezone(dt.timezone.utc).date() for stamp in stamps if stamp}
         return tuple(sorted(days))
+
+    @property
+    def report_file(self) -> str | None:
+        """Where the published site carries the content report (``execution.json``), relative to the output
+        folder; None when the content was not run."""
+        return event_file(self.event_id, "execution.json") if self.execution is not None else None
 
     @property
     def environment(self) -> dict[str, Any] | None:
