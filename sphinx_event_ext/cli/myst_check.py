@@ -17,16 +17,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..content.check_record import EventSite
+from ..content.content_source import content_and_commit, environment_candidates
 from ..content.environment import (
     EnvironmentBuildError,
-    EnvironmentSource,
     Installer,
     KernelEnvironment,
     checker_environment,
     choose_environment,
 )
 from ..content.environment_files import EnvironmentFileError
-from ..content.pull import PullError, pull_content
+from ..content.pull import PullError
+from ..content.pulls import Pulls
 from ..content.results import FAILED
 from ..content.sanitize import one_line
 from ..content.select import select_notebooks
@@ -122,45 +124,33 @@ def late_notices(valid: list[tuple[FoundEvent, Event]]) -> list[str]:
     return problems
 
 
-def _content_root(found: FoundEvent, event: Event) -> Path:
-    if event.content_path:
-        return found.path.parent / event.content_path
-    if event.content_repo is None:
-        raise PullError("the event has neither a content-path copy nor a content-repo to pull")
-    return pull_content(event.content_repo, event.content_branch).path
+def _site(found: FoundEvent, event: Event) -> EventSite:
+    """The event as the check core reads it: the event, its page and the lines of its options."""
+    return EventSite(event, found.docname, found.path, found.line, tuple(found.options_at.items()))
 
 
-def _candidates(project: Path, found: FoundEvent, event: Event) -> Iterator[tuple[Path, EnvironmentSource]]:
-    """Where the environment may be declared, in the Sphinx check's order: environment repo, then the content."""
-    if event.environment_repo:
-        checkout = pull_content(event.environment_repo, event.environment_branch)
-        yield checkout.path, EnvironmentSource("environment-repo", checkout.repo, checkout.branch, checkout.commit)
-    if event.content_path:
-        local = found.path.parent / event.content_path
-        shown = Path(os.path.relpath(local, project)).as_posix()
-        yield local, EnvironmentSource("content-path", f"the content-path copy {shown}")
-    elif event.content_repo:
-        checkout = pull_content(event.content_repo, event.content_branch)
-        yield checkout.path, EnvironmentSource("content-repo", checkout.repo, checkout.branch, checkout.commit)
-
-
-def _environment(project: Path, found: FoundEvent, event: Event) -> KernelEnvironment:
+def _environment(project: Path, site: EventSite, pulls: Pulls) -> KernelEnvironment:
+    """The environment the Sphinx check would build, from the same candidates (environment repo, then content)."""
     config = site_settings()
     if not config.environment_build:
         return checker_environment(None, None, "event_environment_build is False")
     installer = Installer(index=config.environment_index, offline=config.environment_offline)
-    return choose_environment(_candidates(project, found, event), None, installer)
+    return choose_environment(environment_candidates(site, pulls, project), None, installer)
 
 
-def run_content(project: Path, found: FoundEvent, event: Event, proof: Proof, jobs: int, force: bool) -> None:
-    """Run the event's notebooks top to bottom with the Sphinx check's runner, in the environment it declares."""
+def run_content(
+    project: Path, found: FoundEvent, event: Event, proof: Proof, jobs: int, force: bool, pulls: Pulls
+) -> None:
+    """Run the event's notebooks top to bottom with the Sphinx check's runner, in the environment it declares;
+    ``pulls`` pulls each repository once for the whole check."""
     config = site_settings()
     where = f"{relative(found.path)}:{found.line}"
     folder = project / "_build" / "events" / "execution"
+    site = _site(found, event)
     try:
-        root = _content_root(found, event)
+        root, commit = content_and_commit(site, pulls)
         proof.notebooks = tuple(path.as_posix() for path in select_notebooks(root, event.notebooks))
-        environment = _environment(project, found, event)
+        environment = _environment(project, site, pulls)
         for warning in environment.warnings:
             print(f"{where}: environment: {one_line(warning)}", file=sys.stderr)
         from ..content.execute import run_event_content
@@ -181,6 +171,7 @@ def run_content(project: Path, found: FoundEvent, event: Event, proof: Proof, jo
             unprotected=[project / "_build"],
             kernel_argv=environment.kernel_argv,
             module_hint=environment.missing_module_hint,
+            proven_against=commit,
         )
     except (EnvironmentBuildError, EnvironmentFileError, PullError, OSError, ValueError) as error:
         proof.problems.append(f"{where}: the content of event {event.id!r} cannot be run: {one_line(str(error))}")
@@ -249,9 +240,10 @@ def run_myst_check(project: Path, jobs: int = 0, force: bool = False) -> int:
     proofs = {event.id: Proof() for _, event in valid}
     problems = late_notices(valid)
     problems += prove_links(project, found, proofs)
+    pulls = Pulls(None, lambda line: print(line, file=sys.stderr, flush=True))
     for item, event in valid:
         if event.has_content and not proofs[event.id].links_failed:
-            run_content(project, item, event, proofs[event.id], jobs, force)
+            run_content(project, item, event, proofs[event.id], jobs, force, pulls)
         problems += proofs[event.id].problems
     indexed = [
         IndexedEvent(
