@@ -172,3 +172,23 @@ def test_a_missing_branch_in_a_full_check_is_one_message(build_site, tmp_path):
     assert "'mian'" in errors[0] and "[event.link]" in errors[0]
     # One problem, counted once: the content check does not count the content it could not pull.
     assert "1 broken link(s), 0 content check failure(s)" in result.warnings
+
+
+def test_a_local_copys_missing_branch_is_one_problem_at_its_line(build_site, tmp_path):
+    """The links resolve in the content-path copy, but the branch they name is not in the repository."""
+    repo = make_bare_repo(tmp_path / "repos", "workshop", {"main": NOTEBOOKS})
+    src = tmp_path / "src"
+    for name in ("notebooks/01-intro.ipynb", "notebooks/02-data.ipynb"):
+        (src / "content" / name).parent.mkdir(parents=True, exist_ok=True)
+        (src / "content" / name).write_text("{}", "utf-8")
+    options = GOOD_OPTIONS + f":content-repo: {repo}\n:content-path: content\n:content-branch: mian\n"
+    roles = "".join(f"\n{{nbgitpuller}}`notebooks/0{n}-intro.ipynb`\n" for n in (1, 1, 1))
+    conf = f"event_verify_links = True\nevent_content_cache = {str(tmp_path / 'cache')!r}\n"
+    result = build_site({"index": "# Event\n\n" + event_block(options=options) + roles}, conf=conf, src=src)
+    assert result.status != 0
+    mentions = [line for line in result.warnings.splitlines() if "'mian'" in line]
+    assert len(mentions) == 1, result.warnings
+    # At the :content-branch: line (the event starts on line 3; its options follow, content-branch last).
+    assert mentions[0].startswith(f"{src / 'index.md'}:13: ERROR: the links resolve in the local copy 'content'")
+    assert "4 link(s) depend on it: index:3 (card), index:16 (nbgitpuller), index:18 (nbgitpuller)" in mentions[0]
+    assert "1 broken link(s)" in result.warnings

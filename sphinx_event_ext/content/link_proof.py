@@ -73,6 +73,7 @@ def prove_links(
     broken: dict[str, int] = {}
     verified: set[str] = set()
     local_only: dict[str, tuple[str | None, tuple[str, int]]] = {}
+    missing: dict[tuple[str, str | None], tuple[PullError, list[LinkSite]]] = {}
     for use in links:
         site = by_id.get(use.event_id)
         if site is None:
@@ -99,6 +100,9 @@ def prove_links(
             if pulled and pulls.failed(*key):
                 run.unpulled[key] = (error, [use])
                 continue
+            if isinstance(error, MissingBranchError):  # a local copy's branch: one problem, however many links
+                missing.setdefault(key, (error, []))[1].append(use)
+                continue
             run.failures += 1
             report(
                 Finding(
@@ -121,6 +125,19 @@ def prove_links(
                 f"it: {_where(uses)}",
                 site.docname,
                 site.line_of(option),
+            )
+        )
+    for cause, uses in missing.values():
+        run.failures += 1
+        site = by_id[uses[0].event_id]
+        report(
+            Finding(
+                ERROR,
+                "link",
+                f"the links resolve in the local copy {site.event.content_path!r}, but not on the hub, where "
+                f"nbgitpuller pulls the branch they name: {cause}; {len(uses)} link(s) depend on it: {_where(uses)}",
+                site.docname,
+                site.line_of("content-branch"),
             )
         )
     for event_id in sorted(local_only.keys() - broken.keys()):
