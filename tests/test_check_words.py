@@ -107,7 +107,7 @@ def test_a_check_ends_with_what_it_proved(tmp_path):
         "  geo: 2 link(s) checked against the local copy; the default branch not verified; "
         "2 notebook(s) ran, 0 from the cache of an earlier check, 0 failed"
     )
-    assert tail[at + 2] == "  no content to check (no content-repo or content-path): hack"
+    assert tail[at + 2] == "  no content to check (no content-repo or content-path): 1 event(s), hack"
     assert tail[-1].startswith("sphinx-event check: passed; site built in docs/_build/html")
     again = run("check", "--jobs", "1", "--fresh", cwd=tmp_path)
     assert re.search(

@@ -17,7 +17,9 @@ from sphinx_event_ext.content.check_record import (
     ERROR,
     INFO,
     CheckSettings,
+    EventCheck,
     EventSite,
+    LinkProof,
     LinkSite,
     SiteCheck,
     read_record,
@@ -170,3 +172,11 @@ def test_the_core_loads_without_sphinx():
         "assert not [m for m in sys.modules if m.split('.')[0] in ('sphinx', 'docutils')], 'sphinx loaded'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_the_summary_names_a_few_events_without_content_and_counts_the_rest() -> None:
+    unproven = LinkProof(0, 0, False, False, None, None, None, True)
+    events = tuple(EventCheck(f"e{index:03d}", False, None, unproven) for index in range(120))
+    [_, line] = summary_lines(SiteCheck(TODAY, False, True, events))
+    named = ", ".join(f"e{index:03d}" for index in range(10))
+    assert line == f"  no content to check (no content-repo or content-path): 120 event(s), {named} and 110 more"

@@ -26,6 +26,10 @@ def _cached(item: EventCheck) -> str:
     return f"{item.cached} from the cache of {when}"
 
 
+#: How many events without content the summary names; a site of 120 event pages gets one short line, not 120 ids.
+NAMED = 10
+
+
 def summary_lines(check: SiteCheck) -> list[str]:
     """Events, links and what they were proven against, notebooks run, taken from an earlier check's cache, or
     failed, and the events that have no content to check."""
@@ -48,5 +52,7 @@ def summary_lines(check: SiteCheck) -> list[str]:
         lines.append(f"  {item.event_id}: " + "; ".join(parts))
     empty = sorted(item.event_id for item in check.events if not item.has_content)
     if empty:
-        lines.append(f"  no content to check (no content-repo or content-path): {', '.join(empty)}")
+        shown = ", ".join(empty[:NAMED])
+        more = f" and {len(empty) - NAMED} more" if len(empty) > NAMED else ""
+        lines.append(f"  no content to check (no content-repo or content-path): {len(empty)} event(s), {shown}{more}")
     return lines
