@@ -61,11 +61,11 @@ def run_check(args: argparse.Namespace) -> int:
     flags += ["-D", f"event_execute_jobs={args.jobs}", "-D", f"event_execute_force={int(args.force)}"]
     move_published_rehearsals(out, doctrees)
     rehearsals = rehearsal_records(doctrees)  # written by sphinx-event rehearse
-    roots, skip = _roots(source, confdir), [out, doctrees]
+    roots, skip, base = _roots(source, confdir), [out, doctrees], source.resolve()
     stamp_path = evidence / check_stamp.STAMP_NAME
     # --fresh and --force ask for a new run; a ticket can change with no trace here.
     if not (args.fresh or args.force or args.verify_ticket) and out.is_dir():
-        passed = check_stamp.unchanged(stamp_path, flags, out, roots, skip, rehearsals)
+        passed = check_stamp.unchanged(base, stamp_path, flags, out, roots, skip, rehearsals)
         if passed is not None:
             print(
                 f"sphinx-event check: nothing changed since the check that passed at {passed.checked} (pages, "
@@ -84,7 +84,7 @@ def run_check(args: argparse.Namespace) -> int:
             return 0
     previous = check_stamp.Stamp.load(stamp_path)
     known = dict(previous.files) if previous else {}
-    found = _scan_changed(source, known)
+    found = _scan_changed(source, known, base)
     lines = report(found)
     for line in lines:
         print(line)
@@ -93,8 +93,8 @@ def run_check(args: argparse.Namespace) -> int:
         print(f"sphinx-event check: {len(lines)} problem(s) in event metadata; not building", file=sys.stderr)
         return 1
     stamp_path.unlink(missing_ok=True)
-    content = sorted({*_content_folders(found), *(previous.content if previous else ())})
-    before = check_stamp.file_inputs(roots, skip, content, (), rehearsals, known)
+    content = sorted({*_content_folders(found, base), *(previous.content if previous else ())})
+    before = check_stamp.file_inputs(base, roots, skip, content, (), rehearsals, known)
     # Incremental: Sphinx re-reads what changed, and the extension gives again the warnings
     # of the pages it skipped, so -W fails on an unchanged broken page as a fresh build does.
     build_flags = list(flags)
@@ -131,7 +131,7 @@ def run_check(args: argparse.Namespace) -> int:
     variables = None if args.verify_ticket else _execute_env(confdir)
     if variables is not None and record is not None:
         resolved = record.resolved
-        check_stamp.passed(stamp_path, before, content, flags, variables, out, roots, skip, rehearsals, resolved)
+        check_stamp.passed(base, stamp_path, before, content, flags, variables, out, roots, skip, rehearsals, resolved)
     print(f"sphinx-event check: passed; site built in {relative(out)}", file=sys.stderr)
     return 0
 
@@ -143,23 +143,26 @@ def _say_what_was_proven(record: SiteCheck | None) -> None:
             print(line, file=sys.stderr)
 
 
-def _content_folders(found: list[FoundEvent]) -> list[str]:
-    """The content copies (``content-path``) of the site's events: read whole, whatever their folders' names."""
+def _content_folders(found: list[FoundEvent], base: Path) -> list[str]:
+    """The content copies (``content-path``) of the site's events, relative to the source folder ``base``: read
+    whole, whatever their folders' names."""
     folders = set()
     for item in found:
         event = item.result.event
         if event is not None and event.content_path:
-            folders.add(str((item.path.parent / event.content_path).resolve()))
+            folders.add(check_stamp.portable(str((item.path.parent / event.content_path).resolve()), base))
     return sorted(folders)
 
 
-def _scan_changed(source: Path, known: dict[str, FileState]) -> list[FoundEvent]:
+def _scan_changed(source: Path, known: dict[str, FileState], base: Path) -> list[FoundEvent]:
     """Validate the pages changed since the last passing check (``known`` holds what it read; every page when
     there is none). The others validated then, and the build reports any problem again at its line."""
     found = []
     for path, base in markdown_files([source]):
-        key = str(path.resolve())
-        if key in known and file_state(key, known) == known[key]:
+        real = str(path.resolve())
+        key = check_stamp.portable(real, base)
+        state = file_state(real, known, key) if key in known else None
+        if state is not None and state[4] == known[key][4]:
             continue
         docname = path.relative_to(base).with_suffix("").as_posix()
         found.extend(scan_text(path.read_text("utf-8"), path, docname))

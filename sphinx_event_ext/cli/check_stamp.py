@@ -10,6 +10,11 @@ records; the next check re-hashes only files whose size, times or inode moved, a
 remote branch for its commit (one ``git ls-remote`` each, as a build does), and when all are
 the same says so instead of starting Sphinx. Anything it cannot tell leads to the ordinary
 incremental build, and ``--fresh`` always builds.
+
+The stamp names files relative to the source folder (this extension's own files relative to
+its package), never by the absolute path of a checkout or a virtual environment, so a check
+started another way (``nox -s check``, ``sphinx-event check``, another environment with the
+same packages) finds it standing.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ from typing import Any
 from .._version import __version__
 from ..content.inputs import FileState, environment_identity, file_state, kernel_environment, walk_files
 from ..content.select import NEVER_RUN
+from ..plan.templates import template_root
 from ..util.atomic import dumps, write_atomic
 from .scan import SKIP_FOLDERS
 
@@ -35,6 +41,10 @@ STAMP_NAME = "check-stamp.json"
 #: Options that steer how a check runs, not what it concludes: a check passed with them stands for one without.
 CHECK_ONLY = ("event_execute_jobs=", "event_execute_force=")
 _PACKAGE = Path(__file__).resolve().parents[1]
+#: The templates: inside the installed package, or ``event_templates/`` beside it in a source checkout.
+_TEMPLATES = Path(str(template_root())).resolve()
+#: How the stamp names this extension's own files: no relative path of a site's file starts so.
+_PACKAGE_NAME = "<sphinx_event_ext>/"
 
 
 @dataclass(frozen=True)
@@ -94,14 +104,34 @@ def _state(value: Any) -> FileState:
     return int(size), int(mtime), int(ctime), int(inode), str(digest)
 
 
-def settings_key(flags: Sequence[str], output: Path, variables: Iterable[str] = ()) -> str:
-    """The fingerprint of what a check reads besides files: options, environment, variables, today, output."""
+def portable(path: str, base: Path) -> str:
+    """A file's name in the stamp: relative to the source folder ``base``, or to this extension's package (as
+    its wheel lays it out, wherever a source checkout keeps the templates)."""
+    if path.startswith(str(_TEMPLATES) + os.sep):
+        return f"{_PACKAGE_NAME}templates/{Path(path).relative_to(_TEMPLATES).as_posix()}"
+    if path.startswith(str(_PACKAGE) + os.sep):
+        return _PACKAGE_NAME + Path(path).relative_to(_PACKAGE).as_posix()
+    return Path(os.path.relpath(path, base)).as_posix()
+
+
+def located(name: str, base: Path) -> str:
+    """The file a stamp's ``name`` is, here: :func:`portable` undone."""
+    if name.startswith(f"{_PACKAGE_NAME}templates/"):
+        return str(_TEMPLATES / name[len(_PACKAGE_NAME) + len("templates/") :])
+    if name.startswith(_PACKAGE_NAME):
+        return str(_PACKAGE / name[len(_PACKAGE_NAME) :])
+    return os.path.normpath(base / name)
+
+
+def settings_key(flags: Sequence[str], output: Path, base: Path, variables: Iterable[str] = ()) -> str:
+    """The fingerprint of what a check reads besides files: options, environment, variables, today, output
+    (relative to the source folder ``base``)."""
     data = {
         "flags": [flag for flag in _pairs(flags) if not flag.startswith(CHECK_ONLY)],
         "environment": environment_identity(),
         "variables": kernel_environment(variables),
         "today": dt.date.today().isoformat(),
-        "output": str(output.resolve()),
+        "output": portable(str(output.resolve()), base),
     }
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode("utf-8")).hexdigest()
 
@@ -118,6 +148,7 @@ def _pairs(flags: Sequence[str]) -> list[str]:
 
 
 def file_inputs(
+    base: Path,
     roots: Sequence[Path],
     skip: Iterable[Path],
     content: Iterable[str] = (),
@@ -125,23 +156,26 @@ def file_inputs(
     files: Iterable[Path] = (),
     known: Mapping[str, FileState] | None = None,
 ) -> dict[str, FileState]:
-    """Every file a check reads, with its hash: the site's folders (less tools' folders and the output), the
-    content folders whole (a notebook may be anywhere in them, ``node_modules`` included), this extension,
-    the outside modules ``conf.py`` imported, and single ``files``. ``known`` spares re-hashing."""
+    """Every file a check reads, by its :func:`portable` name, with its hash: the site's folders (less tools'
+    folders and the output), the content folders whole (a notebook may be anywhere in them, ``node_modules``
+    included), this extension, the outside modules ``conf.py`` imported, and single ``files``. ``content`` and
+    ``modules`` are named relative to the source folder ``base``; ``known`` spares re-hashing."""
     skipped = list(skip)
     paths: list[str] = []
     for root in roots:
         paths.extend(walk_files(root, SKIP_FOLDERS, skipped))
     for folder in content:
-        paths.extend(walk_files(Path(folder), NEVER_RUN, skipped))
+        paths.extend(walk_files(Path(located(folder, base)), NEVER_RUN, skipped))
     paths.extend(walk_files(_PACKAGE, ("__pycache__",)))
+    paths.extend(walk_files(_TEMPLATES, ("__pycache__",)))
     paths.extend(str(path) for path in files)
-    paths.extend(modules)
+    paths.extend(located(module, base) for module in modules)
     states = {}
     for path in dict.fromkeys(paths):
-        state = file_state(path, known)
+        name = portable(path, base)
+        state = file_state(path, known, name)
         if state is not None:
-            states[path] = state
+            states[name] = state
     return states
 
 
@@ -154,7 +188,8 @@ def output_fingerprint(output: Path) -> str:
             stat = os.stat(path)
         except OSError:
             continue
-        digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ctime_ns}\0{stat.st_ino}\0".encode())
+        name = os.path.relpath(path, output)
+        digest.update(f"{name}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ctime_ns}\0{stat.st_ino}\0".encode())
     return digest.hexdigest()
 
 
@@ -187,7 +222,14 @@ def outside_modules(roots: Sequence[Path]) -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
+def same_contents(now: Mapping[str, FileState], then: Mapping[str, FileState]) -> bool:
+    """Whether the same files have the same hashes (their times and inodes differ in another checkout or
+    environment: they only spare re-hashing)."""
+    return now.keys() == then.keys() and all(state[4] == then[name][4] for name, state in now.items())
+
+
 def unchanged(
+    base: Path,
     path: Path,
     flags: Sequence[str],
     output: Path,
@@ -197,17 +239,18 @@ def unchanged(
 ) -> Stamp | None:
     """The stamp of the last passing check when nothing it read has changed since; else None."""
     stamp = Stamp.load(path)
-    if stamp is None or stamp.key != settings_key(flags, output, stamp.variables):
+    if stamp is None or stamp.key != settings_key(flags, output, base, stamp.variables):
         return None
     if not output.is_dir() or output_fingerprint(output) != stamp.output:
         return None
-    now = file_inputs(roots, skip, stamp.content, stamp.modules, files, stamp.files)
-    if now != stamp.files:
+    now = file_inputs(base, roots, skip, stamp.content, stamp.modules, files, stamp.files)
+    if not same_contents(now, stamp.files):
         return None
     return stamp if remotes_unmoved(stamp.remotes) else None
 
 
 def passed(
+    base: Path,
     path: Path,
     before: Mapping[str, FileState],
     content: Sequence[str],
@@ -224,11 +267,11 @@ def passed(
     loaded now, after the build ran ``conf.py``. A branch that could not be reached (a ``content-path`` copy's,
     offline) is kept as unreached: the result stands only while it still cannot be reached."""
     remotes = tuple((repo, branch, commit or "") for (repo, branch), commit in resolved.items())
-    modules = outside_modules(roots)
-    after = file_inputs(roots, skip, content, modules, files, before)
+    modules = tuple(portable(module, base) for module in outside_modules(roots))
+    after = file_inputs(base, roots, skip, content, modules, files, before)
     if any(after.get(name) != state for name, state in before.items()):
         return False
-    key = settings_key(flags, output, variables)
+    key = settings_key(flags, output, base, variables)
     kept = Stamp(key, after, remotes, _now(), tuple(content), modules, tuple(variables), output_fingerprint(output))
     kept.save(path)
     return True

@@ -79,8 +79,9 @@ def file_hash(path: str | os.PathLike[str]) -> str:
     return digest.hexdigest()
 
 
-def file_state(path: str, known: Mapping[str, FileState] | None = None) -> FileState | None:
-    """``path``'s state; its hash is reused from ``known`` when size, times and inode are all unchanged.
+def file_state(path: str, known: Mapping[str, FileState] | None = None, name: str | None = None) -> FileState | None:
+    """``path``'s state; its hash is reused from ``known`` (where it is ``name``, ``path`` unless given) when
+    size, times and inode are all unchanged.
 
     Rewriting a file with the same size and its old modification time restored still changes
     its status-change time, which no program can set back, so the shortcut cannot be fooled cheaply.
@@ -90,7 +91,7 @@ def file_state(path: str, known: Mapping[str, FileState] | None = None) -> FileS
     except OSError:
         return None
     shortcut = (stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns, stat.st_ino)
-    previous = (known or {}).get(path)
+    previous = (known or {}).get(name or path)
     if previous is not None and tuple(previous[:4]) == shortcut:
         return (*shortcut, previous[4])
     try:
