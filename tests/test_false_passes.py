@@ -205,6 +205,54 @@ def test_6_a_plain_build_over_a_checked_site_is_never_taken_for_the_check(tmp_pa
     assert passing(src, capsys) == "unchanged"
 
 
+def _mtimes(out: Path) -> dict[str, int]:
+    return {
+        path.name: path.stat().st_mtime_ns for path in out.glob("*.html") if path.stem not in ("genindex", "search")
+    }
+
+
+def test_6_a_plain_build_over_some_pages_has_the_next_check_write_only_those(tmp_path, capsys):
+    src = _site(tmp_path)
+    (src / "index.md").write_text("# Home\n\n```{toctree}\nevent\nprose\n```\n", "utf-8")
+    (src / "prose.md").write_text("# Prose\n\nA page about maps.\n", "utf-8")
+    write_notebook(src / "content" / "lesson.ipynb", "assert True")
+    out = src / "_build" / "html"
+    page, index = out / "event.html", out / "_events" / "events.json"
+    assert passing(src, capsys) == "built"
+    checked, proofs = _mtimes(out), json.loads(index.read_text("utf-8"))["proofs"]
+
+    # A plain build of the event page only, with its own state folder, as ``sphinx-build ... event.md`` runs.
+    plain_state = tmp_path / "plain-doctrees"
+    argv = [
+        sys.executable,
+        "-m",
+        "sphinx",
+        "-b",
+        "html",
+        "-d",
+        str(plain_state),
+        str(src),
+        str(out),
+        str(src / "event.md"),
+    ]
+    plain = subprocess.run(argv, capture_output=True, text=True, check=False)
+    assert plain.returncode == 0, plain.stderr
+    written = _mtimes(out)
+    assert written["event.html"] != checked["event.html"] and written["prose.html"] == checked["prose.html"]
+    assert "Content: not checked in this build" in BeautifulSoup(page.read_text("utf-8"), "html.parser").get_text()
+    assert json.loads(index.read_text("utf-8"))["proofs"] != proofs
+
+    status, output = check(src, capsys)
+    assert status == 0 and UNCHANGED not in output, output
+    after = _mtimes(out)
+    assert after["event.html"] != written["event.html"] and "event-status-ok" in page.read_text("utf-8")
+    assert after["prose.html"] == checked["prose.html"], "a page the plain build left alone is not written again"
+    assert json.loads(index.read_text("utf-8"))["proofs"] == proofs, "events.json carries the check's proofs again"
+    said = next(line for line in output.splitlines() if "another build wrote over" in line)
+    assert "event.html" in said and "_events/events.json" in said and "prose.html" not in said, output
+    assert passing(src, capsys) == "unchanged"
+
+
 def test_7_a_forced_check_that_passed_stands(tmp_path, capsys):
     src = _site(tmp_path)
     write_notebook(src / "content" / "lesson.ipynb", "assert True")

@@ -7,7 +7,6 @@ The command line reaches Sphinx only here, through ``sphinx.cmd.build``, as a us
 from __future__ import annotations
 
 import argparse
-import json
 import signal
 import sys
 from collections.abc import Iterator
@@ -21,8 +20,7 @@ from ..content.check_summary import summary_lines
 from ..content.extra import INSTALL_LINE, missing_modules
 from ..content.inputs import FileState, file_state
 from ..content.store import evidence_folder, move_published_rehearsals, rehearsal_records, state_folder
-from ..util.atomic import dumps, write_atomic
-from . import check_stamp, workflow_commands
+from . import check_stamp, check_written, workflow_commands
 from .myst_project import find_myst_project
 from .scan import FoundEvent, markdown_files, scan_text
 from .site import annotate_metadata, conf_values, find_confdir, relative, report
@@ -100,8 +98,8 @@ def run_check(args: argparse.Namespace) -> int:
     build_flags = list(flags)
     if args.fresh:
         build_flags.append("-E")
-    elif _written_by_another_build(evidence, out):
-        build_flags.append("-a")  # a plain build replaced the checked pages: write every page again
+    elif out.is_dir():
+        _rewrite_replaced(evidence, out, build_flags)
     if args.verify_ticket:
         build_flags += ["-D", "event_verify_ticket=1"]
     warnings = evidence / "check-warnings.txt"
@@ -111,7 +109,10 @@ def run_check(args: argparse.Namespace) -> int:
         status = build_main(
             [*build_flags, "-w", str(warnings), "-c", str(confdir), "-d", str(doctrees), str(source), str(out)]
         )
-    _note_written(evidence, out)
+    if interrupted:
+        check_written.forget(evidence)
+    elif out.is_dir():
+        check_written.record(evidence, out)
     if interrupted:
         name = signal.Signals(interrupted[0]).name
         print(f"sphinx-event check: the check was interrupted ({name}); its kernels were ended", file=sys.stderr)
@@ -169,23 +170,19 @@ def _scan_changed(source: Path, known: dict[str, FileState], base: Path) -> list
     return found
 
 
-_WRITTEN = "written.json"
+_NAMED = 8  # files named in the message about another build's
 
 
-def _written_by_another_build(evidence: Path, out: Path) -> bool:
-    """Whether the published folder is not as the last check left it (a plain build wrote over it)."""
-    if not out.is_dir():
-        return False
-    try:
-        recorded = json.loads((evidence / _WRITTEN).read_text("utf-8")).get("output")
-    except (OSError, ValueError, AttributeError):
-        recorded = None
-    return recorded != check_stamp.output_fingerprint(out)
-
-
-def _note_written(evidence: Path, out: Path) -> None:
-    if out.is_dir():
-        write_atomic(evidence / _WRITTEN, dumps({"output": check_stamp.output_fingerprint(out)}))
+def _rewrite_replaced(evidence: Path, out: Path, build_flags: list[str]) -> None:
+    """Have the build write again the pages another build (a plain ``sphinx-build``, ``nox -s docs``) wrote
+    over: only those, or every page when no check recorded what it wrote."""
+    replaced = check_written.replaced(evidence, out)
+    if replaced is None:
+        build_flags.append("-a")
+    elif replaced:
+        shown = ", ".join(replaced[:_NAMED]) + (f" and {len(replaced) - _NAMED} more" if len(replaced) > _NAMED else "")
+        print(f"sphinx-event check: another build wrote over {shown}; writing them again", file=sys.stderr)
+        check_written.mark_outdated(out, replaced)
 
 
 def _execute_env(confdir: Path) -> list[str] | None:

@@ -8,7 +8,7 @@ The state folder is Sphinx's doctrees folder (``SOURCE/_build/doctrees`` for the
         site-check.json           the last build's check (content/check_record.py): per event, the link proof and
                                   what it was proven against, the content run and its environment; the
                                   commit of every branch asked for (None: unreachable)
-        written.json              the published folder as the last check wrote it
+        written.json              the hash of each page and _events/ file the last check wrote
         execution/cache/<key>.json  a notebook's pass, keyed on every input of its result
         execution/logs/<event>/<notebook>.log  a failure's full traceback
         rehearsals/<event>.json   the last ``sphinx-event rehearse`` of the event
