@@ -248,3 +248,38 @@ def test_a_rehearsal_that_measured_memory_resizes_the_card_as_it_resizes_prewarm
     assert warm > before["capacity"]["nodes_to_prewarm"]
     assert f"{warm} nodes ready" in after["prewarm_text"]
     assert _prewarm_fact(again, "b") == after["prewarm_text"]
+
+
+def test_prewarm_and_placeholders_read_the_rehearsals_of_the_state_folder_given(build_site, cli, tmp_path):
+    """``--state`` names the state folder whose evidence store holds the rehearsal records, as ``rehearse --state``
+    writes them and ``check`` reads them."""
+    from sphinx_event_ext.content.store import rehearsal_record
+
+    result = build_site(_pages(), conf=CONF)
+    state = tmp_path / "elsewhere" / "doctrees"
+    record = rehearsal_record(state, "beta")
+    record.parent.mkdir(parents=True)
+    wave = {"servers": 20, "started": 20, "failures": 0, "start_seconds": {"median": 8, "p90": 12.5, "max": 14}}
+    record.write_text(
+        json.dumps({"schema_version": "1", "event": "beta", "date": "2027-02-01", "ok": True, "wave": wave})
+    )
+
+    def advice(*extra: str) -> dict[str, object]:
+        ran = cli("prewarm", str(result.src), "--id", "beta", *extra, cwd=result.src)
+        assert ran.returncode == 0, ran.stderr
+        return json.loads(ran.stdout)["advice"]
+
+    def scheduled(*extra: str) -> list[str]:
+        ran = cli("placeholders", str(result.src), "--format", "json", *extra, cwd=result.src)
+        assert ran.returncode == 0, ran.stderr
+        return [entry["event_id"] for entry in json.loads(ran.stdout)["events"]]
+
+    assert advice()["evidence"] == "attendees-and-notice"
+    assert "beta" in scheduled()
+    found = advice("--state", str(state))
+    assert (found["evidence"], found["approach"], found["rehearsal_date"]) == (
+        "rehearsal",
+        "node-sharing",
+        "2027-02-01",
+    )
+    assert scheduled("--state", str(state)) == ["alpha", "gamma"]

@@ -47,7 +47,7 @@ def _formatter(prog: str) -> argparse.HelpFormatter:
 
 def run_prewarm(args: argparse.Namespace) -> int:
     """Print the pre-warm request of one event (``--event``), or ``events.json`` for all, without a build."""
-    site = cli_placeholders.gather(args.paths, args.out, args.event, "sphinx-event prewarm", args.builder)
+    site = cli_placeholders.gather(args.paths, args.out, args.event, "sphinx-event prewarm", args.builder, args.state)
     if isinstance(site, int):
         return site
     sys.stdout.write(dumps(site.requests[0] if args.event else events_index(site.requests)))

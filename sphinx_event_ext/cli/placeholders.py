@@ -37,12 +37,18 @@ class SiteRequests:
 
 
 def gather(
-    paths: list[Path], out: Path | None, wanted: str | None, command: str, builder: str = "html"
+    paths: list[Path],
+    out: Path | None,
+    wanted: str | None,
+    command: str,
+    builder: str = "html",
+    state: Path | None = None,
 ) -> SiteRequests | int:
     """Every event's request as the build writes it, the advice read from the rehearsal records in the evidence
-    store (the first path's ``_build/doctrees``; records an older version left in ``out``, default the first
-    path's ``_build/html``, still count) and the content checks' ``execution.json`` under ``out``; an exit
-    status, with the problems printed, when it cannot be."""
+    store (in ``state``, default the first path's ``_build/doctrees``, as ``check`` and ``rehearse`` find it;
+    records an older version left in ``out``, default the first path's ``_build/html``, still count) and the
+    content checks' ``execution.json`` under ``out``; an exit status, with the problems printed, when it
+    cannot be."""
     found = scan_site(paths)
     lines = report(found)
     if lines:
@@ -72,7 +78,7 @@ def gather(
             notice_days=config.notice_days,
             lead_minutes=config.prewarm_lead_minutes,
             page_url=page_url(docname, event.id, builder, settings),
-            rehearsal=read_rehearsal(state_folder(folder), event.id, records),
+            rehearsal=read_rehearsal(state or state_folder(folder), event.id, records),
             node_pool=config.node_pool,
             execution=read_execution(records, event.id),
         )
@@ -85,7 +91,7 @@ def gather(
 
 def run(args: argparse.Namespace) -> int:
     """Print ``placeholders.ics`` (or ``placeholders.json`` with ``--format json``) as the build writes it."""
-    site = gather(args.paths, args.out, None, NAME)
+    site = gather(args.paths, args.out, None, NAME, state=args.state)
     if isinstance(site, int):
         return site
     windows, entries = site_schedule(
@@ -122,13 +128,21 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
 
 
 def add_out_option(command: argparse.ArgumentParser) -> None:
-    """``--out``: where the rehearsal records that decide the advice are."""
+    """``--out`` and ``--state``: where the records that decide the advice are (the content check's in the
+    published folder, the rehearsals' in the evidence store)."""
     command.add_argument(
         "--out",
         type=Path,
         default=None,
         metavar="DIR",
         help="HTML output folder whose _events/<id>/execution.json records say what the content check proved "
-        "(default: the first FILE_OR_DIR's _build/html); rehearsals are read from the evidence store in "
-        "FILE_OR_DIR's _build/doctrees",
+        "(default: the first FILE_OR_DIR's _build/html)",
+    )
+    command.add_argument(
+        "--state",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="the build's state folder, whose event-evidence/ holds the rehearsal records, as for check and "
+        "rehearse (default: the first FILE_OR_DIR's _build/doctrees)",
     )
