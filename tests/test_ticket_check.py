@@ -196,3 +196,54 @@ def test_check_verify_ticket(tmp_path):
     assert plain.returncode == 0, plain.stderr
     assert verified.returncode == 1
     assert "differs from event 'geo' in attendees: the page says 80, the issue says 45" in verified.stderr
+
+
+def test_the_ticket_command_keeps_its_comparison_where_the_check_reads_it(tmp_path, monkeypatch, capsys):
+    """``sphinx-event ticket`` writes its record into the evidence store beside the check's; the check's
+    build, without fetching anything, ticks the checklist's ticket step from it while the page says what the
+    issue said, and the published page and ``events.json`` carry its one-line summary."""
+    from sphinx_event_ext.model.schema import validator
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    docs = _site(tmp_path, options(ticket="https://2i2c.freshdesk.com/a/tickets/1234"))
+    page = docs / "index.md"
+    page.write_text(page.read_text("utf-8") + "\n```{event-checklist}\n```\n", "utf-8")
+    saved = tmp_path / "issue.json"
+    saved.write_text(json.dumps(issue_json()), "utf-8")
+    out = docs / "_build" / "html"
+
+    def ticket_step() -> tuple[bool, list[str], dict[str, str]]:
+        soup = BeautifulSoup((out / "index.html").read_text("utf-8"), "html.parser")
+        box = soup.select_one('input[data-storage-key="sphinx-event-ext:geo:ticket"]')
+        done = [p.get_text() for p in soup.select(".event-checklist-done")]
+        proofs = json.loads((out / "_events" / "events.json").read_text("utf-8"))["proofs"]["geo"]
+        return box.has_attr("checked"), done, next(proof for proof in proofs if proof["step"] == "ticket")
+
+    assert main(["check", "docs"]) == 0
+    assert not ticket_step()[0]
+    capsys.readouterr()
+
+    assert main(["ticket", "docs", "--id", "geo", "--issue", str(saved)]) == 0
+    kept = docs / "_build" / "doctrees" / "event-evidence" / "tickets" / "geo.json"
+    assert str(kept.relative_to(tmp_path)) in capsys.readouterr().err
+    record = json.loads(kept.read_text("utf-8"))
+    assert list(validator("ticket").iter_errors(record)) == []
+    assert (record["ok"], record["date"], record["ticket"]) == (True, "2027-01-01", None)
+    assert not list(out.rglob("geo.json")), "nothing of the record is published"
+
+    output = main(["check", "docs"]), capsys.readouterr()
+    assert output[0] == 0 and "nothing changed" not in output[1].err, output
+    ticked, done, proof = ticket_step()
+    said = (
+        "the hub team's issue says the same start, end, active-hours, attendees, hub as this page "
+        "(read back by sphinx-event ticket on 2027-01-01)"
+    )
+    assert ticked and f"Proven by reading the hub team's issue back: {said}." in done, done
+    assert (proof["result"], proof["summary"]) == ("proven", said)
+
+    # The page changes a compared field: the issue as read no longer says the same, and the step is not proven.
+    page.write_text(page.read_text("utf-8").replace(":attendees: 80", ":attendees: 90"), "utf-8")
+    assert main(["check", "docs"]) == 0
+    ticked, _, proof = ticket_step()
+    assert not ticked and proof["result"] == "not proven"

@@ -19,7 +19,13 @@ from ..content.check_record import SiteCheck, read_record, record_path
 from ..content.check_summary import summary_lines
 from ..content.extra import INSTALL_LINE, missing_modules
 from ..content.inputs import FileState, file_state
-from ..content.store import evidence_folder, move_published_rehearsals, rehearsal_records, state_folder
+from ..content.store import (
+    evidence_folder,
+    move_published_rehearsals,
+    rehearsal_records,
+    state_folder,
+    ticket_records,
+)
 from . import check_stamp, check_written, workflow_commands
 from .myst_project import find_myst_project
 from .scan import FoundEvent, markdown_files, scan_text
@@ -58,7 +64,7 @@ def run_check(args: argparse.Namespace) -> int:
     flags = ["-b", "html", "-W", "--keep-going", "-q", "-D", "event_verify_links=1", "-D", "event_execute=1"]
     flags += ["-D", f"event_execute_jobs={args.jobs}", "-D", f"event_execute_force={int(args.force)}"]
     move_published_rehearsals(out, doctrees)
-    rehearsals = rehearsal_records(doctrees)  # written by sphinx-event rehearse
+    rehearsals = rehearsal_records(doctrees) + ticket_records(doctrees)  # by sphinx-event rehearse and ticket
     roots, skip, base = _roots(source, confdir), [out, doctrees], source.resolve()
     stamp_path = evidence / check_stamp.STAMP_NAME
     # --fresh and --force ask for a new run; a ticket can change with no trace here.

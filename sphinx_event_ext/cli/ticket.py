@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from pathlib import Path
 
 from ..content.github_issue import IssueError, fetch_issue, load_issue
-from ..plan.ticket_compare import FieldCheck, compare_ticket, differences
+from ..content.store import state_folder, ticket_record
+from ..model.config import resolve_today
+from ..plan.ticket_compare import FieldCheck, compare_ticket, differences, ticket_evidence_record
+from ..util.atomic import dumps, write_atomic
 from ..util.sanitize import one_line
 from .scan import scan
-from .site import add_event_flag, add_source, report
+from .site import add_event_flag, add_source, conf_values, find_confdir, relative, report
 
 COLUMNS = ("Field", "Result", "Page", "Issue", "Note")
 
@@ -62,12 +66,29 @@ def run_ticket(args: argparse.Namespace) -> int:
         return _fail(str(error))
     checks = compare_ticket(event, issue)
     sys.stdout.write(comparison_table(checks))
+    kept = ticket_record(args.state or _state(source), event.id)
+    ticket = event.ticket if args.issue is None else None
+    write_atomic(kept, dumps(ticket_evidence_record(event, issue, checks, _today(source), ticket)))
+    print(f"sphinx-event ticket: the comparison is kept in {relative(kept)}", file=sys.stderr)
     differing = differences(checks)
     if differing:
         names = ", ".join(check.option for check in differing)
         print(f"sphinx-event ticket: the issue differs from the page in: {names}", file=sys.stderr)
         return 1
     return 0
+
+
+def _today(source: Path) -> dt.date:
+    """The site's "today" (``event_today``, else ``SOURCE_DATE_EPOCH``, else the date), as its build has it."""
+    today = conf_values(source).get("event_today")
+    return resolve_today(today if isinstance(today, str) else None)
+
+
+def _state(source: Path) -> Path:
+    """The state folder ``check`` uses for the site of ``source`` (its folder, a folder in it, or a page): that
+    of the folder with the site's ``conf.py``, or of the folder given when there is none."""
+    folder = source if source.is_dir() else source.parent
+    return state_folder(find_confdir(folder) or folder)
 
 
 def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -88,6 +109,14 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
         metavar="FILE",
         help="the issue as GitHub's REST API returns it (JSON with body, title, created_at); "
         "by default the event's ticket URL is fetched, with GITHUB_TOKEN when set",
+    )
+    ticket.add_argument(
+        "--state",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="the build's state folder, where the comparison is kept in event-evidence/tickets/<id>.json for the "
+        "checklist (default: the site's _build/doctrees, as for check)",
     )
     ticket.set_defaults(func=run_ticket)
     return ticket

@@ -1,6 +1,7 @@
 """The records of what was proven about an event, read back for the checklist, the pre-warm request and mail,
 by the build and by the command line alike: the last rehearsal from the evidence store (content/store.py), the
-content check's ``execution.json`` from the build's outputs."""
+content check's ``execution.json`` from the build's outputs, and the hub team's issue as ``sphinx-event ticket``
+last read it from the evidence store."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ..plan.site_layout import event_file
-from .store import rehearsal_record
+from .store import rehearsal_record, ticket_record
 
 #: The most of a record read: a wave of thousands of servers stays far below it.
 _MAX_BYTES = 20_000_000
@@ -37,3 +38,12 @@ def read_rehearsal(doctrees: str | Path, event_id: str, outdir: str | Path | Non
 def read_execution(outdir: str | Path, event_id: str) -> dict[str, Any] | None:
     """The event's ``execution.json`` written by the last build that ran its content, or None."""
     return _read_object(Path(outdir) / event_file(event_id, "execution.json"))
+
+
+def read_ticket(doctrees: str | Path, event_id: str) -> dict[str, Any] | None:
+    """The event's last ``sphinx-event ticket`` record in the evidence store, or None when there is none or it
+    is not valid against ``ticket.schema.json`` (a record edited by hand, or broken, proves nothing)."""
+    from ..model.schema import validator
+
+    found = _read_object(ticket_record(doctrees, event_id))
+    return found if found is not None and validator("ticket").is_valid(found) else None

@@ -12,6 +12,7 @@ The state folder is Sphinx's doctrees folder (``SOURCE/_build/doctrees`` for the
         execution/cache/<key>.json  a notebook's pass, keyed on every input of its result
         execution/logs/<event>/<notebook>.log  a failure's full traceback
         rehearsals/<event>.json   the last ``sphinx-event rehearse`` of the event
+        tickets/<event>.json      the hub team's issue as ``sphinx-event ticket`` last read it
     _build/doctrees/event-warnings.json, event-outputs.json  (beside it) what the build reported and wrote
 
 The published folder carries only each proof's one-line summary, in the pages and ``events.json``.
@@ -49,6 +50,16 @@ def rehearsal_record(doctrees: str | Path, event_id: str) -> Path:
 def rehearsal_records(doctrees: str | Path) -> list[Path]:
     """Every event's rehearsal record, sorted."""
     return sorted((evidence_folder(doctrees) / "rehearsals").glob("*.json"))
+
+
+def ticket_record(doctrees: str | Path, event_id: str) -> Path:
+    """The record of the last ``sphinx-event ticket`` of an event: the issue as read, and the comparison."""
+    return evidence_folder(doctrees) / "tickets" / f"{event_id}.json"
+
+
+def ticket_records(doctrees: str | Path) -> list[Path]:
+    """Every event's ticket record, sorted."""
+    return sorted((evidence_folder(doctrees) / "tickets").glob("*.json"))
 
 
 def move_published_rehearsals(output: str | Path, doctrees: str | Path) -> list[Path]:

@@ -15,7 +15,7 @@ from ..model.event import Event
 from ..model.memory import parse_memory
 from .free_text import read_intake, storage_text
 from .support_issue import read_issue
-from .ticket_parse import Hours, Issue, Reading, TicketReading, normalise_hub
+from .ticket_parse import Hours, Issue, Reading, TicketReading, issue_from_json, normalise_hub
 
 SAME = "same"
 DIFFERS = "differs"
@@ -125,3 +125,48 @@ def ticket_proof(checks: list[FieldCheck]) -> str | None:
     vague = [check.option for check in checks if check.status == NOT_COMPARABLE]
     text = f"the hub team's issue says the same {', '.join(same)} as this page"
     return text + (f" ({', '.join(vague)} not comparable)" if vague else "")
+
+
+def ticket_evidence_record(
+    event: Event, issue: Issue, checks: list[FieldCheck], read_on: dt.date, ticket: str | None
+) -> dict[str, Any]:
+    """What ``sphinx-event ticket`` keeps in the evidence store (``ticket.schema.json``): the issue as it was
+    read, so every build can compare it with the page as the page is then, each field, and the result."""
+    proof = ticket_proof(checks)
+    differing = [check.option for check in differences(checks)]
+    if proof:
+        summary = proof
+    elif differing:
+        summary = f"the hub team's issue differs from this page in {', '.join(differing)}"
+    else:
+        summary = "no field of the hub team's issue could be compared with this page"
+    return {
+        "schema_version": "1",
+        "event": event.id,
+        "date": read_on.isoformat(),
+        "ticket": ticket,
+        "issue": {
+            "title": issue.title,
+            "body": issue.body,
+            "created_at": issue.created.isoformat(),
+            "html_url": issue.url,
+        },
+        "ok": proof is not None,
+        "summary": f"{summary} (read on {read_on.isoformat()})",
+        "checks": [
+            {"option": c.option, "status": c.status, "page": c.page, "issue": c.issue, "note": c.note} for c in checks
+        ],
+    }
+
+
+def kept_ticket_proof(event: Event, record: dict[str, Any]) -> str | None:
+    """Why the ticket step is done, from a kept record (valid against its schema): its issue compared with the
+    page as it is now, so a page edited since no longer counts as checked against the issue."""
+    if record.get("event") != event.id:
+        return None
+    try:
+        issue = issue_from_json(record["issue"])
+    except ValueError:
+        return None
+    proof = ticket_proof(compare_ticket(event, issue))
+    return f"{proof} (read back by sphinx-event ticket on {record['date']})" if proof else None

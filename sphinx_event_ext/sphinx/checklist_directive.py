@@ -13,7 +13,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from ..content.rehearsal_record import read_rehearsal
+from ..content.rehearsal_record import read_rehearsal, read_ticket
 from ..content.results import FAILED
 from ..content.store import move_published_rehearsals
 from ..model.config import settings, today_for
@@ -22,6 +22,7 @@ from ..plan.attendees import AttendeeMessage
 from ..plan.checklist import APPROXIMATED, PHASES, PROVEN, ChecklistItem, Evidence, build_checklist, proof_summaries
 from ..plan.rehearsal import rehearsal_proofs
 from ..plan.site_layout import event_file
+from ..plan.ticket_compare import kept_ticket_proof
 from .attendee_messages import attendee_messages
 from .card import button
 from .collector import event_for, page, pages
@@ -115,9 +116,7 @@ def evidence_for(app: Sphinx, event: Event) -> Evidence:
 
 def proofs_of(app: Sphinx, event: Event) -> list[dict[str, Any]]:
     """The one-line summary of each proof the event's checklist carries, for ``events.json``."""
-    items = build_checklist(
-        event, settings(app.config).notice_days, evidence_for(app, event), proofs_for(app, event.id)
-    )
+    items = build_checklist(event, settings(app.config).notice_days, evidence_for(app, event), proofs_for(app, event))
     return proof_summaries(items, today_for(app.config))
 
 
@@ -166,7 +165,7 @@ def resolve_checklists(app: Sphinx, doctree: nodes.document, docname: str) -> No
             )
         event = record.event if record else None
         evidence = evidence_for(app, event) if event else None
-        proofs = proofs_for(app, event.id) if event else {}
+        proofs = proofs_for(app, event) if event else {}
         messages = attendee_messages(app, record, page_url(app, record)) if record else []
         placeholder.replace_self(render_checklist(event, notice_days, index, evidence, proofs, messages))
 
@@ -177,7 +176,7 @@ def _shown(app: Sphinx, env: BuildEnvironment, docname: str, wanted: str) -> tup
     if record is None:
         return None
     event = record.event
-    return repr(event), evidence_for(app, event), sorted(proofs_for(app, event.id).items())
+    return repr(event), evidence_for(app, event), sorted(proofs_for(app, event).items())
 
 
 def refresh_checklists(app: Sphinx, env: BuildEnvironment) -> list[str]:
@@ -198,9 +197,17 @@ def refresh_checklists(app: Sphinx, env: BuildEnvironment) -> list[str]:
     return sorted(docname for docname, state in shown.items() if state != previous.get(docname))
 
 
-def proofs_for(app: Sphinx, event_id: str) -> dict[str, str]:
-    """The steps proven outside this build's checks: by the last rehearsal, and by the hub team's issue."""
-    return {**_rehearsal_proofs(app, event_id), **ticket_evidence(app.env, event_id)}
+def proofs_for(app: Sphinx, event: Event) -> dict[str, str]:
+    """The steps proven outside this build's checks: by the last rehearsal, and by the hub team's issue (read
+    by this build with ``event_verify_ticket``, else as ``sphinx-event ticket`` last read it)."""
+    return {**_rehearsal_proofs(app, event.id), **_kept_ticket_proofs(app, event), **ticket_evidence(app.env, event.id)}
+
+
+def _kept_ticket_proofs(app: Sphinx, event: Event) -> dict[str, str]:
+    """What the issue ``sphinx-event ticket`` last read proves, compared with the page as it is now."""
+    record = read_ticket(app.doctreedir, event.id)
+    proof = kept_ticket_proof(event, record) if record is not None else None
+    return {"ticket": proof} if proof else {}
 
 
 def _rehearsal_proofs(app: Sphinx, event_id: str) -> dict[str, str]:
