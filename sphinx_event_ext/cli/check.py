@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, redirect_stderr
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..content.check_record import SiteCheck, read_record, record_path
 from ..content.check_summary import summary_lines
@@ -28,8 +28,10 @@ from ..content.store import (
 )
 from . import check_stamp, check_written, workflow_commands
 from .myst_project import find_myst_project
-from .scan import FoundEvent, markdown_files, scan_text
 from .site import annotate_metadata, conf_values, find_confdir, relative, report
+
+if TYPE_CHECKING:
+    from .scan import FoundEvent
 
 
 def run_check(args: argparse.Namespace) -> int:
@@ -164,6 +166,8 @@ def _content_folders(found: list[FoundEvent], base: Path) -> list[str]:
 def _scan_changed(source: Path, known: dict[str, FileState], base: Path) -> list[FoundEvent]:
     """Validate the pages changed since the last passing check (``known`` holds what it read; every page when
     there is none). The others validated then, and the build reports any problem again at its line."""
+    from .scan import markdown_files, scan_text  # the MyST parser loads only when a check builds
+
     found = []
     for path, base in markdown_files([source]):
         real = str(path.resolve())

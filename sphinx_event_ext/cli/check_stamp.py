@@ -35,7 +35,7 @@ from ..content.inputs import FileState, environment_identity, file_state, kernel
 from ..content.select import NEVER_RUN
 from ..plan.templates import template_root
 from ..util.atomic import dumps, write_atomic
-from .scan import SKIP_FOLDERS
+from .skipped import SKIP_FOLDERS
 
 STAMP_NAME = "check-stamp.json"
 #: Options that steer how a check runs, not what it concludes: a check passed with them stands for one without.
@@ -183,12 +183,13 @@ def output_fingerprint(output: Path) -> str:
     """A fingerprint of the published folder as written (names, sizes, times, inodes): any build that
     rewrites a page changes it, so a plain build over a checked site is never taken for the check."""
     digest = hashlib.sha256()
+    prefix = len(str(output)) + 1  # walk_files joins onto ``output`` as given
     for path in walk_files(output):
         try:
             stat = os.stat(path)
         except OSError:
             continue
-        name = os.path.relpath(path, output)
+        name = path[prefix:]
         digest.update(f"{name}\0{stat.st_size}\0{stat.st_mtime_ns}\0{stat.st_ctime_ns}\0{stat.st_ino}\0".encode())
     return digest.hexdigest()
 
@@ -196,8 +197,8 @@ def output_fingerprint(output: Path) -> str:
 def outside_modules(roots: Sequence[Path]) -> tuple[str, ...]:
     """The files of the modules loaded now (after a build: those ``conf.py`` and its extensions imported)
     that are neither installed packages, the standard library, this extension, nor inside the site."""
-    installed = {
-        os.path.realpath(path)
+    prefixes = [
+        path
         for path in (
             sys.prefix,
             sys.base_prefix,
@@ -205,18 +206,18 @@ def outside_modules(roots: Sequence[Path]) -> tuple[str, ...]:
             *(sysconfig.get_paths().get(name, "") for name in ("stdlib", "platstdlib", "purelib", "platlib")),
         )
         if path
-    }
-    inside = [str(root.resolve()) for root in roots] + [str(_PACKAGE)]
+    ]
+    installed = {*prefixes, *map(os.path.realpath, prefixes)}
+    known = tuple(prefix + os.sep for prefix in (*installed, *(str(root.resolve()) for root in roots), str(_PACKAGE)))
+    packages = (f"{os.sep}site-packages{os.sep}", f"{os.sep}dist-packages{os.sep}")
     found = set()
     for module in list(sys.modules.values()):
         path = getattr(module, "__file__", None)
-        if not isinstance(path, str) or not os.path.isfile(path):
+        # Most modules are installed or the standard library: told apart by their path as loaded, cheaply.
+        if not isinstance(path, str) or path.startswith(known) or any(folder in path for folder in packages):
             continue
         real = os.path.realpath(path)
-        parts = Path(real).parts
-        if "site-packages" in parts or "dist-packages" in parts:
-            continue
-        if any(real.startswith(prefix + os.sep) for prefix in (*installed, *inside)):
+        if real.startswith(known) or any(folder in real for folder in packages) or not os.path.isfile(real):
             continue
         found.add(real)
     return tuple(sorted(found))

@@ -25,8 +25,9 @@ WRITTEN = "written.json"
 def _tracked(output: Path) -> dict[str, str]:
     """The pages and ``_events/`` files in ``output``: name relative to it → path."""
     found = {}
+    prefix = len(str(output)) + 1  # walk_files joins onto ``output`` as given
     for path in walk_files(output, ("_static", "_sources", ".doctrees")):
-        name = Path(os.path.relpath(path, output)).as_posix()
+        name = path[prefix:].replace(os.sep, "/")
         if name.endswith(".html") or name.startswith(f"{EVENTS_FOLDER}/"):
             found[name] = path
     return found

@@ -5,24 +5,25 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from importlib import import_module
 from pathlib import Path
+from types import ModuleType
 
 from .._version import __version__
-from ..plan.prewarm import events_index
 from ..plan.site_layout import BUILDERS
 from ..util.atomic import dumps
 from ..util.commands import subcommands
-from . import board as cli_board
-from . import cache as cli_cache
-from . import init as cli_init
-from . import link as cli_link
-from . import new as cli_new
-from . import placeholders as cli_placeholders
-from . import rehearse as cli_rehearse
-from . import ticket as cli_ticket
 from .check import run_check
-from .scan import scan_site
 from .site import add_event_flag, add_paths, add_source, annotate_metadata, report
+
+#: The sub-commands whose parsers live in their own modules, in the order ``--help`` lists them after
+#: ``validate``, ``check`` and ``prewarm``. A command line imports only the module of the command it names:
+#: importing them all would cost every warm check a good part of its time.
+MODULES = ("placeholders", "board", "link", "rehearse", "ticket", "new", "init", "cache")
+
+
+def _module(name: str) -> ModuleType:
+    return import_module(f".{name}", __package__)
 
 
 def run_validate(args: argparse.Namespace) -> int:
@@ -31,6 +32,8 @@ def run_validate(args: argparse.Namespace) -> int:
     if missing:
         print(f"sphinx-event validate: error: no such file or folder: {', '.join(map(str, missing))}", file=sys.stderr)
         return 2
+    from .scan import scan_site
+
     found = scan_site(args.paths)
     lines = report(found)
     for line in lines:
@@ -47,7 +50,11 @@ def _formatter(prog: str) -> argparse.HelpFormatter:
 
 def run_prewarm(args: argparse.Namespace) -> int:
     """Print the pre-warm request of one event (``--event``), or ``events.json`` for all, without a build."""
-    site = cli_placeholders.gather(args.paths, args.out, args.event, "sphinx-event prewarm", args.builder, args.state)
+    from ..plan.prewarm import events_index
+
+    site = _module("placeholders").gather(
+        args.paths, args.out, args.event, "sphinx-event prewarm", args.builder, args.state
+    )
     if isinstance(site, int):
         return site
     sys.stdout.write(dumps(site.requests[0] if args.event else events_index(site.requests)))
@@ -60,14 +67,29 @@ def _use_formatter(command: argparse.ArgumentParser) -> None:
         _use_formatter(sub)
 
 
-def parser() -> argparse.ArgumentParser:
-    """The command-line interface."""
+def parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The command-line interface; with ``only``, a sub-command's name, the parser of that one alone (the same
+    arguments, help and errors), which imports no other sub-command's module."""
     main_parser = argparse.ArgumentParser(
         prog="sphinx-event",
         description="Validate workshop event pages and check a whole Sphinx site.",
     )
     main_parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = main_parser.add_subparsers(dest="command", required=True)
+    if only in (None, "validate"):
+        _add_validate(commands)
+    if only in (None, "check"):
+        _add_check(commands)
+    if only in (None, "prewarm"):
+        _add_prewarm(commands)
+    for name in MODULES:
+        if only in (None, name):
+            _module(name).add_parser(commands)
+    _use_formatter(main_parser)
+    return main_parser
+
+
+def _add_validate(commands: argparse._SubParsersAction) -> None:
     validate = commands.add_parser(
         "validate",
         help="validate event directives without building",
@@ -78,6 +100,9 @@ def parser() -> argparse.ArgumentParser:
     )
     add_paths(validate, "MyST files, or folders searched for .md files")
     validate.set_defaults(func=run_validate)
+
+
+def _add_check(commands: argparse._SubParsersAction) -> None:
     check = commands.add_parser(
         "check",
         help="validate every event and build the site with warnings as errors",
@@ -104,6 +129,9 @@ def parser() -> argparse.ArgumentParser:
         "event_verify_ticket)",
     )
     check.set_defaults(func=run_check)
+
+
+def _add_prewarm(commands: argparse._SubParsersAction) -> None:
     prewarm = commands.add_parser(
         "prewarm",
         help="print the pre-warm request JSON without building",
@@ -118,21 +146,16 @@ def parser() -> argparse.ArgumentParser:
         default="html",
         help="the Sphinx builder the site is published with, which decides its page addresses (default: html)",
     )
-    cli_placeholders.add_out_option(prewarm)
+    _module("placeholders").add_out_option(prewarm)
     prewarm.set_defaults(func=run_prewarm)
-    cli_placeholders.add_parser(commands)
-    cli_board.add_parser(commands)
-    cli_link.add_parser(commands)
-    cli_rehearse.add_parser(commands)
-    cli_ticket.add_parser(commands)
-    cli_new.add_parser(commands)
-    cli_init.add_parser(commands)
-    cli_cache.add_parser(commands)
-    _use_formatter(main_parser)
-    return main_parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``sphinx-event``."""
-    args = parser().parse_args(cli_link.with_default_kind(sys.argv[1:] if argv is None else argv))
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    named = arguments[0] if arguments else None
+    only = named if named in (*MODULES, "validate", "check", "prewarm") else None  # else the whole parser
+    if named == "link":
+        arguments = _module("link").with_default_kind(arguments)
+    args = parser(only).parse_args(arguments)
     return args.func(args)

@@ -21,22 +21,10 @@ from myst_parser.parsers.mdit import create_md_parser
 from ..model.directive import EventDirectiveShape, option_lines, options_format_problem, with_repeats
 from ..model.validate import ParseResult, parse_event
 from .myst_project import find_myst_project
+from .skipped import SKIP_FOLDERS
 
 _DIRECTIVE = re.compile(r"^\{([A-Za-z0-9_:.-]+)\}\s*(.*)$", re.S)
 _EVENT_FENCE = "{event}"
-SKIP_FOLDERS = {
-    "_build",
-    ".git",
-    ".nox",
-    ".tox",
-    ".venv",
-    "node_modules",
-    ".ipynb_checkpoints",
-    "__pycache__",
-    ".mypy_cache",
-    ".ruff_cache",
-    ".pytest_cache",
-}
 
 
 @dataclass(frozen=True)

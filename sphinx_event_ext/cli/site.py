@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import runpy
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..plan.site_layout import HTML_SETTINGS
 from . import workflow_commands
-from .scan import FoundEvent
+
+if TYPE_CHECKING:
+    from .scan import FoundEvent
 
 #: The source folder every command that reads a site takes when none is given.
 DEFAULT_SOURCE = Path("docs")

@@ -105,7 +105,9 @@ def walk_files(root: Path, skip_names: Iterable[str] = (), skip_paths: Iterable[
     names = set(skip_names)
     paths = {path.resolve() for path in skip_paths}
     for folder, folders, files in os.walk(root):
-        folders[:] = sorted(name for name in folders if name not in names and Path(folder, name).resolve() not in paths)
+        folders[:] = sorted(
+            name for name in folders if name not in names and not (paths and Path(folder, name).resolve() in paths)
+        )
         for name in sorted(files):
             yield os.path.join(folder, name)
 

@@ -21,9 +21,10 @@ from collections.abc import Iterator, Mapping
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jinja2
+if TYPE_CHECKING:
+    import jinja2
 
 from ..util.sanitize import one_line
 
@@ -81,6 +82,8 @@ def _markdown_text(value: Any) -> str:
 
 @cache
 def _environment() -> jinja2.Environment:
+    import jinja2  # only when a template is rendered: the check's stamp only needs to know where they are
+
     root = template_root()
     environment = jinja2.Environment(
         loader=jinja2.FunctionLoader(lambda name: _load(root, name)),

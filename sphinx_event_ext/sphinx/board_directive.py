@@ -5,18 +5,21 @@ in the build's state folder, and the merged placeholder calendar is written besi
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from ..content.feeds import Feed, cached_feed, read_feed
 from ..model.config import settings, today_for
 from ..plan.board import Board, BoardEvent, board, merged_calendar, placeholders_text, span_text
 from ..plan.site_layout import EVENTS_FOLDER
 from ..util.atomic import write_atomic
 from .card import button
+
+if TYPE_CHECKING:
+    from ..content.feeds import Feed
 
 logger = logging.getLogger(__name__)
 #: Where the merged calendar is published, and where feeds are cached under the doctree folder.
@@ -133,6 +136,8 @@ def write_board_calendar(app: Sphinx, exception: Exception | None) -> None:
     config = settings(app.config)
     if exception is not None or not config.board_feeds or app.builder.format != "html":
         return
+    from ..content.feeds import cached_feed  # the feeds' client loads only on a site with a board
+
     today = today_for(app.config)
     cache = Path(app.doctreedir) / CACHE
     feeds = [cached_feed(feed_source(app.srcdir, source), cache) for source in config.board_feeds]
@@ -144,6 +149,8 @@ class EventBoardDirective(SphinxDirective):
     """Place the board of the feeds named in ``event_board_feeds``."""
 
     def run(self) -> list[nodes.Node]:
+        from ..content.feeds import read_feed  # the feeds' client loads only on a site with a board
+
         self.env.note_reread()  # the feeds change without this page changing
         config = settings(self.config)
         today = today_for(self.config)

@@ -22,7 +22,6 @@ from ..plan.attendees import AttendeeMessage
 from ..plan.checklist import APPROXIMATED, PHASES, PROVEN, ChecklistItem, Evidence, build_checklist, proof_summaries
 from ..plan.rehearsal import rehearsal_proofs
 from ..plan.site_layout import event_file
-from ..plan.ticket_compare import kept_ticket_proof
 from .attendee_messages import attendee_messages
 from .card import button
 from .collector import event_for, page, pages
@@ -206,7 +205,11 @@ def proofs_for(app: Sphinx, event: Event) -> dict[str, str]:
 def _kept_ticket_proofs(app: Sphinx, event: Event) -> dict[str, str]:
     """What the issue ``sphinx-event ticket`` last read proves, compared with the page as it is now."""
     record = read_ticket(app.doctreedir, event.id)
-    proof = kept_ticket_proof(event, record) if record is not None else None
+    if record is None:
+        return {}
+    from ..plan.ticket_compare import kept_ticket_proof  # the issue's parser loads only where a record is kept
+
+    proof = kept_ticket_proof(event, record)
     return {"ticket": proof} if proof else {}
 
 

@@ -192,7 +192,7 @@ def write_event_files(app: Sphinx) -> None:
         event, url = record.event, page_url(app, record)
         folder = Path(app.outdir) / site_layout.event_output_dir(event.id)
         request = request_for(app, record)
-        files.write(folder / "prewarm.json", dumps(request))
+        files.write_from(folder / "prewarm.json", request, partial(dumps, request))
         files.write_from(
             folder / "event.ics",
             (repr(event), today, url),
@@ -213,7 +213,7 @@ def write_event_files(app: Sphinx) -> None:
         if url:
             urls[event.id] = url
     proofs = {event.id: proofs_of(app, event) for event in events}
-    files.write(root / "events.json", dumps(events_index(requests, proofs)))
+    files.write_from(root / "events.json", (requests, proofs), lambda: dumps(events_index(requests, proofs)))
     if execution:
         files.write(root / "execution.json", dumps({"schema_version": "1", "events": dict(sorted(execution.items()))}))
     else:

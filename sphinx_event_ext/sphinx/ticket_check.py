@@ -9,9 +9,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
-from ..content.github_issue import IssueError, fetch_issue
 from ..model.config import settings
-from ..plan.ticket_compare import compare_ticket, differences, ticket_proof
 from . import warning_replay
 from .collector import ValidRecord, pages, valid_events
 from .state import site_state
@@ -45,6 +43,10 @@ def _location(env: BuildEnvironment, record: ValidRecord) -> tuple[str, int]:
 def _check(env: BuildEnvironment, record: ValidRecord) -> str | None:
     event = record.event
     assert event.ticket is not None  # only events with a ticket are checked
+    # The HTTP client and the issue's parser load only when tickets are read.
+    from ..content.github_issue import IssueError, fetch_issue
+    from ..plan.ticket_compare import compare_ticket, differences, ticket_proof
+
     location = _location(env, record)
     try:
         issue = fetch_issue(event.ticket)
