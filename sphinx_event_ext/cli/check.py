@@ -169,13 +169,13 @@ def _scan_changed(source: Path, known: dict[str, FileState], base: Path) -> list
     from .scan import markdown_files, scan_text  # the MyST parser loads only when a check builds
 
     found = []
-    for path, base in markdown_files([source]):
+    for path, folder in markdown_files([source]):
         real = str(path.resolve())
         key = check_stamp.portable(real, base)
         state = file_state(real, known, key) if key in known else None
         if state is not None and state[4] == known[key][4]:
             continue
-        docname = path.relative_to(base).with_suffix("").as_posix()
+        docname = path.relative_to(folder).with_suffix("").as_posix()
         found.extend(scan_text(path.read_text("utf-8"), path, docname))
     return found
 

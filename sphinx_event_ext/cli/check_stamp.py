@@ -111,7 +111,10 @@ def portable(path: str, base: Path) -> str:
         return f"{_PACKAGE_NAME}templates/{Path(path).relative_to(_TEMPLATES).as_posix()}"
     if path.startswith(str(_PACKAGE) + os.sep):
         return _PACKAGE_NAME + Path(path).relative_to(_PACKAGE).as_posix()
-    return Path(os.path.relpath(path, base)).as_posix()
+    try:
+        return Path(os.path.relpath(path, base)).as_posix()
+    except ValueError:  # on another drive (Windows): no relative name
+        return Path(path).as_posix()
 
 
 def located(name: str, base: Path) -> str:
