@@ -42,7 +42,7 @@ from .attendee_messages import attendee_messages
 from .checklist_directive import proofs_of
 from .collector import ValidRecord, find_event, valid_events
 from .page_urls import page_url
-from .placeholder_files import add_overlap_warnings, report_schedule, schedule
+from .placeholder_files import Schedule, add_overlap_warnings, report_schedule, schedule
 from .state import event_check, site_state
 
 FOLDER = site_layout.EVENTS_FOLDER
@@ -121,8 +121,7 @@ def resolve_buttons(app: Sphinx, doctree: nodes.document, docname: str) -> None:
             node["refuri"] = _action_url(app, node["event_action"], record, requests[record.event.id])
 
 
-def _overlaps_by_page(app: Sphinx) -> dict[str, list[tuple[str, ...]]]:
-    plan = schedule(app, {record.event.id: request_for(app, record) for record in valid_events(app.env)})
+def _overlaps_by_page(plan: Schedule) -> dict[str, list[tuple[str, ...]]]:
     shown: dict[str, list[tuple[str, ...]]] = {}
     for overlap in plan.short:
         for event_id in overlap.event_ids:
@@ -136,7 +135,8 @@ def refresh_overlaps(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """``env-updated``: the pages whose overlap warnings now say something else, although the pages did not
     change (another page's event moved, a rehearsal changed the advice)."""
     state = site_state(env)
-    previous, shown = state.overlaps_shown, _overlaps_by_page(app)
+    plan = _keep_overlaps(app)
+    previous, shown = state.overlaps_shown, _overlaps_by_page(plan)
     state.overlaps_shown = shown
     return sorted(name for name in set(previous) | set(shown) if previous.get(name) != shown.get(name))
 
@@ -146,8 +146,21 @@ def resolve_overlaps(app: Sphinx, doctree: nodes.document, docname: str) -> None
     mine = [record.event.id for record in valid_events(app.env) if record.docname == docname]
     if not mine:
         return
+    # Found once per build (not once per page: 300 event pages made 90,000 requests, most of a cold build).
+    state = site_state(app.env)
+    if state.short_overlaps is None:
+        _keep_overlaps(app)
+    assert state.short_overlaps is not None  # for mypy: kept just above
+    add_overlap_warnings(doctree, state.short_overlaps, state.overlap_titles, mine)
+
+
+def _keep_overlaps(app: Sphinx) -> Schedule:
+    """The site's schedule; its short overlaps and their events' titles are kept for the pages written."""
     plan = schedule(app, {record.event.id: request_for(app, record) for record in valid_events(app.env)})
-    add_overlap_warnings(doctree, plan, mine)
+    state = site_state(app.env)
+    state.short_overlaps = plan.short
+    state.overlap_titles = {event_id: record.event.title for event_id, record in plan.records.items()}
+    return plan
 
 
 class _OutputFiles:

@@ -79,14 +79,16 @@ def page_text(overlap: Overlap, event_id: str, titles: Mapping[str, str]) -> str
     )
 
 
-def add_overlap_warnings(doctree: nodes.document, plan: Schedule, event_ids: list[str]) -> None:
-    """Below each card of ``event_ids``, a warning for organizers about each overlap it falls short in."""
-    titles = {event_id: record.event.title for event_id, record in plan.records.items()}
+def add_overlap_warnings(
+    doctree: nodes.document, short: list[Overlap], titles: Mapping[str, str], event_ids: list[str]
+) -> None:
+    """Below each card of ``event_ids``, a warning for organizers about each overlap it falls short in (``short``:
+    the schedule's, ``titles``: the events' titles by id)."""
     for event_id in event_ids:
         cards = [node for node in doctree.findall(nodes.Element) if f"event-{event_id}" in node.get("ids", [])]
         if not cards:
             continue
-        for overlap in plan.short:
+        for overlap in short:
             if event_id in overlap.event_ids:
                 text = page_text(overlap, event_id, titles)
                 title = "For organizers: warm nodes overlap"

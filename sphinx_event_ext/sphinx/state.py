@@ -16,6 +16,7 @@ from sphinx.environment import BuildEnvironment
 
 from ..content.check_record import EventCheck, SiteCheck
 from ..model.event import Event, Problem
+from ..plan.placeholders import Overlap
 
 _ATTRIBUTE = "sphinx_event_ext_state"
 
@@ -85,6 +86,10 @@ class SiteState:
     ticket_proofs: dict[str, str] = field(default_factory=dict)
     #: Per page, what its overlap warnings said when last written, so it is written again when they change.
     overlaps_shown: dict[str, list[tuple[str, ...]]] = field(default_factory=dict)
+    #: This build's overlaps that the scaler's maximum leaves short, and the titles of their events: found once
+    #: after the checks (``env-updated``) for every page the build writes.
+    short_overlaps: list[Overlap] | None = None
+    overlap_titles: dict[str, str] = field(default_factory=dict)
     #: Per page, the pre-warm sentences its event cards showed when last written.
     prewarm_shown: dict[str, list[str]] = field(default_factory=dict)
     #: Per page, what its checklists showed when last written.
