@@ -247,3 +247,17 @@ def test_the_ticket_command_keeps_its_comparison_where_the_check_reads_it(tmp_pa
     assert main(["check", "docs"]) == 0
     ticked, _, proof = ticket_step()
     assert not ticked and proof["result"] == "not proven"
+
+
+def test_the_ticket_record_is_kept_when_conf_py_does_not_run_here(tmp_path, monkeypatch, capsys):
+    """``conf.py`` is run only for the site's "today"; one that fails here costs the date, not a traceback."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1800000000")  # 2027-01-15
+    docs = _site(tmp_path, options(ticket=None))
+    (docs / "conf.py").write_text("raise RuntimeError('only on the organizer machine')\n", "utf-8")
+    saved = tmp_path / "issue.json"
+    saved.write_text(json.dumps(issue_json()), "utf-8")
+    assert main(["ticket", "docs", "--id", "geo", "--issue", str(saved)]) == 0
+    assert "Traceback" not in capsys.readouterr().err
+    record = json.loads((docs / "_build" / "doctrees" / "event-evidence" / "tickets" / "geo.json").read_text("utf-8"))
+    assert record["date"] == "2027-01-15" and record["ok"]

@@ -80,8 +80,11 @@ def run_ticket(args: argparse.Namespace) -> int:
 
 def _today(source: Path) -> dt.date:
     """The site's "today" (``event_today``, else ``SOURCE_DATE_EPOCH``, else the date), as its build has it."""
-    today = conf_values(source).get("event_today")
-    return resolve_today(today if isinstance(today, str) else None)
+    try:
+        today = conf_values(source).get("event_today")
+        return resolve_today(today if isinstance(today, str) else None)
+    except Exception:  # a conf.py that does not run here, or a bad event_today: the build says so; this dates a record
+        return resolve_today(None)
 
 
 def _state(source: Path) -> Path:
