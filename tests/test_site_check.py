@@ -4,6 +4,7 @@ record read back from the evidence store as the command line reads it."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -27,6 +28,7 @@ from sphinx_event_ext.content.check_record import (
 from sphinx_event_ext.content.check_summary import summary_lines
 from sphinx_event_ext.content.results import CACHED, FAILED, PASSED
 from sphinx_event_ext.content.site_check import check_site
+from sphinx_event_ext.content.store import rehearsal_record, ticket_record
 
 TODAY = dt.date(2026, 12, 1)
 
@@ -180,3 +182,33 @@ def test_the_summary_names_a_few_events_without_content_and_counts_the_rest() ->
     [_, line] = summary_lines(SiteCheck(TODAY, False, True, events))
     named = ", ".join(f"e{index:03d}" for index in range(10))
     assert line == f"  no content to check (no content-repo or content-path): 120 event(s), {named} and 110 more"
+
+
+def test_the_last_rehearsal_and_ticket_are_in_the_record_and_its_summary(tmp_path: Path) -> None:
+    """Proven by their own commands, kept in the evidence store: the check carries their one-line results."""
+    settings = _settings(tmp_path)
+    rehearsal = {"schema_version": "2", "event": "geo", "summary": "rehearsal passed on 2027-02-01\x1b[2J: 20 users"}
+    ticket = {
+        "schema_version": "1",
+        "event": "geo",
+        "date": "2027-02-02",
+        "ticket": "https://github.com/org/infra/issues/1",
+        "issue": {"title": "Geo", "body": "", "created_at": "2027-01-05", "html_url": ""},
+        "ok": True,
+        "summary": "the hub team's issue matches the page (read back on 2027-02-02)",
+        "checks": [],
+    }
+    for path, data in ((rehearsal_record(settings.state_folder, "geo"), rehearsal),
+                       (ticket_record(settings.state_folder, "geo"), ticket),
+                       (ticket_record(settings.state_folder, "other"), {**ticket, "event": "other"})):  # fmt: skip
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(data), "utf-8")
+    check = check_site(tmp_path / "docs", [_site(tmp_path)], [], settings, print)
+    item = check.event("geo")
+    assert item is not None and item.ticket == ticket["summary"]
+    assert item.rehearsal == "rehearsal passed on 2027-02-01\\x1b[2J: 20 users"  # shown, never acted on
+    assert read_record(settings.state_folder) == check
+    lines = summary_lines(check)
+    assert f"  geo: hub team's issue (sphinx-event ticket): {ticket['summary']}" in lines
+    assert "  geo: last rehearsal (sphinx-event rehearse): rehearsal passed on 2027-02-01\\x1b[2J: 20 users" in lines
+    assert not any("\x1b" in line for line in lines)

@@ -21,7 +21,7 @@ from ..util.atomic import dumps, write_atomic
 from .results import CACHED, EXPECTED_ERRORS, FAILED, PASSED
 from .store import evidence_folder
 
-RECORD_VERSION = 1
+RECORD_VERSION = 2  # 2: each event's last rehearsal and ticket, in one line each
 _DEFAULTS = EventConfig()
 ERROR, WARNING, INFO = "error", "warning", "info"
 
@@ -154,6 +154,10 @@ class EventCheck:
     execution: dict[str, Any] | None = None
     failures: int = 0
     logs: Path | None = None
+    #: The one-line results of the event's last ``sphinx-event rehearse`` and ``ticket``, from their records in
+    #: the evidence store (None when there is none for this event).
+    rehearsal: str | None = None
+    ticket: str | None = None
 
     def notebooks(self, *statuses: str) -> int:
         """How many notebooks ended in one of ``statuses``."""
@@ -270,6 +274,8 @@ def _event_json(item: EventCheck) -> dict[str, Any]:
         "execution": dict(item.execution) if item.execution is not None else None,
         "failures": item.failures,
         "logs": str(item.logs) if item.logs else None,
+        "rehearsal": item.rehearsal,
+        "ticket": item.ticket,
     }
 
 
@@ -282,6 +288,8 @@ def _event_from(data: Mapping[str, Any]) -> EventCheck:
         execution=data["execution"],
         failures=int(data["failures"]),
         logs=Path(data["logs"]) if data["logs"] else None,
+        rehearsal=data["rehearsal"],
+        ticket=data["ticket"],
     )
 
 

@@ -32,7 +32,7 @@ NAMED = 10
 
 def summary_lines(check: SiteCheck) -> list[str]:
     """Events, links and what they were proven against, notebooks run, taken from an earlier check's cache, or
-    failed, and the events that have no content to check."""
+    failed, the events that have no content to check, and each event's last rehearsal and ticket results."""
     lines = [f"events: {len(check.events)} event(s) checked"]
     for item in check.events:
         if not item.has_content:
@@ -55,4 +55,9 @@ def summary_lines(check: SiteCheck) -> list[str]:
         shown = ", ".join(empty[:NAMED])
         more = f" and {len(empty) - NAMED} more" if len(empty) > NAMED else ""
         lines.append(f"  no content to check (no content-repo or content-path): {len(empty)} event(s), {shown}{more}")
+    for item in check.events:  # proven outside the check, by their own commands: what their records say
+        if item.rehearsal:
+            lines.append(f"  {item.event_id}: last rehearsal (sphinx-event rehearse): {item.rehearsal}")
+        if item.ticket:
+            lines.append(f"  {item.event_id}: hub team's issue (sphinx-event ticket): {item.ticket}")
     return lines

@@ -6,10 +6,11 @@ and drawing the pages from its result, the command line by reading the record it
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
+from ..util.sanitize import one_line
 from .check_record import (
     CheckSettings,
     EventCheck,
@@ -23,7 +24,15 @@ from .content_run import run_content
 from .link_proof import prove_links
 from .live_progress import Write
 from .pulls import Pulls
+from .rehearsal_record import read_rehearsal, read_ticket
 from .store import execution_folder
+
+
+def _summary(record: Mapping[str, Any] | None, event_id: str) -> str | None:
+    """A ``rehearse`` or ``ticket`` record's one-line result, when the record is this event's and has one."""
+    if record is None or record.get("event") != event_id or not isinstance(record.get("summary"), str):
+        return None
+    return one_line(record["summary"])[:300]
 
 
 def check_site(
@@ -69,6 +78,8 @@ def check_site(
                 execution=execution,
                 failures=failures,
                 logs=execution_folder(settings.state_folder) / "logs" / event.id if execution else None,
+                rehearsal=_summary(read_rehearsal(settings.state_folder, event.id), event.id),
+                ticket=_summary(read_ticket(settings.state_folder, event.id), event.id),
             )
         )
     check = SiteCheck(
