@@ -14,6 +14,9 @@ nox.options.reuse_venv = "yes"
 nox.options.sessions = ["check", "tests"]
 # Compiled bytecode in the environments: each notebook kernel starts several times faster.
 os.environ.setdefault("UV_COMPILE_BYTECODE", "1")
+#: The organizer site's configuration, source and output; the doctrees (state, never published) beside the HTML
+#: folder, where the check keeps them, not inside it.
+DOCS_FOLDERS = ("-c", ".", "-d", "docs/_build/doctrees", "docs", "docs/_build/html")
 
 
 @nox.session
@@ -67,38 +70,14 @@ def tests(session: nox.Session) -> None:
 def docs(session: nox.Session) -> None:
     """Build the organizer site into docs/_build/html."""
     session.install("-e", ".[docs]")
-    # The doctrees (state, never published) beside the HTML folder, where the check keeps them, not inside it.
-    session.run(
-        "sphinx-build",
-        "-b",
-        "html",
-        "-c",
-        ".",
-        "-d",
-        "docs/_build/doctrees",
-        "docs",
-        "docs/_build/html",
-        *session.posargs,
-    )
+    session.run("sphinx-build", "-b", "html", *DOCS_FOLDERS, *session.posargs)
 
 
 @nox.session(name="docs-live")
 def docs_live(session: nox.Session) -> None:
     """Serve the site on 127.0.0.1 and rebuild it on every change."""
     session.install("-e", ".[docs]")
-    session.run(
-        "sphinx-autobuild",
-        "--host",
-        "127.0.0.1",
-        "--watch",
-        "sphinx_event_ext",
-        "-c",
-        ".",
-        "-d",
-        "docs/_build/doctrees",
-        "docs",
-        "docs/_build/html",
-    )
+    session.run("sphinx-autobuild", "--host", "127.0.0.1", "--watch", "sphinx_event_ext", *DOCS_FOLDERS)
 
 
 @nox.session
