@@ -12,6 +12,7 @@ from decimal import Decimal
 #: Powers of 1024 for each suffix, as JupyterHub's ``ByteSpecification`` reads them.
 UNIT_SUFFIXES = {"K": 1024, "M": 1024**2, "G": 1024**3, "T": 1024**4}
 GIB = UNIT_SUFFIXES["G"]
+MIB = UNIT_SUFFIXES["M"]
 #: Memory the provider leaves on every node for system pods.
 SYSTEM_RESERVE = 2 * GIB
 #: Most users the provider puts on one node (Kubernetes allows 110 pods per node).

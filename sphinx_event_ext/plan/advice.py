@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..model.event import Event
+from ..model.memory import MIB
 from .capacity import Capacity, suggest_capacity
 from .login_wave import SLOW_START_SECONDS
 
@@ -22,7 +23,6 @@ PLACEHOLDERS = "placeholders"
 #: What the number came from: a rehearsal's measured numbers, or the attendee count and notice.
 FROM_REHEARSAL = "rehearsal"
 FROM_ATTENDEES = "attendees-and-notice"
-MIB = 1024**2
 
 
 @dataclass(frozen=True)

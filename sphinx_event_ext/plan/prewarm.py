@@ -12,11 +12,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from ..model.event import Event
-from ..model.memory import gib, parse_memory
+from ..model.memory import MIB, gib, parse_memory
 from .advice import advise, rehearsal_wave
 from .binder import LAUNCH_QUOTA, binder_notice, over_quota, request_url, uses_mybinder
 from .capacity import Capacity, suggest_capacity
-from .rehearsal import MIB, rehearsal_evidence
+from .rehearsal import rehearsal_evidence
 from .timing import UTC, NoticeState, notice, notify_by, session_bounds, sessions_utc
 
 SCHEMA_VERSION = "2"

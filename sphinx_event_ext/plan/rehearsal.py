@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..model.event import Event
-from ..model.memory import GIB, parse_memory
+from ..model.memory import GIB, MIB, parse_memory
 from ..model.schema import validator
 from .capacity import suggest_capacity
 from .checklist import REHEARSAL_STEPS
@@ -21,7 +21,6 @@ from .login_wave import MAX_SLOW_SHARE, SpawnLimit, WaveStats
 REHEARSAL_VERSION = "2"
 #: Versions whose records a build still reads (each version only adds to the one before).
 READABLE_VERSIONS = ("1", "2")
-MIB = 1024**2
 
 
 @dataclass(frozen=True)
