@@ -14,7 +14,6 @@ from sphinx.environment import BuildEnvironment
 
 from ..content.rehearsal_record import read_rehearsal
 from ..model.config import settings
-from ..model.event import Event
 from ..plan.prewarm import event_prewarm_text
 from .collector import pages
 from .state import site_state
@@ -24,28 +23,29 @@ class prewarm_sentence(nodes.Inline, nodes.TextElement):
     """The card's "Pre-warming" sentence for the event ``event_id``; its text is the plan's, before a rehearsal."""
 
 
-def _sentence(app: Sphinx, event: Event) -> str:
-    rehearsal = read_rehearsal(app.doctreedir, event.id)
-    return event_prewarm_text(event, settings(app.config).prewarm_lead_minutes, rehearsal)
-
-
-def _page_events(env: BuildEnvironment, docname: str) -> list[Event]:
+def _sentences(app: Sphinx, env: BuildEnvironment, docname: str) -> dict[str, str]:
+    """Each of the page's events' sentence, by event id (the first event of an id wins), as its last rehearsal
+    sizes it."""
     data = pages(env).get(docname)
-    return [record.event for record in data.events if record.event is not None] if data else []
+    events = [record.event for record in data.events if record.event is not None] if data else []
+    lead = settings(app.config).prewarm_lead_minutes
+    return {
+        event.id: event_prewarm_text(event, lead, read_rehearsal(app.doctreedir, event.id))
+        for event in reversed(events)
+    }
 
 
 def resolve_prewarm_sentences(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """``doctree-resolved``: each sentence as the event's last rehearsal sizes it."""
-    events = {event.id: event for event in reversed(_page_events(app.env, docname))}  # the first of an id wins
+    """``doctree-resolved``: each sentence as :func:`refresh_prewarm_sentences` found it for this build."""
+    shown = site_state(app.env).prewarm_shown.get(docname, {})
     for node in list(doctree.findall(prewarm_sentence)):
-        event = events.get(node["event_id"])
-        node.replace_self(nodes.Text(_sentence(app, event) if event else node.astext()))
+        node.replace_self(nodes.Text(shown.get(node["event_id"], node.astext())))
 
 
 def refresh_prewarm_sentences(app: Sphinx, env: BuildEnvironment) -> list[str]:
-    """``env-updated``: the pages whose cards would now say something else (a rehearsal was recorded)."""
+    """``env-updated``: every page's sentences, once per build, and the pages whose cards would now say something
+    else (a rehearsal was recorded)."""
     state = site_state(env)
     previous = state.prewarm_shown
-    shown = {docname: [_sentence(app, event) for event in _page_events(env, docname)] for docname in pages(env)}
-    state.prewarm_shown = shown
-    return sorted(docname for docname, sentences in shown.items() if sentences != previous.get(docname))
+    state.prewarm_shown = {docname: _sentences(app, env, docname) for docname in pages(env)}
+    return sorted(docname for docname, shown in state.prewarm_shown.items() if shown != previous.get(docname))

@@ -90,8 +90,8 @@ class SiteState:
     #: after the checks (``env-updated``) for every page the build writes.
     short_overlaps: list[Overlap] | None = None
     overlap_titles: dict[str, str] = field(default_factory=dict)
-    #: Per page, the pre-warm sentences its event cards showed when last written.
-    prewarm_shown: dict[str, list[str]] = field(default_factory=dict)
+    #: Per page, the pre-warm sentence of each of its events' cards by event id, as this build writes them.
+    prewarm_shown: dict[str, dict[str, str]] = field(default_factory=dict)
     #: Per page, what its checklists showed when last written.
     checklists_shown: dict[str, list[Any]] = field(default_factory=dict)
 
