@@ -149,8 +149,8 @@ def sweep_dead_runs() -> list[Path]:
             run, pid, started = str(marker["run"]), int(marker["pid"]), marker[_STARTED]
         except (OSError, ValueError, KeyError, TypeError):
             continue  # not one of ours (or another version's), or its marker is still being written
-        if started is None or started in (process_start(pid), process_start(pid)):
-            continue  # its checker is still running (read twice: the clock may move between two reads)
+        if started is None or process_start(pid) == started or process_start(pid) == started:
+            continue  # its checker is still running (asked again before ending it: the clock may have moved)
         end_processes(run)
         shutil.rmtree(folder, ignore_errors=True)
         cleared.append(folder)
