@@ -6,6 +6,6 @@ running a build (``sphinx.cmd.build``), never through the extension's glue.
 
 from __future__ import annotations
 
-from .main import main
+from .main import main, run
 
-__all__ = ["main"]
+__all__ = ["main", "run"]

@@ -7,6 +7,7 @@ The command line reaches Sphinx only here, through ``sphinx.cmd.build``, as a us
 from __future__ import annotations
 
 import argparse
+import gc
 import signal
 import sys
 from collections.abc import Iterator
@@ -26,9 +27,9 @@ from ..content.store import (
     state_folder,
     ticket_records,
 )
-from . import check_stamp, check_written, workflow_commands
+from . import check_stamp, check_validated, check_written, workflow_commands
 from .myst_project import find_myst_project
-from .site import annotate_metadata, conf_values, find_confdir, relative, report
+from .site import annotate_metadata, conf_values, find_confdir, located_problems, relative, report
 
 if TYPE_CHECKING:
     from .scan import FoundEvent
@@ -89,8 +90,10 @@ def run_check(args: argparse.Namespace) -> int:
                     )
             return 0
     previous = check_stamp.Stamp.load(stamp_path)
-    known = dict(previous.files) if previous else {}
-    found = _scan_changed(source, known, base)
+    validated_path = evidence / check_validated.VALIDATED_NAME
+    known = {**check_validated.load(validated_path), **(previous.files if previous else {})}
+    found, pages = _scan_changed(source, known, base)
+    check_validated.save(validated_path, _clean_pages(found, pages))
     lines = report(found)
     for line in lines:
         print(line)
@@ -113,7 +116,7 @@ def run_check(args: argparse.Namespace) -> int:
     warnings = evidence / "check-warnings.txt"
     evidence.mkdir(parents=True, exist_ok=True)
     record_path(doctrees).unlink(missing_ok=True)
-    with _interrupts() as interrupted, redirect_stderr(_Until(interrupted)):
+    with _interrupts() as interrupted, redirect_stderr(_Until(interrupted)), _imports_frozen():
         status = build_main(
             [*build_flags, "-w", str(warnings), "-c", str(confdir), "-d", str(doctrees), str(source), str(out)]
         )
@@ -163,23 +166,39 @@ def _content_folders(found: list[FoundEvent], base: Path) -> list[str]:
     return sorted(folders)
 
 
-def _scan_changed(source: Path, known: dict[str, FileState], base: Path) -> list[FoundEvent]:
-    """Validate the pages changed since the last passing check (``known`` holds what it read; every page when
-    there is none). The others validated then, and the build reports any problem again at its line."""
-    from .scan import markdown_files, scan_text  # the MyST parser loads only when a check builds
+def _scan_changed(
+    source: Path, known: dict[str, FileState], base: Path
+) -> tuple[list[FoundEvent], dict[str, tuple[Path, FileState]]]:
+    """Validate the pages changed since they were last found clean or read by a passing check (``known``), and
+    those naming a ``content-path`` (its folder can go without the page changing); the others validated then,
+    and the build reports any problem again at its line. Also every page's state, by its name in the stamp."""
+    from .scan import markdown_files, scan_text  # the MyST parser loads only when a page is validated
 
     found = []
+    pages = {}
     for path, folder in markdown_files([source]):
         real = str(path.resolve())
         key = check_stamp.portable(real, base)
-        state = file_state(real, known, key) if key in known else None
-        if state is not None and state[4] == known[key][4]:
-            continue
+        state = file_state(real, known, key)
+        text = path.read_text("utf-8")
+        if state is not None:
+            pages[key] = (path, state)
+            if key in known and state[4] == known[key][4] and _CONTENT_PATH not in text:
+                continue
         docname = path.relative_to(folder).with_suffix("").as_posix()
-        found.extend(scan_text(path.read_text("utf-8"), path, docname))
-    return found
+        found.extend(scan_text(text, path, docname))
+    return found, pages
 
 
+def _clean_pages(found: list[FoundEvent], pages: dict[str, tuple[Path, FileState]]) -> dict[str, FileState]:
+    """The pages validated clean (now or before) whose result depends on their bytes alone: not those with a
+    problem, a duplicate id, or a ``content-path`` (its folder can go without the page changing)."""
+    unclean = {file for file, _, _ in located_problems(found)}
+    unclean.update(relative(item.path) for item in found if item.result.event and item.result.event.content_path)
+    return {key: state for key, (path, state) in pages.items() if relative(path) not in unclean}
+
+
+_CONTENT_PATH = "content-path"  # as an option line or in a directive's YAML block
 _NAMED = 8  # files named in the message about another build's
 
 
@@ -214,6 +233,18 @@ def _roots(source: Path, confdir: Path) -> list[Path]:
     if not source.resolve().is_relative_to(roots[0]):
         roots.append(source.resolve())
     return roots
+
+
+@contextmanager
+def _imports_frozen() -> Iterator[None]:
+    """The objects loaded so far (modules, classes: they live as long as the process) are left out of the
+    garbage collector's full passes during the build, which otherwise walk them again and again: a tenth of a
+    warm check. They go back afterwards, so a process that goes on (a test's) collects as before."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 @contextmanager

@@ -20,7 +20,6 @@ from .check_record import (
     SiteCheck,
     write_record,
 )
-from .content_run import run_content
 from .link_proof import prove_links
 from .live_progress import Write
 from .pulls import Pulls
@@ -67,6 +66,8 @@ def check_site(
         skipped = site.content_folder is None and (event.content_repo, event.content_branch) in proved.unpulled
         # Content that cannot be pulled is one problem, reported and counted by the link proof.
         if settings.execute and event.has_content and not skipped:
+            from .content_run import run_content  # environments and kernels load only for content to run
+
             execution, failures = run_content(site, settings, pulls, source, write, terminal, found)
         execution_failures += failures
         checks.append(

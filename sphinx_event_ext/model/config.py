@@ -6,9 +6,11 @@ metadata gives the help text that the docs' reference table shows.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import os
 import re
+import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import MISSING, dataclass, field, fields
 from types import SimpleNamespace
@@ -419,9 +421,24 @@ def rebuild_kind(name: str) -> Literal["", "env"]:
     return "" if item.metadata.get("rebuild") == "" or item.name in CHECK_ONLY else "env"
 
 
+#: The settings last validated from each Sphinx configuration, with the raw values they came from: a build
+#: asks for them once per page and event, and validating ~40 values each time was a tenth of a warm check.
+_VALIDATED: weakref.WeakKeyDictionary[Any, tuple[list[Any], EventConfig]] = weakref.WeakKeyDictionary()
+
+
 def settings(sphinx_config: Any) -> EventConfig:
-    """The site's validated settings (problems are reported once, when the build starts)."""
-    return EventConfig.from_sphinx(sphinx_config)[0]
+    """The site's validated settings (problems are reported once, when the build starts); validated again
+    only when a value changed."""
+    raw = [getattr(sphinx_config, f"event_{item.name}") for item in fields(EventConfig)]
+    try:
+        kept = _VALIDATED.get(sphinx_config)
+    except TypeError:  # an object without weak references (a namespace): nothing to keep it by
+        return EventConfig.from_sphinx(sphinx_config)[0]
+    if kept is not None and kept[0] == raw:
+        return kept[1]
+    validated = EventConfig.from_sphinx(sphinx_config)[0]
+    _VALIDATED[sphinx_config] = (copy.deepcopy(raw), validated)  # a copy: a list changed in place is a change
+    return validated
 
 
 def today_for(sphinx_config: Any) -> dt.date:

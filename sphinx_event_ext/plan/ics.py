@@ -11,14 +11,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
-
-from icalendar import Calendar, Timezone
-from icalendar import Event as VEvent
 
 from ..model.event import Event
 from ..util.sanitize import one_line
 from .timing import UTC, session_bounds
+
+if TYPE_CHECKING:  # icalendar loads when a calendar is made: a warm build that writes none does not pay for it
+    from icalendar import Calendar, Timezone
+    from icalendar import Event as VEvent
 
 PRODID = "-//sphinx-event-ext//Event calendar//EN"
 
@@ -41,6 +43,8 @@ def session_events(
     event: Event, *, today: dt.date, page_url: str | None = None, domain: str | None = None
 ) -> list[VEvent]:
     """One VEVENT per day of ``event``, stamped with the build's ``today`` at midnight UTC."""
+    from icalendar import Event as VEvent
+
     stamp = dt.datetime.combine(today, dt.time(0, 0), tzinfo=UTC)
     days = event.days
     components = []
@@ -75,6 +79,8 @@ def _timezone(tzid: str, first_year: int, last_year: int) -> Timezone:
 
     icalendar adds a ``COMMENT`` saying which years the rules cover; calendar apps show it to nobody useful and
     some show it to everyone, so it goes."""
+    from icalendar import Timezone
+
     timezone = Timezone.from_tzid(tzid, first_date=dt.date(first_year, 1, 1), last_date=dt.date(last_year, 1, 1))
     timezone.pop("COMMENT", None)
     return timezone
@@ -87,6 +93,8 @@ def _calendar(
     duplicates = sorted({event_id for event_id in ids if ids.count(event_id) > 1})
     if duplicates:
         raise ValueError(f"event ids must be unique across the site; repeated: {', '.join(duplicates)}")
+    from icalendar import Calendar
+
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")

@@ -23,9 +23,6 @@ from itertools import pairwise
 from typing import Any
 from urllib.parse import urlsplit
 
-from icalendar import Calendar
-from icalendar import Event as VEvent
-
 from ..model.event import Event
 from ..util.sanitize import one_line
 from .advice import Advice
@@ -168,6 +165,10 @@ def description(window: Window) -> str:
 
 def placeholder_calendar(windows: Sequence[Window], *, today: dt.date, name: str = "Placeholders") -> bytes:
     """``placeholders.ics``: one VEVENT per window with a pool, in UTC, in start order, stamped with ``today``."""
+    # icalendar loads when a calendar is made: a warm build that writes none does not pay for it.
+    from icalendar import Calendar
+    from icalendar import Event as VEvent
+
     stamp = dt.datetime.combine(today, dt.time(0, 0), tzinfo=UTC)
     calendar = Calendar()
     calendar.add("prodid", PRODID)

@@ -59,6 +59,7 @@ from .reference import (
 )
 from .site_check import run_site_check
 from .state import site_state
+from .template_cache import keep_compiled_templates
 from .ticket_check import verify_tickets
 
 logger = logging.getLogger(__name__)
@@ -149,6 +150,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", _check_config)
     app.connect("builder-inited", check_markdown_is_read)
     app.connect("builder-inited", adopt_published_rehearsals)
+    app.connect("builder-inited", keep_compiled_templates)
     app.connect("env-check-consistency", _report_duplicates)
     # Links and content are checked on every build, even when no page changed: the content can
     # change without the pages. Their warnings speak for themselves and are never replayed.

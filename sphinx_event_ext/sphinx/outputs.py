@@ -64,6 +64,14 @@ def request_for(app: Sphinx, record: ValidRecord) -> dict[str, Any]:
     )
 
 
+def site_requests(app: Sphinx) -> dict[str, dict[str, Any]]:
+    """Every valid event's pre-warm request by id, as this build writes them: made once per build."""
+    state = site_state(app.env)
+    if state.requests is None:
+        state.requests = {record.event.id: request_for(app, record) for record in valid_events(app.env)}
+    return state.requests
+
+
 def _execution(env: BuildEnvironment, event_id: str) -> dict[str, Any] | None:
     """The event's content report, when this build's check ran its notebooks."""
     checked = event_check(env, event_id)
@@ -108,7 +116,6 @@ def report_missing_hub_teams(app: Sphinx, env: BuildEnvironment) -> None:
 def resolve_buttons(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """Point the card's buttons at their files (relative to the page) and at pre-filled messages."""
     here = app.builder.get_target_uri(docname)
-    requests: dict[str, dict[str, Any]] = {}
     for node in doctree.findall(nodes.reference):
         if "event_asset" in node:
             node["refuri"] = relative_uri(here, node["event_asset"])
@@ -116,9 +123,7 @@ def resolve_buttons(app: Sphinx, doctree: nodes.document, docname: str) -> None:
             record = find_event(app.env, node["event_id"])
             if record is None:  # the button's own event is on this page, so it validated
                 continue
-            if record.event.id not in requests:
-                requests[record.event.id] = request_for(app, record)
-            node["refuri"] = _action_url(app, node["event_action"], record, requests[record.event.id])
+            node["refuri"] = _action_url(app, node["event_action"], record, site_requests(app)[record.event.id])
 
 
 def _overlaps_by_page(plan: Schedule) -> dict[str, list[tuple[str, ...]]]:
@@ -135,6 +140,7 @@ def refresh_overlaps(app: Sphinx, env: BuildEnvironment) -> list[str]:
     """``env-updated``: the pages whose overlap warnings now say something else, although the pages did not
     change (another page's event moved, a rehearsal changed the advice)."""
     state = site_state(env)
+    state.requests = None  # made again, now that this build's checks have run
     plan = _keep_overlaps(app)
     previous, shown = state.overlaps_shown, _overlaps_by_page(plan)
     state.overlaps_shown = shown
@@ -156,7 +162,7 @@ def resolve_overlaps(app: Sphinx, doctree: nodes.document, docname: str) -> None
 
 def _keep_overlaps(app: Sphinx) -> Schedule:
     """The site's schedule; its short overlaps and their events' titles are kept for the pages written."""
-    plan = schedule(app, {record.event.id: request_for(app, record) for record in valid_events(app.env)})
+    plan = schedule(app, site_requests(app))
     state = site_state(app.env)
     state.short_overlaps = plan.short
     state.overlap_titles = {event_id: record.event.title for event_id, record in plan.records.items()}
@@ -200,11 +206,12 @@ def write_event_files(app: Sphinx) -> None:
     root = Path(app.outdir) / FOLDER
     files = _OutputFiles(app)
     requests, events, urls = [], [], {}
+    requests_by_id = site_requests(app)
     execution = {}
     for record in valid_events(app.env):
         event, url = record.event, page_url(app, record)
         folder = Path(app.outdir) / site_layout.event_output_dir(event.id)
-        request = request_for(app, record)
+        request = requests_by_id[event.id]
         files.write_from(folder / "prewarm.json", request, partial(dumps, request))
         files.write_from(
             folder / "event.ics",

@@ -94,6 +94,12 @@ class SiteState:
     prewarm_shown: dict[str, dict[str, str]] = field(default_factory=dict)
     #: Per page, what its checklists showed when last written.
     checklists_shown: dict[str, list[Any]] = field(default_factory=dict)
+    #: This build's pre-warm request of each valid event by id, made once after the checks (``env-updated``)
+    #: for every page and file the build writes; never pickled, so no build writes another's.
+    requests: dict[str, dict[str, Any]] | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "requests": None}
 
 
 def event_check(env: BuildEnvironment, event_id: str) -> EventCheck | None:
