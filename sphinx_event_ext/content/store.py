@@ -9,11 +9,13 @@ The state folder is Sphinx's doctrees folder (``SOURCE/_build/doctrees`` for the
                                   what it was proven against, the content run and its environment; the
                                   commit of every branch asked for (None: unreachable)
         written.json              the hash of each page and _events/ file the last check wrote
+        validated.json            the pages whose event metadata the last check found clean, by hash
         execution/cache/<key>.json  a notebook's pass, keyed on every input of its result
         execution/logs/<event>/<notebook>.log  a failure's full traceback
         rehearsals/<event>.json   the last ``sphinx-event rehearse`` of the event
         tickets/<event>.json      the hub team's issue as ``sphinx-event ticket`` last read it
     _build/doctrees/event-warnings.json, event-outputs.json  (beside it) what the build reported and wrote
+    _build/doctrees/event-templates/  (beside it) the theme's templates compiled by Jinja, for the next build
 
 The published folder carries only each proof's one-line summary, in the pages and ``events.json``.
 """
