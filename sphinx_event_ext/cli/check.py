@@ -238,8 +238,8 @@ def _roots(source: Path, confdir: Path) -> list[Path]:
 @contextmanager
 def _imports_frozen() -> Iterator[None]:
     """The objects loaded so far (modules, classes: they live as long as the process) are left out of the
-    garbage collector's full passes during the build, which otherwise walk them again and again: a tenth of a
-    warm check. They go back afterwards, so a process that goes on (a test's) collects as before."""
+    garbage collector's full passes during the build, which otherwise walk them again and again (a twentieth of a
+    warm check). They go back afterwards, so a process that goes on (a test's) collects as before."""
     gc.freeze()
     try:
         yield
