@@ -223,6 +223,15 @@ def test_check_keeps_the_site_check_record_and_a_wrong_branch_of_the_copy_is_not
     assert not list((project / "_build" / "site").rglob("site-check.json"))
 
 
+def test_check_reports_a_link_with_no_event_at_its_line(tmp_path, myst, cli):
+    page = "# Geo\n\n" + event_block("Geo", GOOD_OPTIONS + ":id: geo\n") + "\n```{event-links}\n:event: nope\n```\n"
+    project = write_project(tmp_path / "site", {"geo": page, "other": "# Other\n\nOpen {binder}`it`.\n"})
+    ran = cli("check", ".", cwd=project)
+    assert ran.returncode == 1
+    assert "geo.md:14: event-links: no valid event with id 'nope' to link to" in ran.stdout
+    assert "other.md:3: binder: the page has no valid event to link to" in ran.stdout
+
+
 def test_check_fails_when_the_hub_team_is_told_too_late(tmp_path, myst, cli):
     late = GOOD_OPTIONS.replace(":notified: 2027-01-05\n", "").replace("2027-03-10", "2025-12-10")
     late = late.replace("2027-03-11", "2025-12-11")

@@ -23,7 +23,7 @@ from ..plan.timing import late_notice_advice, notice
 from ..util.sanitize import one_line
 from .myst_links import project_links
 from .myst_project import CONFIG
-from .myst_site_check import check_events, indexed_events, problem_count, problem_lines
+from .myst_site_check import check_events, indexed_events, located, problem_count, problem_lines
 from .scan import FoundEvent, scan
 from .site import relative, report
 
@@ -82,7 +82,8 @@ def myst_build(project: Path, myst: str) -> tuple[int, str]:
 
 
 def run_myst_check(project: Path, jobs: int = 0, force: bool = False) -> int:
-    """The check of a mystmd project; exit 0 when every event is valid and proven and the build passed."""
+    """The check of a mystmd project; exit 0 when every event is valid, the check found no problem (information,
+    such as a branch not verified, is none) and the build passed."""
     myst = myst_command()
     if myst is None:
         print(
@@ -101,7 +102,7 @@ def run_myst_check(project: Path, jobs: int = 0, force: bool = False) -> int:
     valid = [(item, item.result.event) for item in found if item.result.event is not None]
     links = project_links(project, found)
     problems = late_notices(valid)
-    problems += [f"{relative(project / f'{docname}.md')}:{line}: {text}" for docname, line, text in links.orphans]
+    problems += [line for orphan in links.orphans for line in located(project, orphan)]
     check = check_events(project, valid, links.links, jobs, force)
     indexed = indexed_events(project, valid, check)
     write_index(project, indexed)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from markdown_it.token import Token
 
-from ..content.check_record import LinkSite
+from ..content.check_record import ERROR, Finding, LinkSite
 from .scan import FoundEvent, markdown_files, md_parser
 
 _DIRECTIVE = re.compile(r"^\{([A-Za-z0-9_:.-]+)\}\s*(.*)$", re.S)
@@ -83,11 +83,11 @@ def page_links(text: str, offset: int = 0) -> Iterator[PageLink]:
 
 @dataclass(frozen=True)
 class ProjectLinks:
-    """Every content link of a project: those with an event to prove against, and those with none, each at its
-    page's name (``docname``, the path without ``.md``) and line."""
+    """Every content link of a project: those with an event to prove against, and the problem of each with none,
+    each at its page's name (``docname``, the path without ``.md``) and line."""
 
     links: list[LinkSite]
-    orphans: list[tuple[str, int, str]]
+    orphans: list[Finding]
 
 
 def project_links(project: Path, found: list[FoundEvent]) -> ProjectLinks:
@@ -111,7 +111,7 @@ def project_links(project: Path, found: list[FoundEvent]) -> ProjectLinks:
             owner = by_id.get(link.event_id) if link.event_id else first_on_page.get(path)
             if owner is None or owner.result.event is None:
                 named = f"no valid event with id {link.event_id!r}" if link.event_id else "the page has no valid event"
-                result.orphans.append((docname, link.line, f"{link.kind}: {named} to link to"))
+                result.orphans.append(Finding(ERROR, "link", f"{link.kind}: {named} to link to", docname, link.line))
                 continue
             result.links.append(LinkSite(owner.result.event.id, docname, link.line, link.kind, link.target))
     return result

@@ -63,7 +63,7 @@ def _say(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
 
 
-def _located(project: Path, finding: Finding) -> list[str]:
+def located(project: Path, finding: Finding) -> list[str]:
     """``FILE:LINE: message``, a message of several lines (a traceback's tail) one sanitized line each."""
     first, *rest = finding.message.splitlines() or [""]
     if finding.docname is None:
@@ -80,7 +80,7 @@ def _information(project: Path) -> Callable[[Finding], None]:
 
     def report(finding: Finding) -> None:
         if finding.level == INFO:
-            for line in _located(project, finding):
+            for line in located(project, finding):
                 _say(line)
 
     return report
@@ -109,7 +109,7 @@ def problem_lines(project: Path, check: SiteCheck) -> list[str]:
     lines = []
     for finding in check.findings:
         if finding.level in (ERROR, WARNING):
-            lines.extend(_located(project, finding))
+            lines.extend(located(project, finding))
     return lines
 
 
