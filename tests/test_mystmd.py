@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import json
+import subprocess
+from pathlib import Path
 
 import pytest
+from gitrepos import GIT_ENV, git_daemon, make_bare_repo
 from mystmd import myst_build, require_myst, text_of, walk, write_project
 from sites import GOOD_OPTIONS, TODAY_EPOCH, event_block, write_notebook
+
+from sphinx_event_ext.content.check_record import read_record
 
 GEO = event_block(
     "Geo <b>2027</b>",
@@ -16,8 +21,11 @@ GEO = event_block(
 
 
 @pytest.fixture
-def myst(monkeypatch) -> str:
+def myst(monkeypatch, tmp_path) -> str:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", TODAY_EPOCH)
+    for key, value in GIT_ENV.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # pulls and environments of this test only
     command = require_myst()
     monkeypatch.setenv("SPHINX_EVENT_MYST", command)
     return command
@@ -113,27 +121,115 @@ def test_check_fails_on_a_broken_notebook_and_passes_when_fixed(tmp_path, myst, 
     assert report["notebooks"][0]["status"] == "passed"
 
 
+def _remote(tmp_path: Path, files: dict[str, str]) -> Path:
+    """A bare repository ``workshop.git`` with a ``main`` branch, for ``git_daemon`` to serve on 127.0.0.1."""
+    remotes = tmp_path / "remotes"
+    remotes.mkdir()
+    make_bare_repo(remotes, "workshop.git", {"main": files})
+    return remotes
+
+
 def test_check_proves_role_and_table_links_in_the_content_copy(tmp_path, myst, cli):
-    options = GOOD_OPTIONS + ":id: geo\n:content-repo: https://github.com/org/geo-content\n:content-path: geo-content\n"
-    page = "# Geo\n\n" + event_block("Geo", options) + "\nOpen {nbgitpuller}`the intro <intro.ipynb>`.\n"
-    page += "\n```{event-links}\nlesson.ipynb\n```\n"
-    project = write_project(tmp_path / "site", {"geo": page})
-    write_notebook(project / "geo-content" / "intro.ipynb", "print(1)")
-    write_notebook(project / "geo-content" / "lessons.ipynb", "print(2)")
-    ran = cli("check", ".", cwd=project)
-    assert ran.returncode == 1
-    # The event's fence takes lines 3 to 14; the role is on line 16, the table's fence on line 18.
-    assert "geo.md:18: event-links: 'lesson.ipynb' is not in the content-path copy 'geo-content'" in ran.stdout
-    assert "closest: 'lessons.ipynb'" in ran.stdout
-    assert "geo.md:16" not in ran.stdout
-    (project / "geo.md").write_text(page.replace("lesson.ipynb", "lessons.ipynb"), "utf-8")
-    ran = cli("check", ".", cwd=project)
+    remotes = _remote(tmp_path, {"README.md": "# Workshop\n"})
+    with git_daemon(remotes) as base:
+        options = GOOD_OPTIONS + f":id: geo\n:content-repo: {base}/workshop.git\n:content-path: geo-content\n"
+        page = "# Geo\n\n" + event_block("Geo", options) + "\nOpen {nbgitpuller}`the intro <intro.ipynb>`.\n"
+        page += "\n```{event-links}\nlesson.ipynb\n```\n"
+        project = write_project(tmp_path / "site", {"geo": page})
+        write_notebook(project / "geo-content" / "intro.ipynb", "print(1)")
+        write_notebook(project / "geo-content" / "lessons.ipynb", "print(2)")
+        ran = cli("check", ".", cwd=project)
+        assert ran.returncode == 1
+        # The event's fence takes lines 3 to 14; the role is on line 16, the table's fence on line 18.
+        assert (
+            "geo.md:18: event-links link to 'lesson.ipynb' does not resolve: 'lesson.ipynb' is not in the "
+            "content-path copy 'geo-content'" in ran.stdout
+        )
+        assert "closest: 'lessons.ipynb'" in ran.stdout
+        assert "geo.md:16" not in ran.stdout
+        (project / "geo.md").write_text(page.replace("lesson.ipynb", "lessons.ipynb"), "utf-8")
+        ran = cli("check", ".", cwd=project)
     assert ran.returncode == 0, ran.stdout + ran.stderr
     index = json.loads((project / "_build" / "events" / "site-index.json").read_text())
     assert index["events"][0]["links_checked"] is True
     tree = json.loads((project / "_build" / "site" / "content" / "geo.json").read_text())["mdast"]
     hub = [n["url"] for n in walk(tree) if n["type"] == "link" and text_of(n) == "Open on the hub"]
-    assert any(url.endswith("urlpath=lab%2Ftree%2Fgeo-content%2Flessons.ipynb") for url in hub)
+    assert any(url.endswith("urlpath=lab%2Ftree%2Fworkshop.git%2Flessons.ipynb") for url in hub)
+
+
+def _click_proof(project: Path) -> dict[str, str]:
+    """The published proof of the "links open" step, from ``events.json``."""
+    data = json.loads((project / "_build" / "site" / "public" / "_events" / "events.json").read_text())
+    return next(proof for proof in data["proofs"]["geo"] if proof["step"] == "click")
+
+
+def test_check_keeps_the_site_check_record_and_a_wrong_branch_of_the_copy_is_not_proven(tmp_path, myst, cli):
+    remotes = _remote(tmp_path, {"README.md": "# Workshop\n"})
+    commit = subprocess.run(
+        ["git", "rev-parse", "main"], cwd=remotes / "workshop.git", capture_output=True, text=True, check=True
+    ).stdout.strip()
+    with git_daemon(remotes) as base:
+        options = GOOD_OPTIONS + f":id: geo\n:content-repo: {base}/workshop.git\n:content-branch: mian\n"
+        options += ":content-path: geo-content\n"
+        page = "# Geo\n\n" + event_block("Geo", options) + "\nOpen {nbgitpuller}`the lesson <lesson.ipynb>`.\n"
+        project = write_project(tmp_path / "site", {"geo": page})
+        write_notebook(project / "geo-content" / "lesson.ipynb", "print(1 + 1)")
+        branch_line = page.splitlines().index(":content-branch: mian") + 1
+        state = project / "_build" / "events"
+
+        # The links resolve in the copy, but the branch they name is not on the hub: a problem, not a proof.
+        ran = cli("check", ".", cwd=project)
+        assert ran.returncode == 1, ran.stdout + ran.stderr
+        assert f"geo.md:{branch_line}: the links resolve in the local copy 'geo-content', but not on the hub" in (
+            ran.stdout
+        )
+        assert "mian" in ran.stdout
+        check = read_record(state)
+        assert check is not None and check.verify_links and check.execute
+        geo = check.event("geo")
+        assert geo.links.links == 2 and not geo.links.proven and check.link_failures == 1
+        assert geo.ran == 1 and geo.failed == 0  # the copy's content ran all the same
+        assert json.loads((state / "site-index.json").read_text())["events"][0]["links_checked"] is False
+        assert _click_proof(project)["result"] == "not proven"
+
+        (project / "geo.md").write_text(page.replace("mian", "main"), "utf-8")
+        ran = cli("check", ".", cwd=project)
+        assert ran.returncode == 0, ran.stdout + ran.stderr
+        check = read_record(state)
+        geo = check.event("geo")
+        assert geo.links.proven and geo.links.local and geo.links.commit == commit
+        assert (geo.ran, geo.cached, geo.failed) == (0, 1, 0)  # the pass above, from the cache in the store
+        assert check.resolved == {(f"{base}/workshop.git", "main"): commit}
+        assert f"geo: 2 link(s) proven against the local copy geo-content (the branch found in {base}" in ran.stderr
+        indexed = json.loads((state / "site-index.json").read_text())["events"][0]
+        assert indexed["links_checked"] is True and indexed["content_checked"] is True
+        assert indexed["notebooks"] == ["lesson.ipynb"]
+        assert _click_proof(project)["result"] == "proven"
+
+    # The hub's repository cannot be reached: the copy is checked, its branch is not, and that is said as
+    # information (the check passes, as a Sphinx check passes under -W), never as a proof.
+    ran = cli("check", ".", cwd=project)
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    said = "geo.md:3: event 'geo': links checked against the local copy; branch `main` not verified"
+    assert said in ran.stderr and "not verified" not in ran.stdout
+    assert "geo: 2 link(s) checked against the local copy; branch `main` not verified" in ran.stderr
+    geo = read_record(state).event("geo")
+    assert geo.links.unverified and not geo.links.proven
+    indexed = json.loads((state / "site-index.json").read_text())["events"][0]
+    assert indexed["links_checked"] is False and indexed["unverified_branch"] == "main"
+    assert _click_proof(project)["result"] == "not proven"
+    # The evidence is kept beside the build, never in the published site.
+    assert (state / "event-evidence" / "site-check.json").is_file()
+    assert not list((project / "_build" / "site").rglob("site-check.json"))
+
+
+def test_check_reports_a_link_with_no_event_at_its_line(tmp_path, myst, cli):
+    page = "# Geo\n\n" + event_block("Geo", GOOD_OPTIONS + ":id: geo\n") + "\n```{event-links}\n:event: nope\n```\n"
+    project = write_project(tmp_path / "site", {"geo": page, "other": "# Other\n\nOpen {binder}`it`.\n"})
+    ran = cli("check", ".", cwd=project)
+    assert ran.returncode == 1
+    assert "geo.md:14: event-links: no valid event with id 'nope' to link to" in ran.stdout
+    assert "other.md:3: binder: the page has no valid event to link to" in ran.stdout
 
 
 def test_check_fails_when_the_hub_team_is_told_too_late(tmp_path, myst, cli):

@@ -1,10 +1,9 @@
-"""The links of a mystmd project's pages into event content, found without a build, and their proof.
+"""The links of a mystmd project's pages into event content, found without a build, for the check core.
 
 The Sphinx check records links while Sphinx reads the pages; a mystmd project is read here with
-MyST's own markdown-it parser instead: the ``{nbgitpuller}`` and ``{binder}`` roles (which link the
-page's own event) and ``event-links`` directives (the page's event, or the one ``:event:`` names).
-Each link is then proven as the Sphinx check proves it: in the ``content-path`` copy when there is
-one, else in what nbgitpuller pulls.
+MyST's own markdown-it parser instead: the card's button, the ``{nbgitpuller}`` and ``{binder}`` roles
+(which link the page's own event) and ``event-links`` directives (the page's event, or the one ``:event:``
+names). The check core proves them as it proves a Sphinx site's (``content/link_proof.py``).
 """
 
 from __future__ import annotations
@@ -16,9 +15,8 @@ from pathlib import Path
 
 from markdown_it.token import Token
 
-from ..content.pull import Checkout, PullError, pull_content, verify_in_folder, verify_path
-from ..model.event import Event
-from .scan import md_parser
+from ..content.check_record import ERROR, Finding, LinkSite
+from .scan import FoundEvent, markdown_files, md_parser
 
 _DIRECTIVE = re.compile(r"^\{([A-Za-z0-9_:.-]+)\}\s*(.*)$", re.S)
 _EVENT_OPTION = re.compile(r"^\s*:event:\s*(.*)$")
@@ -83,22 +81,37 @@ def page_links(text: str, offset: int = 0) -> Iterator[PageLink]:
             yield from page_links(token.content, line)
 
 
-class LinkProver:
-    """Proves links, pulling each content repository and branch once."""
+@dataclass(frozen=True)
+class ProjectLinks:
+    """Every content link of a project: those with an event to prove against, and the problem of each with none,
+    each at its page's name (``docname``, the path without ``.md``) and line."""
 
-    def __init__(self) -> None:
-        self.pulled: dict[tuple[str, str | None], Checkout] = {}
+    links: list[LinkSite]
+    orphans: list[Finding]
 
-    def prove(self, event: Event, page: Path, target: str | None) -> None:
-        """Raise ``PullError`` when the link's branch, file or folder is missing."""
-        if event.content_path:
-            where = f"the content-path copy {event.content_path!r}"
-            verify_in_folder(page.parent / event.content_path, target or ".", where)
-            return
-        if event.content_repo is None:
-            raise PullError("the event has neither a content-path copy nor a content-repo to link to")
-        key = (event.content_repo, event.content_branch)
-        if key not in self.pulled:
-            self.pulled[key] = pull_content(event.content_repo, event.content_branch)
-        if target is not None:
-            verify_path(self.pulled[key], target)
+
+def project_links(project: Path, found: list[FoundEvent]) -> ProjectLinks:
+    """The links of every page, in page order: the card's (first event of a page, when it has a repository),
+    then the roles' and tables', each with the event it leads into."""
+    by_id = {item.result.event.id: item for item in found if item.result.event is not None}
+    first_on_page: dict[Path, FoundEvent] = {}
+    for item in found:
+        if item.result.event is not None:
+            first_on_page.setdefault(item.path, item)
+    result = ProjectLinks([], [])
+    for item in first_on_page.values():
+        if item.result.event is not None and item.result.event.content_repo:
+            result.links.append(LinkSite(item.result.event.id, item.docname, item.line, "card", None))
+    for path, base in markdown_files([project]):
+        text = path.read_text("utf-8")
+        if not any(f"{{{name}}}" in text for name in ("nbgitpuller", "binder", "event-links")):
+            continue
+        docname = path.relative_to(base).with_suffix("").as_posix()
+        for link in page_links(text):
+            owner = by_id.get(link.event_id) if link.event_id else first_on_page.get(path)
+            if owner is None or owner.result.event is None:
+                named = f"no valid event with id {link.event_id!r}" if link.event_id else "the page has no valid event"
+                result.orphans.append(Finding(ERROR, "link", f"{link.kind}: {named} to link to", docname, link.line))
+                continue
+            result.links.append(LinkSite(owner.result.event.id, docname, link.line, link.kind, link.target))
+    return result

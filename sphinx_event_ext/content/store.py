@@ -1,7 +1,8 @@
 """Where a site's evidence lives: beside the build, in its state folder, never in the published output.
 
 The state folder is Sphinx's doctrees folder (``SOURCE/_build/doctrees`` for the commands, whatever
-``-d`` names for a ``sphinx-build``); the evidence is ``event-evidence/`` inside it::
+``-d`` names for a ``sphinx-build``; ``PROJECT/_build/events`` for a mystmd project, see
+``cli/myst_site_check.py``); the evidence is ``event-evidence/`` inside it::
 
     _build/doctrees/event-evidence/
         check-stamp.json          what the last passing check read (cli/check_stamp.py)

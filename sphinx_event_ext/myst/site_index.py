@@ -41,6 +41,8 @@ class IndexedEvent:
             "options": dict(sorted(self.options.items())),
             "links_checked": self.evidence.links_checked,
             "content_checked": self.evidence.content_checked,
+            "content_approximated": list(self.evidence.content_approximated),
+            "unverified_branch": self.evidence.unverified_branch,
             "notebooks": list(self.notebooks),
         }
 
@@ -49,6 +51,17 @@ def write_index(project: Path, events: list[IndexedEvent]) -> Path:
     path = project / INDEX_PATH
     write_atomic(path, dumps({"schema_version": SCHEMA_VERSION, "events": [item.to_json() for item in events]}))
     return path
+
+
+def _evidence(row: dict[str, Any]) -> Evidence:
+    """What the check proved, as the Sphinx checklist reads it from the same record."""
+    branch = row.get("unverified_branch")
+    return Evidence(
+        links_checked=bool(row.get("links_checked")),
+        content_checked=bool(row.get("content_checked")),
+        content_approximated=tuple(str(line) for line in row.get("content_approximated") or ()),
+        unverified_branch=None if branch is None else str(branch),
+    )
 
 
 def read_index(project: Path) -> list[IndexedEvent]:
@@ -62,7 +75,7 @@ def read_index(project: Path) -> list[IndexedEvent]:
                 line=int(row["line"]),
                 title=row.get("title"),
                 options={str(k): (None if v is None else str(v)) for k, v in dict(row["options"]).items()},
-                evidence=Evidence(bool(row.get("links_checked")), bool(row.get("content_checked"))),
+                evidence=_evidence(row),
                 notebooks=tuple(str(path) for path in row.get("notebooks") or ()),
             )
             for row in rows

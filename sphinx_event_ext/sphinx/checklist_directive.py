@@ -13,8 +13,8 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
+from ..content.check_evidence import evidence_of
 from ..content.rehearsal_record import read_rehearsal, read_ticket
-from ..content.results import FAILED
 from ..content.store import move_published_rehearsals
 from ..model.config import settings, today_for
 from ..model.event import Event
@@ -99,18 +99,7 @@ def _item_node(
 
 def evidence_for(app: Sphinx, event: Event) -> Evidence:
     """What this build's link check and content check proved about the event."""
-    checked = event_check(app.env, event.id)
-    report = checked.execution if checked else None
-    passed = bool(report and report["notebooks"] and not report["summary"].get(FAILED, 0))
-    environment = (report or {}).get("environment") or {}
-    approximations = tuple(environment.get("approximations", ())) if environment.get("approximated") else ()
-    links = checked.links if checked else None
-    return Evidence(
-        links_checked=bool(links and links.proven),
-        content_checked=passed and not approximations,
-        content_approximated=approximations if passed else (),
-        unverified_branch=(links.branch or "") if links and links.unverified else None,
-    )
+    return evidence_of(event_check(app.env, event.id))
 
 
 def proofs_of(app: Sphinx, event: Event) -> list[dict[str, Any]]:

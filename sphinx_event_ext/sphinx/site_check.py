@@ -16,11 +16,11 @@ from ..content.check_record import (
     INFO,
     WARNING,
     CheckSettings,
-    EnvironmentSettings,
     EventSite,
     Finding,
     LinkSite,
 )
+from ..content.check_settings import check_settings as settings_from
 from ..content.live_progress import terminal
 from ..content.site_check import check_site
 from ..model.config import settings, today_for
@@ -40,29 +40,11 @@ def event_site(env: BuildEnvironment, record: ValidRecord) -> EventSite:
 
 def check_settings(app: Sphinx) -> CheckSettings:
     """The ``event_*`` options the check needs, with paths made absolute as the build reads them."""
-    config = settings(app.config)
-    confdir = Path(app.confdir)
-    environment = EnvironmentSettings(
-        build=config.environment_build,
-        index=config.environment_index,
-        find_links=confdir / config.environment_find_links if config.environment_find_links else None,
-        offline=config.environment_offline,
-        channel_mirrors=tuple(sorted(dict(config.environment_channel_mirrors).items())),
-        python_policy=config.environment_python,
-        cache=confdir / config.environment_cache if config.environment_cache else None,
-    )
-    return CheckSettings(
-        state_folder=Path(app.doctreedir),
-        today=today_for(app.config),
-        verify_links=config.verify_links,
-        execute=config.execute,
-        jobs=config.execute_jobs or None,
-        timeout=config.execute_timeout,
-        force=config.execute_force,
-        output_limit=config.execute_output_limit,
-        execute_env=tuple(config.execute_env),
-        content_cache=Path(config.content_cache) if config.content_cache else None,
-        environment=environment,
+    return settings_from(
+        settings(app.config),
+        Path(app.confdir),
+        Path(app.doctreedir),
+        today_for(app.config),
         protect=(Path(app.srcdir),),
         unprotected=(Path(app.outdir), Path(app.doctreedir)),
     )
