@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from gitrepos import GIT_ENV, git_daemon, make_bare_repo
+from issues import issue_json
 from mystmd import myst_build, require_myst, text_of, walk, write_project
 from sites import GOOD_OPTIONS, TODAY_EPOCH, event_block, write_notebook
 
@@ -262,3 +263,20 @@ def test_init_engine_myst_gives_a_project_whose_check_passes(tmp_path, myst, cli
     assert "Example workshop" in text_of(index)  # event-list read the index the check wrote
     (row,) = [n for n in walk(index) if n["type"] == "crossReference"]
     assert row["resolved"] is True and row["url"] == "/example-workshop"  # mystmd found the card on its page
+
+
+def test_the_ticket_record_of_a_mystmd_project_is_kept_where_its_check_reads_it(tmp_path, myst, cli):
+    """``ticket`` (and ``rehearse``) find a mystmd project's state folder as its check does, so the check's
+    closing summary names the hub team's issue as read, and nothing of the record is published."""
+    options = GOOD_OPTIONS.replace("2027-03-10", "2027-03-13").replace("2027-03-11", "2027-03-15")
+    project = write_project(tmp_path / "site", {"geo": "# Geo\n\n" + event_block("Geo", options + ":id: geo\n")})
+    saved = tmp_path / "issue.json"
+    saved.write_text(json.dumps(issue_json()), "utf-8")
+    ticket = cli("ticket", ".", "--id", "geo", "--issue", str(saved), cwd=project)
+    assert ticket.returncode == 0, ticket.stdout + ticket.stderr
+    assert (project / "_build" / "events" / "event-evidence" / "tickets" / "geo.json").is_file()
+    assert not (project / "_build" / "doctrees").exists()
+    ran = cli("check", ".", cwd=project)
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    assert "geo: hub team's issue (sphinx-event ticket): " in ran.stderr
+    assert not list((project / "_build" / "site").rglob("event-evidence"))

@@ -24,20 +24,13 @@ from ..content.check_evidence import evidence_of
 from ..content.check_record import ERROR, INFO, WARNING, CheckSettings, EventSite, Finding, LinkSite, SiteCheck
 from ..content.check_settings import check_settings
 from ..content.live_progress import terminal
+from ..content.store import myst_state_folder
 from ..model.event import Event
 from ..myst.settings import site_settings, site_today
-from ..myst.site_index import INDEX_PATH, IndexedEvent
+from ..myst.site_index import IndexedEvent
 from ..util.sanitize import one_line
 from .scan import FoundEvent
 from .site import relative
-
-#: The state folder, relative to the project: the folder of the site index.
-STATE = INDEX_PATH.parent
-
-
-def state_folder(project: Path) -> Path:
-    """The check's state folder, beside the build and never in the published site (``_build/site``)."""
-    return project / STATE
 
 
 def _site(found: FoundEvent, event: Event) -> EventSite:
@@ -51,7 +44,7 @@ def _settings(project: Path, jobs: int, force: bool) -> CheckSettings:
     settings = check_settings(
         site_settings(),
         project,
-        state_folder(project),
+        myst_state_folder(project),
         site_today(),
         protect=(project,),
         unprotected=(project / "_build",),

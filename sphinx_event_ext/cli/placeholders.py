@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any
 
 from ..content.rehearsal_record import read_execution, read_rehearsal
-from ..content.store import state_folder
 from ..model.config import EventConfig, resolve_today
 from ..model.event import Event
 from ..plan.placeholders import placeholder_calendar, placeholders_index, site_schedule
@@ -19,7 +18,7 @@ from ..plan.site_layout import HtmlSettings, page_url
 from ..util.atomic import dumps
 from .events import unknown_id
 from .scan import scan_site
-from .site import add_paths, conf_values, report
+from .site import add_paths, conf_values, report, site_state_folder
 
 NAME = "sphinx-event placeholders"
 #: Sphinx's own ``project`` when conf.py sets none: the build names the calendar after it.
@@ -78,7 +77,7 @@ def gather(
             notice_days=config.notice_days,
             lead_minutes=config.prewarm_lead_minutes,
             page_url=page_url(docname, event.id, builder, settings),
-            rehearsal=read_rehearsal(state or state_folder(folder), event.id, records),
+            rehearsal=read_rehearsal(state or site_state_folder(folder), event.id, records),
             node_pool=config.node_pool,
             execution=read_execution(records, event.id),
         )
@@ -144,5 +143,5 @@ def add_out_option(command: argparse.ArgumentParser) -> None:
         default=None,
         metavar="DIR",
         help="the build's state folder, whose event-evidence/ holds the rehearsal records, as for check and "
-        "rehearse (default: the first FILE_OR_DIR's _build/doctrees)",
+        "rehearse (default: the first FILE_OR_DIR's _build/doctrees, or _build/events in a mystmd project)",
     )

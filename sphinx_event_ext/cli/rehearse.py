@@ -15,7 +15,7 @@ from pathlib import Path
 from types import FrameType
 
 from ..content.extra import MissingExtra, require_check_extra
-from ..content.store import rehearsal_record, state_folder
+from ..content.store import rehearsal_record
 from ..model.config import resolve_today
 from ..model.event import Event
 from ..model.schema import load_schema
@@ -25,7 +25,7 @@ from ..plan.rehearsal_text import console_table, wave_lines
 from ..util.atomic import dumps, write_atomic
 from ..util.sanitize import one_line
 from .scan import scan
-from .site import add_event_flag, add_source, conf_values, relative, report
+from .site import add_event_flag, add_source, conf_values, relative, report, site_state_folder
 
 NAME = "sphinx-event rehearse"
 #: A wave above this many users needs --confirm-size.
@@ -43,7 +43,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         "start times and memory. The token (in the variable named by --hub-token-env) needs the scopes "
         "admin:users, admin:servers and access:servers. Afterwards the servers are stopped and the users deleted, "
         "also when the rehearsal fails or is interrupted (unless --keep). The result is written into the build's "
-        "evidence store (--state, default SOURCE_DIR/_build/doctrees: event-evidence/rehearsals/<id>.json), which "
+        "evidence store (--state, default SOURCE_DIR/_build/doctrees, or _build/events in a mystmd project: "
+        "event-evidence/rehearsals/<id>.json), which "
         "the next build shows.",
     )
     add_source(command, "the Sphinx source folder with the event")
@@ -115,7 +116,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> argparse.ArgumentParse
         type=Path,
         default=None,
         metavar="DIR",
-        help="the build's state folder, where the record goes into event-evidence/ (default: SOURCE_DIR/_build/doctrees)",
+        help="the build's state folder, where the record goes into event-evidence/ (default: SOURCE_DIR/_build/doctrees; "
+        "_build/events in a mystmd project)",
     )
     command.set_defaults(func=run)
     return command
@@ -265,7 +267,7 @@ def run(args: argparse.Namespace) -> int:
     except HubError as error:
         return _fail(one_line(redact(str(error), token)))
     data = record.to_json()
-    target = rehearsal_record(args.state or state_folder(args.source), picked.id)
+    target = rehearsal_record(args.state or site_state_folder(args.source), picked.id)
     write_atomic(target, redact(dumps(data), token))
     for problem in data["problems"]:
         print(one_line(redact(f"{NAME}: {problem}", token)), file=sys.stderr)

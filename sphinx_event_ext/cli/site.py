@@ -7,8 +7,10 @@ import runpy
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..content.store import myst_state_folder, state_folder
 from ..plan.site_layout import HTML_SETTINGS
 from . import workflow_commands
+from .myst_project import find_myst_project
 
 if TYPE_CHECKING:
     from .scan import FoundEvent
@@ -77,6 +79,17 @@ def annotate_metadata(found: list[FoundEvent]) -> None:
         )
         for line in workflow_commands.commands(problems):
             print(line)
+
+
+def site_state_folder(source: Path) -> Path:
+    """The state folder ``check`` keeps the evidence of the site of ``source`` in (its folder, a folder in it, or a
+    page), for ``rehearse``, ``ticket`` and ``placeholders``: a mystmd project's ``_build/events``, else the Sphinx
+    build's doctrees beside the site's ``conf.py`` (or beside the folder given when there is none)."""
+    folder = source if source.is_dir() else source.parent
+    project = find_myst_project(folder)
+    if project is not None:
+        return myst_state_folder(project)
+    return state_folder(find_confdir(folder) or folder)
 
 
 def find_confdir(source: Path) -> Path | None:

@@ -8,13 +8,13 @@ import sys
 from pathlib import Path
 
 from ..content.github_issue import IssueError, fetch_issue, load_issue
-from ..content.store import state_folder, ticket_record
+from ..content.store import ticket_record
 from ..model.config import resolve_today
 from ..plan.ticket_compare import FieldCheck, compare_ticket, differences, ticket_evidence_record
 from ..util.atomic import dumps, write_atomic
 from ..util.sanitize import one_line
 from .scan import scan
-from .site import add_event_flag, add_source, conf_values, find_confdir, relative, report
+from .site import add_event_flag, add_source, conf_values, relative, report, site_state_folder
 
 COLUMNS = ("Field", "Result", "Page", "Issue", "Note")
 
@@ -66,7 +66,7 @@ def run_ticket(args: argparse.Namespace) -> int:
         return _fail(str(error))
     checks = compare_ticket(event, issue)
     sys.stdout.write(comparison_table(checks))
-    kept = ticket_record(args.state or _state(source), event.id)
+    kept = ticket_record(args.state or site_state_folder(source), event.id)
     ticket = event.ticket if args.issue is None else None
     write_atomic(kept, dumps(ticket_evidence_record(event, issue, checks, _today(source), ticket)))
     print(f"sphinx-event ticket: the comparison is kept in {relative(kept)}", file=sys.stderr)
@@ -85,13 +85,6 @@ def _today(source: Path) -> dt.date:
         return resolve_today(today if isinstance(today, str) else None)
     except Exception:  # a conf.py that does not run here, or a bad event_today: the build says so; this dates a record
         return resolve_today(None)
-
-
-def _state(source: Path) -> Path:
-    """The state folder ``check`` uses for the site of ``source`` (its folder, a folder in it, or a page): that
-    of the folder with the site's ``conf.py``, or of the folder given when there is none."""
-    folder = source if source.is_dir() else source.parent
-    return state_folder(find_confdir(folder) or folder)
 
 
 def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -119,7 +112,7 @@ def add_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
         default=None,
         metavar="DIR",
         help="the build's state folder, where the comparison is kept in event-evidence/tickets/<id>.json for the "
-        "checklist (default: the site's _build/doctrees, as for check)",
+        "checklist (default: the site's _build/doctrees, or _build/events in a mystmd project, as for check)",
     )
     ticket.set_defaults(func=run_ticket)
     return ticket

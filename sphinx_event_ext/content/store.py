@@ -35,6 +35,11 @@ def state_folder(source: Path) -> Path:
     return source / "_build" / "doctrees"
 
 
+def myst_state_folder(project: Path) -> Path:
+    """The state folder of a mystmd project's check: ``PROJECT/_build/events``, beside mystmd's own output."""
+    return project / "_build" / "events"
+
+
 def evidence_folder(doctrees: str | Path) -> Path:
     """The evidence store inside a build's state folder."""
     return Path(doctrees) / EVIDENCE
