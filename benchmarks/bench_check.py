@@ -310,7 +310,7 @@ def write_docs(text: str, repeat: int) -> None:
         "The fixed part is kept small: only the pages that changed are validated before the build, the theme's "
         "templates stay compiled in the state folder, the settings and each event's pre-warm request are made "
         "once per build, and the command leaves what it loaded out of the garbage collector's passes "
-        "({doc}`../developer`, \"What a warm check costs\").\n",
+        '({doc}`../developer`, "What a warm check costs").\n',
         "utf-8",
     )
 

@@ -132,7 +132,7 @@ def run_content(
         Finding(
             INFO,
             "execution",
-            f"content of event {event.id!r}: {len(result.results)} notebooks in {result.duration:.1f} s",
+            f"content of event {event.id!r}: {len(result.results)} notebook(s) in {result.duration:.1f} s",
         )
     )
     for pattern in result.unmatched_globs:
