@@ -125,13 +125,14 @@ def _assert_token_hidden(token: str, result: subprocess.CompletedProcess, docs: 
         assert token not in text, f"the token appears in {where}"
 
 
-def _assert_cleaned_up(hub: RunningHub, prefix: str) -> None:
+def _assert_cleaned_up(hub: RunningHub, prefix: str, output: str = "") -> None:
+    """No user, server or content folder of the rehearsal is left; ``output`` (the command's) says why if one is."""
     leftovers = {name: user for name, user in hub.users().items() if name.startswith(prefix)}
-    assert leftovers == {}, f"users left behind: {sorted(leftovers)}"
+    assert leftovers == {}, f"users left behind: {sorted(leftovers)}\n{output}"
     for user in hub.users().values():
-        assert not [name for name in user.get("servers", {}) if name.startswith(prefix)], user
+        assert not [name for name in user.get("servers", {}) if name.startswith(prefix)], (user, output)
     homes = sorted((hub.base / "home").glob(f"{prefix}*/sphinx-event-rehearsal-*"))
-    assert homes == [], f"the rehearsal's content folders outlived its users: {homes}"
+    assert homes == [], f"the rehearsal's content folders outlived its users: {homes}\n{output}"
 
 
 def test_a_passing_event_starts_clicks_runs_and_cleans_up(world, tmp_path):
@@ -150,7 +151,7 @@ def test_a_passing_event_starts_clicks_runs_and_cleans_up(world, tmp_path):
     assert set(report["placement"].values()) == {"pass-1"}
     assert "ready in" in result.stdout and "workshop exists" in result.stdout
     _assert_token_hidden(world.hub.token, result, docs, world.hub)
-    _assert_cleaned_up(world.hub, "pass-")
+    _assert_cleaned_up(world.hub, "pass-", result.stdout + result.stderr)
 
 
 def test_a_broken_notebook_fails_naming_server_notebook_and_cell(world, tmp_path):
@@ -164,7 +165,7 @@ def test_a_broken_notebook_fails_naming_server_notebook_and_cell(world, tmp_path
     assert "ZeroDivisionError" in problem
     assert "server broken-1" in result.stderr and "`y = x / 0`" in result.stderr
     _assert_token_hidden(world.hub.token, result, docs, world.hub)
-    _assert_cleaned_up(world.hub, "broken-")
+    _assert_cleaned_up(world.hub, "broken-", result.stdout + result.stderr)
 
 
 def test_a_missing_branch_fails_at_the_pull(world, tmp_path):
@@ -178,7 +179,7 @@ def test_a_missing_branch_fails_at_the_pull(world, tmp_path):
     assert report["execution"] is None
     assert report["problems"][0].startswith("pull, server branch-1: nbgitpuller could not pull")
     _assert_token_hidden(world.hub.token, result, docs, world.hub)
-    _assert_cleaned_up(world.hub, "branch-")
+    _assert_cleaned_up(world.hub, "branch-", result.stdout + result.stderr)
 
 
 def test_a_package_the_environment_pins_but_the_hub_lacks(world, tmp_path):
@@ -197,7 +198,7 @@ def test_a_package_the_environment_pins_but_the_hub_lacks(world, tmp_path):
         "but is not installed in the hub's environment",
     ]
     assert report["execution"]["summary"]["passed"] == 3
-    _assert_cleaned_up(world.hub, "env-")
+    _assert_cleaned_up(world.hub, "env-", result.stdout + result.stderr)
 
 
 def test_a_wave_of_three_users_spreads_the_notebooks_over_their_servers(world, tmp_path):
@@ -218,7 +219,7 @@ def test_a_wave_of_three_users_spreads_the_notebooks_over_their_servers(world, t
     assert report["execution"]["summary"]["passed"] == 3
     assert report["recommendation"]["prewarm"] is False
     assert report["recommendation"]["capacity"]["nodes_to_prewarm"] >= 1
-    _assert_cleaned_up(world.hub, "wave-")
+    _assert_cleaned_up(world.hub, "wave-", result.stdout + result.stderr)
 
 
 def test_a_plain_users_token_uses_named_servers_up_to_the_hubs_allowance(world, tmp_path):
@@ -239,7 +240,7 @@ def test_a_plain_users_token_uses_named_servers_up_to_the_hubs_allowance(world, 
     assert report["execution"]["summary"]["passed"] == 3
     assert report["recommendation"]["prewarm"] is True
     _assert_token_hidden(token, result, docs, world.hub)
-    _assert_cleaned_up(world.hub, "named-")
+    _assert_cleaned_up(world.hub, "named-", result.stdout + result.stderr)
     assert "organizer" in world.hub.users(), "the organizer's own user is never deleted"
 
 
@@ -270,7 +271,7 @@ def test_an_interrupted_run_still_cleans_up(world, tmp_path):
     assert time.monotonic() - interrupted < 45, "cleanup waited for the notebook instead of stopping its server"
     assert "interrupted; the servers it started were stopped, and the users it created deleted" in stderr
     assert world.hub.token not in "".join(seen) + stdout + stderr
-    _assert_cleaned_up(world.hub, "stop-")
+    _assert_cleaned_up(world.hub, "stop-", "".join(seen) + stdout + stderr)
 
 
 def test_the_events_profile_and_its_options_start_every_server_and_are_reported(world, tmp_path):
@@ -294,7 +295,7 @@ def test_the_events_profile_and_its_options_start_every_server_and_are_reported(
     assert f"image {IMAGE_CHOICES['pangeo']}" in result.stdout
     assert "sphinx-event rehearse: rehearsal passed on 2027-03-01: 1 of 1 server(s) started" in result.stderr
     _assert_token_hidden(world.hub.token, result, docs, world.hub)
-    _assert_cleaned_up(world.hub, "profile-")
+    _assert_cleaned_up(world.hub, "profile-", result.stdout + result.stderr)
 
 
 def test_a_profile_the_hub_does_not_offer_is_refused_with_the_hubs_own_message(world, tmp_path):
@@ -307,7 +308,7 @@ def test_a_profile_the_hub_does_not_offer_is_refused_with_the_hubs_own_message(w
     assert server["failure"]["step"] == "start"
     assert "No such profile: huge. Options available: small, tiny" in server["failure"]["message"]
     assert report["wave"]["failures"] == 1 and report["execution"] is None
-    _assert_cleaned_up(world.hub, "noprofile-")
+    _assert_cleaned_up(world.hub, "noprofile-", result.stdout + result.stderr)
 
 
 def test_eight_users_past_the_spawn_limit_all_start_and_the_refusals_are_counted(world, tmp_path):
@@ -325,7 +326,7 @@ def test_eight_users_past_the_spawn_limit_all_start_and_the_refusals_are_counted
     assert "limit    the hub refused" in result.stdout
     assert "ask the hub team to raise it" in report["recommendation"]["reason"]
     assert report["execution"]["summary"]["passed"] == 3
-    _assert_cleaned_up(world.hub, "limit-")
+    _assert_cleaned_up(world.hub, "limit-", result.stdout + result.stderr)
 
 
 def test_a_notebook_above_the_servers_memory_limit_fails_with_its_measured_peak(world, tmp_path):
@@ -343,7 +344,7 @@ def test_a_notebook_above_the_servers_memory_limit_fails_with_its_measured_peak(
     # memory-per-user (2G) is still above the peak: the capacity stays planned from it
     assert report["resources"]["planned_memory_per_user_bytes"] == 2 * 1024**3
     assert report["recommendation"]["memory_per_user_source"] == "memory-per-user"
-    _assert_cleaned_up(world.hub, "heavy-")
+    _assert_cleaned_up(world.hub, "heavy-", result.stdout + result.stderr)
 
 
 def test_a_seeded_spread_wave_arrives_at_the_same_times_twice(world, tmp_path):
@@ -360,7 +361,7 @@ def test_a_seeded_spread_wave_arrives_at_the_same_times_twice(world, tmp_path):
     report = _report(docs)
     assert report["arrivals"] == {"mode": "spread", "over_seconds": 4.0, "seed": 7, "offsets": expected}
     assert [server["arrival_seconds"] for server in report["servers"]] == expected
-    _assert_cleaned_up(world.hub, "spread-")
+    _assert_cleaned_up(world.hub, "spread-", result.stdout + result.stderr)
 
 
 def test_sigterm_in_the_middle_of_a_wave_leaves_no_user_and_no_server(world, tmp_path):
@@ -387,7 +388,7 @@ def test_sigterm_in_the_middle_of_a_wave_leaves_no_user_and_no_server(world, tmp
     stdout, stderr = process.communicate(timeout=120)
     assert process.returncode == 130, stdout + stderr
     assert "interrupted; the servers it started were stopped, and the users it created deleted" in stderr
-    _assert_cleaned_up(world.hub, "term-")
+    _assert_cleaned_up(world.hub, "term-", stdout + stderr)
 
 
 def test_a_home_that_outlived_its_user_keeps_its_clone_and_is_reported(world, tmp_path):
@@ -404,7 +405,7 @@ def test_a_home_that_outlived_its_user_keeps_its_clone_and_is_reported(world, tm
     assert warning.startswith(f"home of homes-1: workshop already holds a clone of {other} (branch main)")
     assert "the attendee's next click fails at the pull" in warning
     assert (home / "workshop" / "requirements.txt").is_file(), "the home's own folder is left as it was"
-    _assert_cleaned_up(world.hub, "homes-")
+    _assert_cleaned_up(world.hub, "homes-", result.stdout + result.stderr)
 
 
 def test_users_the_rehearsal_did_not_create_are_never_touched(world, tmp_path):

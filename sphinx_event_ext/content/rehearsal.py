@@ -39,6 +39,7 @@ from .select import select_notebooks
 USERS = "users"
 NAMED_SERVERS = "named-servers"
 _CLEANUP_WAIT = 30.0
+_REMOVE_ATTEMPTS = 2  # tries to remove the run's folder from a home
 _FIRST_BACKOFF = 1.0  # seconds before retrying a start refused with 429 and no Retry-After; doubles up to:
 _MAX_BACKOFF = 30.0
 _PROBE_TIMEOUT = 120
@@ -577,13 +578,21 @@ class Rehearsal:
         assert seat.url is not None
         seat.pulled = False
         use_token(self.hub.url, self.hub.token, self.hub.timeout)
-        try:
-            seat.home = home_check_and_remove(seat.url, event_folder, self.content_root, _PROBE_TIMEOUT)
-        except Exception as error:  # the server may be gone already; say so, clean-up goes on
-            self.say(f"cleanup  {seat.label}: could not remove {self.content_root} from the home: {error}")
-            return
-        if not seat.home.get("removed"):
-            self.say(f"cleanup  {seat.label}: {self.content_root} is still in the home")
+        for attempt in range(1, _REMOVE_ATTEMPTS + 1):
+            # A second try: on a busy hub the kernel that removes it can fail to start, or a late write by git
+            # into the clone can make the removal leave a folder behind.
+            try:
+                seat.home = home_check_and_remove(seat.url, event_folder, self.content_root, _PROBE_TIMEOUT)
+            except Exception as error:  # the server may be gone already; say so, clean-up goes on
+                if attempt == _REMOVE_ATTEMPTS:
+                    self.say(f"cleanup  {seat.label}: could not remove {self.content_root} from the home: {error}")
+                    return
+            else:
+                if seat.home.get("removed"):
+                    return
+            if attempt < _REMOVE_ATTEMPTS:
+                time.sleep(1.0)
+        self.say(f"cleanup  {seat.label}: {self.content_root} is still in the home")
 
     def _delete_user(self, seat: Seat) -> None:
         """Delete a user, waiting while the hub is still stopping their server."""
