@@ -98,3 +98,18 @@ def test_a_page_naming_a_content_copy_is_validated_every_time(tmp_path, capsys, 
     assert status == 1
     assert "a.md" in validated_pages
     assert any("a.md:" in line and "content-path" in line and "no such folder" in line for line in again.splitlines())
+
+
+@pytest.mark.parametrize("field", ["version", "environment"])
+def test_a_record_of_another_version_or_environment_stands_for_nothing(tmp_path, capsys, validated_pages, field):
+    a = "# A\n\n" + event_block("Workshop A", GOOD_OPTIONS + ":id: a\n")
+    b = "# B\n\n" + event_block("Workshop B", BROKEN + ":id: b\n")
+    src = _site(tmp_path, a, b)
+    assert _check(src, capsys)[0] == 1
+    record = src / "_build" / "doctrees" / "event-evidence" / "validated.json"
+    data = json.loads(record.read_text("utf-8"))
+    data[field] = "another"  # as an upgrade of the extension, or another interpreter or packages, leaves it
+    record.write_text(json.dumps(data), "utf-8")
+    validated_pages.clear()
+    assert _check(src, capsys)[0] == 1
+    assert sorted(validated_pages) == ["a.md", "b.md", "index.md"]

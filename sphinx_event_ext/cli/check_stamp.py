@@ -31,7 +31,14 @@ from pathlib import Path
 from typing import Any
 
 from .._version import __version__
-from ..content.inputs import FileState, environment_identity, file_state, kernel_environment, walk_files
+from ..content.inputs import (
+    FileState,
+    environment_identity,
+    file_state,
+    kernel_environment,
+    stored_state,
+    walk_files,
+)
 from ..content.select import NEVER_RUN
 from ..plan.templates import template_root
 from ..util.atomic import dumps, write_atomic
@@ -69,7 +76,7 @@ class Stamp:
             if data.get("version") != __version__:
                 return None
             remotes = tuple((str(repo), branch, str(commit)) for repo, branch, commit in data["remotes"])
-            files = {str(name): _state(value) for name, value in data["files"].items()}
+            files = {str(name): stored_state(value) for name, value in data["files"].items()}
             return cls(
                 str(data["key"]),
                 files,
@@ -97,11 +104,6 @@ class Stamp:
             "files": {name: list(state) for name, state in sorted(self.files.items())},
         }
         write_atomic(path, dumps(data))
-
-
-def _state(value: Any) -> FileState:
-    size, mtime, ctime, inode, digest = value
-    return int(size), int(mtime), int(ctime), int(inode), str(digest)
 
 
 def portable(path: str, base: Path) -> str:

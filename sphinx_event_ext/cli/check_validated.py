@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from .._version import __version__
-from ..content.inputs import FileState, environment_identity
+from ..content.inputs import FileState, environment_identity, stored_state
 from ..util.atomic import dumps, write_atomic
 
 VALIDATED_NAME = "validated.json"
@@ -29,7 +29,7 @@ def load(path: Path) -> dict[str, FileState]:
         data = json.loads(path.read_text("utf-8"))
         if data.get("version") != __version__ or data.get("environment") != environment_identity():
             return {}
-        return {str(name): _state(value) for name, value in data["pages"].items()}
+        return {str(name): stored_state(value) for name, value in data["pages"].items()}
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return {}
 
@@ -42,8 +42,3 @@ def save(path: Path, pages: Mapping[str, FileState]) -> None:
         "pages": {name: list(state) for name, state in sorted(pages.items())},
     }
     write_atomic(path, dumps(data))
-
-
-def _state(value: list[object]) -> FileState:
-    size, mtime, ctime, inode, digest = value
-    return int(str(size)), int(str(mtime)), int(str(ctime)), int(str(inode)), str(digest)

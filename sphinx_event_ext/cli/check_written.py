@@ -15,7 +15,7 @@ import json
 import os
 from pathlib import Path
 
-from ..content.inputs import FileState, file_state, walk_files
+from ..content.inputs import FileState, file_state, stored_state, walk_files
 from ..plan.site_layout import EVENTS_FOLDER
 from ..util.atomic import dumps, write_atomic
 
@@ -36,7 +36,7 @@ def _tracked(output: Path) -> dict[str, str]:
 def _load(evidence: Path) -> dict[str, FileState] | None:
     try:
         files = json.loads((evidence / WRITTEN).read_text("utf-8"))["files"]
-        return {str(name): (int(a), int(b), int(c), int(d), str(e)) for name, (a, b, c, d, e) in files.items()}
+        return {str(name): stored_state(value) for name, value in files.items()}
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 

@@ -17,6 +17,7 @@ import sysconfig
 from collections.abc import Iterable, Iterator, Mapping
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 #: Environment variables every kernel's result depends on; a site adds its own with ``event_execute_env``.
 KERNEL_ENVIRONMENT = (
@@ -36,6 +37,12 @@ KERNEL_ENVIRONMENT = (
 #: (size, modification time, status-change time, inode, sha256): the stat part is the shortcut, the hash the proof.
 FileState = tuple[int, int, int, int, str]
 _CHUNK = 1 << 20
+
+
+def stored_state(value: Any) -> FileState:
+    """A :data:`FileState` as a record on disk keeps it (a JSON list); raises for anything else."""
+    size, mtime, ctime, inode, digest = value
+    return int(size), int(mtime), int(ctime), int(inode), str(digest)
 
 
 def kernel_environment(extra: Iterable[str] = ()) -> list[tuple[str, str | None]]:
